@@ -1,0 +1,153 @@
+"""Participants (residents on a trajectory) and their trajectories. Personal data: scope it."""
+
+from datetime import date
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from participants.constants import BenefitType, Outcome, TrajectoryStatus
+
+
+class Participant(models.Model):
+    """A resident taking part in one or more projects. No BSN: the app does not need it."""
+
+    first_name = models.CharField(_("voornaam"), max_length=100)
+    last_name = models.CharField(_("achternaam"), max_length=150)
+    date_of_birth = models.DateField(_("geboortedatum"))
+    municipality = models.ForeignKey(
+        "waw.Municipality",
+        verbose_name=_("woongemeente"),
+        on_delete=models.PROTECT,
+        related_name="participants",
+    )
+    client_number = models.CharField(_("klantnummer"), max_length=50, blank=True)
+    benefit_type = models.CharField(
+        _("uitkering"), max_length=20, choices=BenefitType.choices, default=BenefitType.OTHER
+    )
+    is_refugee = models.BooleanField(_("statushouder"), default=False)
+    is_psychologically_vulnerable = models.BooleanField(
+        _("psychische kwetsbaarheid"), default=False
+    )
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("deelnemer")
+        verbose_name_plural = _("deelnemers")
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [models.Index(fields=["municipality", "last_name", "first_name"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "client_number"],
+                condition=~Q(client_number=""),
+                name="client_number_unique_per_municipality",
+                violation_error_message=_(
+                    "Deze gemeente heeft al een deelnemer met dit klantnummer."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+    def get_absolute_url(self):
+        return reverse("participants:detail", kwargs={"pk": self.pk})
+
+    def age_on(self, day: date) -> int:
+        born = self.date_of_birth
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class Trajectory(models.Model):
+    """One participant in one project: enrolment → start → end with an outcome."""
+
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("deelnemer"),
+        on_delete=models.PROTECT,
+        related_name="trajectories",
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="trajectories",
+    )
+    cohort = models.ForeignKey(
+        "projects.Cohort",
+        verbose_name=_("groep"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="trajectories",
+    )
+    municipality_at_start = models.ForeignKey(
+        "waw.Municipality",
+        verbose_name=_("gemeente bij start"),
+        on_delete=models.PROTECT,
+        related_name="trajectories",
+        help_text=_("De woongemeente bij de start; deze gemeente betaalt het traject."),
+    )
+    enrolment_date = models.DateField(_("aanmelddatum"))
+    start_date = models.DateField(_("startdatum"), null=True, blank=True)
+    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices, blank=True)
+    notes = models.TextField(_("opmerkingen"), blank=True)
+    withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reden van intrekking"), blank=True)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("traject")
+        verbose_name_plural = _("trajecten")
+        ordering = ["-enrolment_date", "id"]
+        indexes = [
+            models.Index(fields=["municipality_at_start", "start_date"]),
+            models.Index(fields=["project", "start_date"]),
+            models.Index(fields=["end_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(start_date__gte=models.F("enrolment_date")),
+                name="trajectory_start_not_before_enrolment",
+                violation_error_message=_("De startdatum ligt vóór de aanmelddatum."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | (Q(start_date__isnull=False) & Q(end_date__gte=models.F("start_date"))),
+                name="trajectory_end_after_start",
+                violation_error_message=_(
+                    "Een einddatum kan alleen na de startdatum liggen (en vraagt een startdatum)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(Q(end_date__isnull=True) & Q(outcome=""))
+                | (Q(end_date__isnull=False) & ~Q(outcome="")),
+                name="trajectory_outcome_iff_ended",
+                violation_error_message=_(
+                    "Een beëindigd traject heeft een uitkomst, en alleen een beëindigd traject."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant} – {self.project}"
+
+    @property
+    def status(self) -> str:
+        if self.withdrawn_at:
+            return TrajectoryStatus.WITHDRAWN
+        if self.end_date:
+            if self.outcome == Outcome.DROPPED_OUT:
+                return TrajectoryStatus.DROPPED_OUT
+            return TrajectoryStatus.COMPLETED
+        if self.start_date:
+            return TrajectoryStatus.ACTIVE
+        return TrajectoryStatus.ENROLLED
+
+    def get_status_display(self):
+        return TrajectoryStatus(self.status).label

@@ -1,0 +1,53 @@
+"""Reads of personal data, always scoped to what the user may see."""
+
+from django.db.models import Count, Q, QuerySet
+
+from participants.constants import Outcome
+from participants.models import Participant, Trajectory
+from waw.roles import municipality_scope
+
+
+def participants_for(*, user) -> QuerySet[Participant]:
+    """Participants the user may see: all for coordinators, own residents for a gemeente user.
+
+    A gemeente user sees a participant who lives in their municipality now, or who started a
+    trajectory paid for by their municipality (a resident who moved away stays visible).
+    """
+    queryset = Participant.objects.select_related("municipality")
+    scope = municipality_scope(user)
+    if scope is None:
+        return queryset
+    if scope is False:
+        return queryset.none()
+    return queryset.filter(
+        Q(municipality=scope)
+        | Q(pk__in=Trajectory.objects.filter(municipality_at_start=scope).values("participant"))
+    )
+
+
+def trajectories_for(*, user) -> QuerySet[Trajectory]:
+    """Trajectories the user may see: all for coordinators; for a gemeente user those recorded on
+    its municipality (the municipality at start, which pays for them). A resident who moved in
+    brings no history from the former municipality along."""
+    queryset = Trajectory.objects.select_related(
+        "participant", "project", "municipality_at_start", "cohort"
+    )
+    scope = municipality_scope(user)
+    if scope is None:
+        return queryset
+    if scope is False:
+        return queryset.none()
+    return queryset.filter(municipality_at_start=scope)
+
+
+def trajectory_counts_for(*, user) -> dict[str, int]:
+    """Counts by derived status over the user's trajectories, in one query."""
+    live = Q(withdrawn_at__isnull=True)
+    return trajectories_for(user=user).aggregate(
+        enrolled=Count("id", filter=live & Q(start_date__isnull=True)),
+        active=Count("id", filter=live & Q(start_date__isnull=False, end_date__isnull=True)),
+        ended=Count(
+            "id", filter=live & Q(end_date__isnull=False) & ~Q(outcome=Outcome.DROPPED_OUT)
+        ),
+        dropped_out=Count("id", filter=live & Q(outcome=Outcome.DROPPED_OUT)),
+    )

@@ -1,0 +1,110 @@
+from django.contrib import admin
+
+from projects.models import (
+    Agreement,
+    Budget,
+    BudgetLine,
+    Category,
+    Cohort,
+    Decision,
+    Programme,
+    Project,
+    TariffOption,
+)
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ("name", "start_date", "end_date")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "order")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class DecisionInline(admin.TabularInline):
+    model = Decision
+    extra = 0
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ("name", "programme", "category", "provider", "status", "success_criterion")
+    list_filter = ("status", "programme", "category", "success_criterion")
+    list_select_related = ("programme", "category")
+    search_fields = ("name", "provider", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [DecisionInline]
+
+
+class TariffOptionInline(admin.TabularInline):
+    model = TariffOption
+    extra = 0
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = (
+        "project",
+        "year",
+        "joint_project_costs",
+        "estimated_participants",
+        "target_text",
+    )
+    list_filter = ("year",)
+    list_select_related = ("project",)
+    search_fields = ("project__name", "target_text", "notes")
+    inlines = [TariffOptionInline]
+
+
+@admin.register(TariffOption)
+class TariffOptionAdmin(admin.ModelAdmin):
+    list_display = ("agreement", "label", "price_per_participant", "min_group_size", "is_default")
+    list_filter = ("agreement__year", "is_default")
+    list_select_related = ("agreement__project",)
+    search_fields = ("agreement__project__name", "label")
+
+
+@admin.register(Cohort)
+class CohortAdmin(admin.ModelAdmin):
+    list_display = ("name", "project", "start_date", "tariff_option")
+    list_filter = ("project",)
+    list_select_related = ("project", "tariff_option__agreement__project")
+    search_fields = ("name", "project__name")
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ("project", "date", "body", "decision")
+    list_filter = ("body", "date")
+    list_select_related = ("project",)
+    search_fields = ("project__name", "decision", "advice")
+    date_hierarchy = "date"
+
+
+class BudgetLineInline(admin.TabularInline):
+    model = BudgetLine
+    extra = 0
+    autocomplete_fields = ("project",)
+
+
+@admin.register(Budget)
+class BudgetAdmin(admin.ModelAdmin):
+    list_display = ("title", "programme", "year")
+    list_filter = ("programme",)
+    list_select_related = ("programme",)
+    search_fields = ("title",)
+    inlines = [BudgetLineInline]
+
+
+@admin.register(BudgetLine)
+class BudgetLineAdmin(admin.ModelAdmin):
+    list_display = ("budget", "kind", "category", "project", "planned", "realised")
+    list_filter = ("budget", "kind")
+    list_select_related = ("budget", "project")
+    search_fields = ("category", "project__name")

@@ -1,0 +1,323 @@
+"""Programmes, projects, yearly agreements with their tariffs, decisions and budgets."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from projects.constants import BudgetLineKind, ProjectStatus, SuccessCriterion
+from waw.money import MoneyField
+
+
+class Programme(models.Model):
+    """A programme the projects run under (Werken aan Werk, later Werkcentrum, Banentuin)."""
+
+    name = models.CharField(_("naam"), max_length=150, unique=True)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    start_date = models.DateField(_("startdatum"), null=True, blank=True)
+    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    description = models.TextField(_("omschrijving"), blank=True)
+
+    class Meta:
+        verbose_name = _("programma")
+        verbose_name_plural = _("programma's")
+        ordering = ["start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="programme_end_after_start",
+                violation_error_message=_("De einddatum ligt vóór de startdatum."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(models.Model):
+    """A monitor category (Scholingsprojecten, Doorstroombanen, …)."""
+
+    name = models.CharField(_("naam"), max_length=150, unique=True)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        verbose_name = _("categorie")
+        verbose_name_plural = _("categorieën")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Project(models.Model):
+    """A development trajectory offered to residents, e.g. Wijkleerbedrijf."""
+
+    name = models.CharField(_("naam"), max_length=150, unique=True)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programma"), on_delete=models.PROTECT, related_name="projects"
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("categorie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    project_type = models.CharField(_("type project"), max_length=200, blank=True)
+    provider = models.CharField(_("uitvoerder"), max_length=200, blank=True)
+    description = models.TextField(_("omschrijving"), blank=True)
+    duration = models.CharField(_("trajectduur"), max_length=100, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.RUNNING
+    )
+    success_criterion = models.CharField(
+        _("succescriterium"),
+        max_length=30,
+        choices=SuccessCriterion.choices,
+        default=SuccessCriterion.COMPLETED,
+    )
+    start_date = models.DateField(_("startdatum"), null=True, blank=True)
+    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    aliases = models.JSONField(
+        _("andere namen"),
+        default=list,
+        blank=True,
+        help_text=_("Namen waaronder het project ook bekend is, bijvoorbeeld een oude naam."),
+    )
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projecten")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="project_end_after_start",
+                violation_error_message=_("De einddatum ligt vóór de startdatum."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", kwargs={"slug": self.slug})
+
+
+class Agreement(models.Model):
+    """The yearly agreement for a project: costs, expected participants and target."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="agreements"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("jaar"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    joint_project_costs = MoneyField(_("gezamenlijke projectkosten"), default=0)
+    estimated_participants = models.PositiveIntegerField(
+        _("verwacht aantal deelnemers"), null=True, blank=True
+    )
+    target_trajectories = models.PositiveIntegerField(
+        _("doel: aantal trajecten"), null=True, blank=True
+    )
+    target_success_rate = models.DecimalField(
+        _("doel: succespercentage"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    target_text = models.CharField(_("doelstelling"), max_length=300, blank=True)
+    notes = models.TextField(_("opmerkingen"), blank=True)
+
+    class Meta:
+        verbose_name = _("jaarafspraak")
+        verbose_name_plural = _("jaarafspraken")
+        ordering = ["project__name", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year"],
+                name="one_agreement_per_project_year",
+                violation_error_message=_("Dit project heeft al een jaarafspraak voor dit jaar."),
+            ),
+            models.CheckConstraint(
+                condition=Q(joint_project_costs__gte=0),
+                name="agreement_joint_costs_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.project} {self.year}"
+
+
+class TariffOption(models.Model):
+    """A price per participant for a project year; a cohort picks one, otherwise the default."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("jaarafspraak"),
+        on_delete=models.CASCADE,
+        related_name="tariff_options",
+    )
+    label = models.CharField(_("omschrijving"), max_length=150, default=_("Standaard"))
+    price_per_participant = MoneyField(_("prijs per deelnemer"))
+    project_costs = MoneyField(
+        _("projectkosten bij deze optie"),
+        null=True,
+        blank=True,
+        help_text=_("Vaste projectkosten die bij deze tariefoptie horen, indien van toepassing."),
+    )
+    min_group_size = models.PositiveSmallIntegerField(
+        _("minimale groepsgrootte"), null=True, blank=True
+    )
+    is_default = models.BooleanField(_("standaardtarief"), default=False)
+
+    class Meta:
+        verbose_name = _("tariefoptie")
+        verbose_name_plural = _("tariefopties")
+        ordering = ["-is_default", "price_per_participant"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "label"],
+                name="tariff_option_label_unique_per_agreement",
+                violation_error_message=_(
+                    "Deze jaarafspraak heeft al een tariefoptie met die naam."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["agreement"],
+                condition=Q(is_default=True),
+                name="one_default_tariff_per_agreement",
+                violation_error_message=_("Er is al een standaardtarief voor deze jaarafspraak."),
+            ),
+            models.CheckConstraint(
+                condition=Q(price_per_participant__gte=0),
+                name="tariff_price_not_negative",
+                violation_error_message=_("Een prijs per deelnemer kan niet negatief zijn."),
+            ),
+            models.CheckConstraint(
+                condition=Q(project_costs__isnull=True) | Q(project_costs__gte=0),
+                name="tariff_project_costs_not_negative",
+                violation_error_message=_("Projectkosten kunnen niet negatief zijn."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement}: {self.label}"
+
+
+class Cohort(models.Model):
+    """A class or group of a project that starts together and has chosen one tariff option."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="cohorts"
+    )
+    name = models.CharField(_("naam"), max_length=150)
+    start_date = models.DateField(_("startdatum"))
+    tariff_option = models.ForeignKey(
+        TariffOption,
+        verbose_name=_("tariefoptie"),
+        on_delete=models.PROTECT,
+        related_name="cohorts",
+    )
+
+    class Meta:
+        verbose_name = _("groep")
+        verbose_name_plural = _("groepen")
+        ordering = ["project__name", "start_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "name"],
+                name="cohort_name_unique_per_project",
+                violation_error_message=_("Dit project heeft al een groep met deze naam."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project} – {self.name}"
+
+
+class Decision(models.Model):
+    """A decision or advice about a project by a governing body (PFHO, Regionaal Beraad, …)."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    date = models.DateField(_("datum"))
+    body = models.CharField(_("orgaan"), max_length=100)
+    decision = models.TextField(_("besluit"))
+    advice = models.TextField(_("advies"), blank=True)
+
+    class Meta:
+        verbose_name = _("besluit")
+        verbose_name_plural = _("besluiten")
+        ordering = ["-date", "id"]
+
+    def __str__(self):
+        return f"{self.project} {self.date}: {self.decision[:40]}"
+
+
+class Budget(models.Model):
+    """The budget (begroting) of a programme for one year."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programma"), on_delete=models.PROTECT, related_name="budgets"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("jaar"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    title = models.CharField(_("titel"), max_length=200)
+
+    class Meta:
+        verbose_name = _("begroting")
+        verbose_name_plural = _("begrotingen")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "year"],
+                name="one_budget_per_programme_year",
+                violation_error_message=_("Dit programma heeft al een begroting voor dit jaar."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class BudgetLine(models.Model):
+    """One income or expense line of a budget, planned and realised."""
+
+    budget = models.ForeignKey(
+        Budget, verbose_name=_("begroting"), on_delete=models.CASCADE, related_name="lines"
+    )
+    kind = models.CharField(_("soort"), max_length=10, choices=BudgetLineKind.choices)
+    category = models.CharField(_("post"), max_length=200)
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budget_lines",
+    )
+    planned = MoneyField(_("begroot"), null=True, blank=True)
+    realised = MoneyField(_("gerealiseerd"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        verbose_name = _("begrotingsregel")
+        verbose_name_plural = _("begrotingsregels")
+        ordering = ["budget", "kind", "order", "id"]
+        indexes = [models.Index(fields=["budget", "kind"])]
+
+    def __str__(self):
+        return f"{self.budget}: {self.category}"

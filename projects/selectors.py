@@ -1,0 +1,96 @@
+"""Reads of the project catalogue, tariffs and budgets; totals are computed by the database."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from projects.constants import ProjectStatus
+from projects.models import Agreement, Project, TariffOption
+from waw.money import ZERO, to_money
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def project_counts() -> dict[str, int]:
+    return Project.objects.aggregate(
+        total=Count("id"),
+        running=Count("id", filter=~Q(status=ProjectStatus.ENDED)),
+        ended=Count("id", filter=Q(status=ProjectStatus.ENDED)),
+    )
+
+
+def project_list() -> "QuerySet[Project]":  # noqa: F821
+    return Project.objects.select_related("programme", "category")
+
+
+def project_detail(*, slug: str) -> Project:
+    return (
+        Project.objects.select_related("programme", "category")
+        .prefetch_related("agreements__tariff_options", "decisions")
+        .get(slug=slug)
+    )
+
+
+def tariff_on(*, project, day: date, cohort=None) -> TariffOption | None:
+    """The tariff option in force for a trajectory starting on ``day``.
+
+    The cohort's chosen option when the trajectory belongs to a cohort; otherwise the default
+    option of the project's agreement for the calendar year of ``day``; None when there is none.
+    """
+    if cohort is not None:
+        return cohort.tariff_option
+    return (
+        TariffOption.objects.filter(
+            agreement__project=project, agreement__year=day.year, is_default=True
+        )
+        .select_related("agreement")
+        .first()
+    )
+
+
+def _default_price():
+    return Subquery(
+        TariffOption.objects.filter(agreement=OuterRef("pk"), is_default=True).values(
+            "price_per_participant"
+        )[:1],
+        output_field=MONEY,
+    )
+
+
+def agreements_of_year(*, year: int):
+    """The year's agreements with the default price and the derived participant costs."""
+    return (
+        Agreement.objects.filter(year=year)
+        .select_related("project")
+        .annotate(default_price=Coalesce(_default_price(), Decimal(ZERO), output_field=MONEY))
+        .annotate(
+            participant_costs=ExpressionWrapper(
+                Coalesce(F("estimated_participants"), 0) * F("default_price"), output_field=MONEY
+            ),
+            total_costs=ExpressionWrapper(
+                F("joint_project_costs")
+                + Coalesce(F("estimated_participants"), 0) * F("default_price"),
+                output_field=MONEY,
+            ),
+        )
+        .order_by("project__name")
+    )
+
+
+def agreement_totals(*, year: int) -> dict[str, Decimal | int]:
+    """Totals of a year's agreements (as Tabel 2 of the 2025 proposal adds them up)."""
+    # Aggregate aliases must differ from the annotation names, or Django sums the wrong thing.
+    totals = agreements_of_year(year=year).aggregate(
+        sum_joint=Sum("joint_project_costs"),
+        sum_participants=Sum("estimated_participants"),
+        sum_participant_costs=Sum("participant_costs"),
+        sum_total=Sum("total_costs"),
+    )
+    return {
+        "joint_project_costs": to_money(totals["sum_joint"] or 0),
+        "estimated_participants": totals["sum_participants"] or 0,
+        "participant_costs": to_money(totals["sum_participant_costs"] or 0),
+        "total_costs": to_money(totals["sum_total"] or 0),
+    }

@@ -1,0 +1,17 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Project
+
+
+class ProjectTable(tables.Table):
+    name = tables.Column(verbose_name=_("Project"), linkify=True)
+    category = tables.Column(verbose_name=_("Categorie"), order_by=("category__order",))
+    programme = tables.Column(verbose_name=_("Programma"))
+    provider = tables.Column(verbose_name=_("Uitvoerder"))
+    status = tables.Column(verbose_name=_("Status"))
+
+    class Meta:
+        model = Project
+        fields = ("name", "category", "programme", "provider", "status")
+        empty_text = _("Er zijn geen projecten die aan deze keuze voldoen.")

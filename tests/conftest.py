@@ -1,0 +1,56 @@
+import pytest
+
+from tests.factories import MunicipalityFactory, UserFactory
+from waw.roles import Role
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Issued documents of a test go to a temporary folder, never to the developer's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def huizen(db):
+    return MunicipalityFactory(name="Huizen", slug="huizen")
+
+
+@pytest.fixture
+def laren(db):
+    return MunicipalityFactory(name="Laren", slug="laren")
+
+
+@pytest.fixture
+def coordinator(db):
+    return UserFactory(username="coordinator", role=Role.COORDINATOR)
+
+
+@pytest.fixture
+def huizen_user(huizen):
+    return UserFactory(username="gemeente-huizen", role=Role.MUNICIPALITY, municipality=huizen)
+
+
+@pytest.fixture
+def laren_user(laren):
+    return UserFactory(username="gemeente-laren", role=Role.MUNICIPALITY, municipality=laren)
+
+
+@pytest.fixture
+def board_member(db):
+    return UserFactory(username="bestuurder", role=Role.BOARD)
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="beheerder", role=Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def client_for(client):
+    """``client_for(user)``: the test client logged in as that user."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

@@ -1,0 +1,97 @@
+"""The reference data from the documents, loaded by load_reference_data."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from projects.models import Agreement, Decision, Project, TariffOption
+from projects.selectors import agreement_totals, tariff_on
+from waw.models import Municipality
+
+pytestmark = pytest.mark.django_db
+
+TABEL_2_PRICES = {
+    "Bouw en Techniekstart": "3000.00",
+    "Wijkleerbedrijf": "4000.00",
+    "AI Annotatielab": "3000.00",
+    "Zorgstart": "0.00",
+    "Statushouders voor de klas": "5200.00",
+    "Ik in de kinderopvang": "4150.00",
+    "Motopp": "3500.00",
+    "Regiotrainingen": "500.00",
+}
+
+
+@pytest.fixture
+def loaded():
+    call_command("load_reference_data", verbosity=0)
+
+
+def test_the_seven_municipalities_are_loaded(loaded):
+    assert sorted(Municipality.objects.values_list("name", flat=True)) == sorted(
+        ["Hilversum", "Gooise Meren", "Huizen", "Wijdemeren", "Blaricum", "Laren", "Eemnes"]
+    )
+    assert list(Municipality.objects.filter(is_central=True).values_list("name", flat=True)) == [
+        "Hilversum"
+    ]
+
+
+@pytest.mark.parametrize(("project", "price"), TABEL_2_PRICES.items())
+def test_2025_price_per_participant_is_as_in_tabel_2(loaded, project, price):
+    option = TariffOption.objects.get(
+        agreement__project__name=project, agreement__year=2025, is_default=True
+    )
+
+    assert option.price_per_participant == Decimal(price)
+
+
+def test_2025_totals_equal_tabel_2(loaded):
+    totals = agreement_totals(year=2025)
+
+    assert totals == {
+        "joint_project_costs": Decimal("391000.00"),
+        "estimated_participants": 426,
+        "participant_costs": Decimal("514200.00"),
+        "total_costs": Decimal("905200.00"),
+    }
+
+
+def test_loading_twice_changes_nothing(loaded):
+    counts = (
+        Project.objects.count(),
+        Agreement.objects.count(),
+        TariffOption.objects.count(),
+        Decision.objects.count(),
+    )
+
+    call_command("load_reference_data", verbosity=0)
+
+    assert counts == (
+        Project.objects.count(),
+        Agreement.objects.count(),
+        TariffOption.objects.count(),
+        Decision.objects.count(),
+    )
+
+
+def test_reload_keeps_a_coordinators_change(loaded):
+    option = TariffOption.objects.get(agreement__project__name="Motopp", agreement__year=2025)
+    option.price_per_participant = Decimal("3600.00")
+    option.save()
+
+    call_command("load_reference_data", verbosity=0)
+
+    option.refresh_from_db()
+    assert option.price_per_participant == Decimal("3600.00")
+
+
+def test_price_in_force_follows_the_year_of_the_start_date(loaded):
+    import datetime as dt
+
+    wijkleerbedrijf = Project.objects.get(name="Wijkleerbedrijf")
+
+    assert tariff_on(
+        project=wijkleerbedrijf, day=dt.date(2025, 3, 1)
+    ).price_per_participant == Decimal("4000.00")
+    assert tariff_on(project=wijkleerbedrijf, day=dt.date(2019, 3, 1)) is None

@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from waw.models import Municipality, User
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "is_central")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = (
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "municipality",
+        "role_list",
+        "is_active",
+    )
+    list_filter = ("groups", "municipality", "is_active", "is_superuser")
+    list_select_related = ("municipality",)
+    search_fields = ("username", "first_name", "last_name", "email")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        (_("Gemeente"), {"fields": ("municipality",)}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("rollen"))
+    def role_list(self, obj):
+        return ", ".join(group.name for group in obj.groups.all())

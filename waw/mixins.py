@@ -1,0 +1,11 @@
+class BreadcrumbsMixin:
+    """Adds ``breadcrumbs`` — a list of (url, label), the last being the current page — to the
+    context; the layout renders them after the fixed "Start" crumb."""
+
+    def get_breadcrumbs(self) -> list[tuple[str, str]]:
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = self.get_breadcrumbs()
+        return context

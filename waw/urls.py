@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from waw import views
+
+admin.site.site_header = _("WAW-administratie – beheer")
+admin.site.site_title = _("WAW-beheer")
+admin.site.index_title = _("Beheer")
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path(
+        "inloggen/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("projecten/", include("projects.urls")),
+    path("deelnemers/", include("participants.urls")),
+    path("beheer/", admin.site.urls),
+]
+
+handler403 = "waw.views.permission_denied"
+handler404 = "waw.views.page_not_found"
+handler500 = "waw.views.server_error"
