@@ -9,12 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from projects.constants import BudgetLineKind, ProjectStatus, SuccessCriterion
 from waw.money import MoneyField
 
+UNIQUE_NAME = {"unique": _("Deze naam is al in gebruik; kies een andere.")}
+UNIQUE_SLUG = {"unique": _("Deze slug is al in gebruik; kies een andere.")}
+
 
 class Programme(models.Model):
     """A programme the projects run under (Werken aan Werk, later Werkcentrum, Banentuin)."""
 
-    name = models.CharField(_("naam"), max_length=150, unique=True)
-    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    name = models.CharField(_("naam"), max_length=150, unique=True, error_messages=UNIQUE_NAME)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True, error_messages=UNIQUE_SLUG)
     start_date = models.DateField(_("startdatum"), null=True, blank=True)
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
     description = models.TextField(_("omschrijving"), blank=True)
@@ -40,8 +43,8 @@ class Programme(models.Model):
 class Category(models.Model):
     """A monitor category (Scholingsprojecten, Doorstroombanen, …)."""
 
-    name = models.CharField(_("naam"), max_length=150, unique=True)
-    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    name = models.CharField(_("naam"), max_length=150, unique=True, error_messages=UNIQUE_NAME)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True, error_messages=UNIQUE_SLUG)
     order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
     class Meta:
@@ -56,8 +59,8 @@ class Category(models.Model):
 class Project(models.Model):
     """A development trajectory offered to residents, e.g. Wijkleerbedrijf."""
 
-    name = models.CharField(_("naam"), max_length=150, unique=True)
-    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    name = models.CharField(_("naam"), max_length=150, unique=True, error_messages=UNIQUE_NAME)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True, error_messages=UNIQUE_SLUG)
     programme = models.ForeignKey(
         Programme, verbose_name=_("programma"), on_delete=models.PROTECT, related_name="projects"
     )

@@ -3,11 +3,22 @@
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 
-from projects.constants import ProjectStatus
-from projects.models import Agreement, Project, TariffOption
+from projects.constants import BudgetLineKind, ProjectStatus
+from projects.models import Agreement, Budget, BudgetLine, Project, TariffOption
 from waw.money import ZERO, to_money
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -21,14 +32,18 @@ def project_counts() -> dict[str, int]:
     )
 
 
-def project_list() -> "QuerySet[Project]":  # noqa: F821
+def project_list() -> QuerySet[Project]:
     return Project.objects.select_related("programme", "category")
 
 
 def project_detail(*, slug: str) -> Project:
     return (
         Project.objects.select_related("programme", "category")
-        .prefetch_related("agreements__tariff_options", "decisions")
+        .prefetch_related(
+            Prefetch("agreements", queryset=Agreement.objects.order_by("-year")),
+            "agreements__tariff_options",
+            "decisions",
+        )
         .get(slug=slug)
     )
 
@@ -94,3 +109,46 @@ def agreement_totals(*, year: int) -> dict[str, Decimal | int]:
         "participant_costs": to_money(totals["sum_participant_costs"] or 0),
         "total_costs": to_money(totals["sum_total"] or 0),
     }
+
+
+def budget_years() -> list[int]:
+    return list(Budget.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def budgets_of_year(*, year: int) -> list[Budget]:
+    """The year's budgets with their lines and, per budget, the totals and balances.
+
+    Totals are summed by the database in one grouped query; a budget's balance is income minus
+    expenses, planned and realised (the realised balance is what stayed unspent, "onbenut").
+    """
+    budgets = list(
+        Budget.objects.filter(year=year)
+        .select_related("programme")
+        .prefetch_related(Prefetch("lines", queryset=BudgetLine.objects.select_related("project")))
+    )
+    sums = (
+        BudgetLine.objects.filter(budget__in=budgets)
+        .values("budget", "kind")
+        .annotate(planned=Sum("planned"), realised=Sum("realised"))
+        .order_by()
+    )
+    by_budget = {(row["budget"], row["kind"]): row for row in sums}
+    for budget in budgets:
+        totals = {}
+        for kind in BudgetLineKind.values:
+            row = by_budget.get((budget.pk, kind), {})
+            totals[kind] = {
+                "planned": to_money(row.get("planned") or 0),
+                "realised": to_money(row.get("realised") or 0),
+            }
+        income, expense = totals[BudgetLineKind.INCOME], totals[BudgetLineKind.EXPENSE]
+        budget.totals = totals
+        budget.balance = {
+            "planned": income["planned"] - expense["planned"],
+            "realised": income["realised"] - expense["realised"],
+        }
+        budget.income_lines = [ln for ln in budget.lines.all() if ln.kind == BudgetLineKind.INCOME]
+        budget.expense_lines = [
+            ln for ln in budget.lines.all() if ln.kind == BudgetLineKind.EXPENSE
+        ]
+    return budgets

@@ -4,7 +4,10 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 
 from projects.models import (
     Agreement,
@@ -21,6 +24,52 @@ from waw.money import to_money
 from waw.roles import sync_role_groups
 
 REFERENCE_DATA = Path(__file__).resolve().parent / "data" / "reference.toml"
+
+ONE_DEFAULT_TARIFF = _("Kies precies één tariefoptie als standaardtarief.")
+AT_LEAST_ONE_TARIFF = _("Een jaarafspraak heeft minstens één tariefoptie.")
+
+
+@transaction.atomic
+def record_save(*, record):
+    """Validate a catalogue record against every field rule and constraint, then save it."""
+    record.full_clean()
+    record.save()
+    return record
+
+
+@transaction.atomic
+def project_save(*, project: Project) -> Project:
+    """Save a project; its slug follows from its name when none is given."""
+    if not project.slug:
+        project.slug = slugify(project.name)[:150]
+    return record_save(record=project)
+
+
+@transaction.atomic
+def agreement_save(
+    *,
+    agreement: Agreement,
+    tariff_options: list[TariffOption],
+    removed_options: list[TariffOption] = (),
+) -> Agreement:
+    """Save a yearly agreement with its tariff options: at least one, exactly one default."""
+    if not tariff_options:
+        raise ValidationError(AT_LEAST_ONE_TARIFF)
+    if sum(1 for option in tariff_options if option.is_default) != 1:
+        raise ValidationError(ONE_DEFAULT_TARIFF)
+    record_save(record=agreement)
+    for option in removed_options:
+        if option.pk:
+            option.delete()
+    # Clear the old default first so the one-default constraint holds after every statement.
+    for option in tariff_options:
+        option.agreement = agreement
+        if option.pk and not option.is_default:
+            record_save(record=option)
+    for option in tariff_options:
+        if not option.pk or option.is_default:
+            record_save(record=option)
+    return agreement
 
 
 @dataclass
@@ -155,3 +204,9 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                 lines
             )
     return report
+
+
+@transaction.atomic
+def budget_line_delete(*, line: BudgetLine) -> None:
+    """Remove a budget line; its budget's totals follow, as they are always computed."""
+    line.delete()

@@ -5,6 +5,54 @@ from projects import views
 app_name = "projects"
 
 urlpatterns = [
-    path("", views.ProjectListView.as_view(), name="list"),
-    path("<slug:slug>/", views.ProjectDetailView.as_view(), name="detail"),
+    path("projecten/", views.ProjectListView.as_view(), name="list"),
+    path("projecten/nieuw/", views.ProjectCreateView.as_view(), name="create"),
+    path(
+        "projecten/programma/nieuw/", views.ProgrammeCreateView.as_view(), name="programme-create"
+    ),
+    path(
+        "projecten/programma/<slug:slug>/bewerken/",
+        views.ProgrammeUpdateView.as_view(),
+        name="programme-update",
+    ),
+    path("projecten/<slug:slug>/", views.ProjectDetailView.as_view(), name="detail"),
+    path("projecten/<slug:slug>/bewerken/", views.ProjectUpdateView.as_view(), name="update"),
+    path(
+        "projecten/<slug:slug>/jaarafspraak/nieuw/",
+        views.AgreementCreateView.as_view(),
+        name="agreement-create",
+    ),
+    path(
+        "projecten/<slug:slug>/jaarafspraak/<int:pk>/",
+        views.AgreementUpdateView.as_view(),
+        name="agreement-update",
+    ),
+    path(
+        "projecten/<slug:slug>/besluit/nieuw/",
+        views.DecisionCreateView.as_view(),
+        name="decision-create",
+    ),
+    path(
+        "projecten/<slug:slug>/besluit/<int:pk>/",
+        views.DecisionUpdateView.as_view(),
+        name="decision-update",
+    ),
+    path("begrotingen/", views.BudgetIndexView.as_view(), name="budget-index"),
+    path("begrotingen/nieuw/", views.BudgetCreateView.as_view(), name="budget-create"),
+    path("begrotingen/<int:year>/", views.BudgetYearView.as_view(), name="budget-year"),
+    path(
+        "begrotingen/<int:budget>/regel/nieuw/",
+        views.BudgetLineCreateView.as_view(),
+        name="budget-line-create",
+    ),
+    path(
+        "begrotingen/<int:budget>/regel/<int:pk>/",
+        views.BudgetLineUpdateView.as_view(),
+        name="budget-line-update",
+    ),
+    path(
+        "begrotingen/<int:budget>/regel/<int:pk>/verwijderen/",
+        views.BudgetLineDeleteView.as_view(),
+        name="budget-line-delete",
+    ),
 ]

@@ -1,29 +1,62 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms import Form
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView
-from django_tables2 import SingleTableView
+from django.views.generic import CreateView, DeleteView, DetailView, TemplateView, UpdateView
+from django.views.generic.edit import FormMixin
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
 
-from projects import selectors
-from projects.models import Project
+from projects import selectors, services
+from projects.filters import ProjectFilter
+from projects.forms import (
+    AgreementForm,
+    BudgetForm,
+    BudgetLineForm,
+    DecisionForm,
+    ProgrammeForm,
+    ProjectForm,
+    TariffOptionFormSet,
+)
+from projects.models import Agreement, Budget, BudgetLine, Decision, Programme, Project
 from projects.tables import ProjectTable
 from waw.mixins import BreadcrumbsMixin
-from waw.roles import Role, RoleRequiredMixin
+from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
 READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.BOARD)
+EDITORS = (Role.COORDINATOR,)
 
 
-class ProjectListView(RoleRequiredMixin, BreadcrumbsMixin, SingleTableView):
+def _projects_crumb():
+    return (reverse("projects:list"), _("Projecten"))
+
+
+class ProjectListView(
+    RoleRequiredMixin, BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
+):
     allowed_roles = READERS
     table_class = ProjectTable
+    filterset_class = ProjectFilter
     template_name = "projects/project_list.html"
     paginate_by = 25
+    export_formats = ("csv", "xlsx")
+    export_name = "projecten"
 
     def get_queryset(self):
         return selectors.project_list()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_edit"] = is_coordinator(self.request.user)
+        return context
+
     def get_breadcrumbs(self):
-        return [(reverse("projects:list"), _("Projecten"))]
+        return [_projects_crumb()]
 
 
 class ProjectDetailView(RoleRequiredMixin, BreadcrumbsMixin, DetailView):
@@ -37,8 +70,323 @@ class ProjectDetailView(RoleRequiredMixin, BreadcrumbsMixin, DetailView):
         except Project.DoesNotExist:
             raise Http404 from None
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_edit"] = is_coordinator(self.request.user)
+        return context
+
+    def get_breadcrumbs(self):
+        return [_projects_crumb(), (self.object.get_absolute_url(), self.object.name)]
+
+
+class EditorFormMixin(RoleRequiredMixin, BreadcrumbsMixin):
+    """A coordinator's form: saved through a service that validates every rule; a rule broken at
+    save time shows as a form error, never as a crash, and nothing is lost from the form."""
+
+    allowed_roles = EDITORS
+    template_name = "projects/form.html"
+    success_message = ""
+    title = ""
+
+    def save(self, form):
+        return services.record_save(record=form.instance)
+
+    def form_valid(self, form):
+        try:
+            self.object = self.save(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.success_message % {"object": self.object})
+        return redirect(self.get_success_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.get_title()
+        context["cancel_url"] = self.get_cancel_url()
+        return context
+
+    def get_title(self):
+        return self.title
+
+    def get_cancel_url(self):
+        return reverse("projects:list")
+
+    def get_breadcrumbs(self):
+        return [_projects_crumb(), ("", self.get_title())]
+
+
+class ProjectCreateView(EditorFormMixin, CreateView):
+    form_class = ProjectForm
+    title = _("Nieuw project")
+    success_message = _("Project %(object)s is opgeslagen.")
+
+    def save(self, form):
+        return services.project_save(project=form.instance)
+
+
+class ProjectUpdateView(EditorFormMixin, UpdateView):
+    form_class = ProjectForm
+    model = Project
+    success_message = _("Project %(object)s is opgeslagen.")
+
+    def save(self, form):
+        return services.project_save(project=form.instance)
+
+    def get_title(self):
+        return _("%(project)s bewerken") % {"project": self.object}
+
+    def get_cancel_url(self):
+        return self.object.get_absolute_url()
+
+
+class ProjectChildMixin:
+    """Forms for a record that belongs to the project in the URL."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.project = get_object_or_404(Project, slug=kwargs["slug"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if kwargs.get("instance") is None:
+            kwargs["instance"] = self.model(project=self.project)
+        return kwargs
+
+    def get_success_url(self):
+        return self.project.get_absolute_url()
+
+    def get_cancel_url(self):
+        return self.project.get_absolute_url()
+
     def get_breadcrumbs(self):
         return [
-            (reverse("projects:list"), _("Projecten")),
-            (self.object.get_absolute_url(), self.object.name),
+            _projects_crumb(),
+            (self.project.get_absolute_url(), self.project.name),
+            ("", self.get_title()),
         ]
+
+
+class AgreementFormMixin(ProjectChildMixin, EditorFormMixin):
+    """The yearly agreement with its tariff options in one form."""
+
+    model = Agreement
+    form_class = AgreementForm
+    template_name = "projects/agreement_form.html"
+    success_message = _("Jaarafspraak %(object)s is opgeslagen.")
+
+    def get_formset(self):
+        instance = self.object if self.object else Agreement(project=self.project)
+        if self.request.method == "POST":
+            return TariffOptionFormSet(self.request.POST, instance=instance, prefix="tarief")
+        return TariffOptionFormSet(instance=instance, prefix="tarief")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("formset", self.get_formset())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object() if "pk" in kwargs else None
+        form = self.get_form()
+        formset = self.get_formset()
+        if not (form.is_valid() and formset.is_valid()):
+            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        kept = [
+            f.instance
+            for f in formset.forms
+            if f.has_changed() or f.instance.pk
+            if f not in formset.deleted_forms
+        ]
+        removed = [f.instance for f in formset.deleted_forms if f.instance.pk]
+        try:
+            with transaction.atomic():
+                self.object = services.agreement_save(
+                    agreement=form.instance, tariff_options=kept, removed_options=removed
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        messages.success(request, self.success_message % {"object": self.object})
+        return redirect(self.get_success_url())
+
+
+class AgreementCreateView(AgreementFormMixin, CreateView):
+    def get_title(self):
+        return _("Nieuwe jaarafspraak voor %(project)s") % {"project": self.project}
+
+
+class AgreementUpdateView(AgreementFormMixin, UpdateView):
+    def get_queryset(self):
+        return Agreement.objects.filter(project=self.project)
+
+    def get_title(self):
+        return _("Jaarafspraak %(year)s bewerken") % {"year": self.object.year}
+
+
+class DecisionCreateView(ProjectChildMixin, EditorFormMixin, CreateView):
+    model = Decision
+    form_class = DecisionForm
+    success_message = _("Het besluit is vastgelegd.")
+
+    def get_title(self):
+        return _("Nieuw besluit over %(project)s") % {"project": self.project}
+
+
+class DecisionUpdateView(ProjectChildMixin, EditorFormMixin, UpdateView):
+    model = Decision
+    form_class = DecisionForm
+    success_message = _("Het besluit is opgeslagen.")
+
+    def get_queryset(self):
+        return Decision.objects.filter(project=self.project)
+
+    def get_title(self):
+        return _("Besluit van %(date)s bewerken") % {"date": self.object.date.strftime("%d-%m-%Y")}
+
+
+class ProgrammeCreateView(EditorFormMixin, CreateView):
+    model = Programme
+    form_class = ProgrammeForm
+    title = _("Nieuw programma")
+    success_message = _("Programma %(object)s is opgeslagen.")
+
+    def get_success_url(self):
+        return reverse("projects:list")
+
+
+class ProgrammeUpdateView(EditorFormMixin, UpdateView):
+    model = Programme
+    form_class = ProgrammeForm
+    slug_field = "slug"
+    success_message = _("Programma %(object)s is opgeslagen.")
+
+    def get_title(self):
+        return _("Programma %(programme)s bewerken") % {"programme": self.object}
+
+    def get_success_url(self):
+        return reverse("projects:list")
+
+
+def _budgets_crumb():
+    return (reverse("projects:budget-index"), _("Begrotingen"))
+
+
+class BudgetIndexView(RoleRequiredMixin, BreadcrumbsMixin, TemplateView):
+    """The most recent budget year, or an empty state when there is no budget yet."""
+
+    allowed_roles = READERS
+    template_name = "projects/budget_year.html"
+
+    def get(self, request, *args, **kwargs):
+        years = selectors.budget_years()
+        if years:
+            return redirect("projects:budget-year", year=years[0])
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(budgets=[], years=[], can_edit=is_coordinator(self.request.user))
+        return context
+
+    def get_breadcrumbs(self):
+        return [_budgets_crumb()]
+
+
+class BudgetYearView(RoleRequiredMixin, BreadcrumbsMixin, TemplateView):
+    allowed_roles = READERS
+    template_name = "projects/budget_year.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = self.kwargs["year"]
+        budgets = selectors.budgets_of_year(year=year)
+        years = selectors.budget_years()
+        if not budgets and year not in years:
+            raise Http404
+        context.update(
+            year=year, budgets=budgets, years=years, can_edit=is_coordinator(self.request.user)
+        )
+        return context
+
+    def get_breadcrumbs(self):
+        return [_budgets_crumb(), ("", str(self.kwargs["year"]))]
+
+
+class BudgetCreateView(EditorFormMixin, CreateView):
+    model = Budget
+    form_class = BudgetForm
+    title = _("Nieuwe begroting")
+    success_message = _("Begroting %(object)s is aangemaakt.")
+
+    def get_success_url(self):
+        return reverse("projects:budget-year", kwargs={"year": self.object.year})
+
+    def get_cancel_url(self):
+        return reverse("projects:budget-index")
+
+    def get_breadcrumbs(self):
+        return [_budgets_crumb(), ("", self.get_title())]
+
+
+class BudgetLineMixin(EditorFormMixin):
+    model = BudgetLine
+    form_class = BudgetLineForm
+    success_message = _("Begrotingsregel %(object)s is opgeslagen.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.budget = get_object_or_404(Budget, pk=kwargs["budget"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return BudgetLine.objects.filter(budget=self.budget)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if kwargs.get("instance") is None:
+            kwargs["instance"] = BudgetLine(budget=self.budget)
+        return kwargs
+
+    def get_success_url(self):
+        return reverse("projects:budget-year", kwargs={"year": self.budget.year})
+
+    get_cancel_url = get_success_url
+
+    def get_breadcrumbs(self):
+        return [
+            _budgets_crumb(),
+            (self.get_success_url(), str(self.budget)),
+            ("", self.get_title()),
+        ]
+
+
+class BudgetLineCreateView(BudgetLineMixin, CreateView):
+    def get_title(self):
+        return _("Nieuwe regel in %(budget)s") % {"budget": self.budget}
+
+
+class BudgetLineUpdateView(BudgetLineMixin, UpdateView):
+    def get_title(self):
+        return _("Regel %(line)s bewerken") % {"line": self.object.category}
+
+
+class BudgetLineDeleteView(BudgetLineMixin, DeleteView):
+    """Asks for confirmation (GET) before removing the line (POST)."""
+
+    form_class = Form
+    template_name = "projects/confirm_delete.html"
+
+    def get_form_kwargs(self):
+        return FormMixin.get_form_kwargs(self)
+
+    def get_title(self):
+        return _("Regel %(line)s verwijderen") % {"line": self.object.category}
+
+    def form_valid(self, form):
+        line = self.object
+        services.budget_line_delete(line=line)
+        messages.success(
+            self.request, _("Begrotingsregel %(line)s is verwijderd.") % {"line": line}
+        )
+        return redirect(self.get_success_url())

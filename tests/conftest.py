@@ -4,6 +4,16 @@ from tests.factories import MunicipalityFactory, UserFactory
 from waw.roles import Role
 
 
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    where = database["ENGINE"].rsplit(".", 1)[-1]
+    if where == "postgresql":
+        where += f" at {database.get('HOST') or 'socket'}:{database.get('PORT') or 5432}"
+    return f"database: {where}"
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Issued documents of a test go to a temporary folder, never to the developer's media/."""

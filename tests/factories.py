@@ -8,7 +8,17 @@ from factory.django import DjangoModelFactory
 
 from participants.models import Participant, Trajectory
 from projects.constants import ProjectStatus, SuccessCriterion
-from projects.models import Agreement, Category, Cohort, Decision, Programme, Project, TariffOption
+from projects.models import (
+    Agreement,
+    Budget,
+    BudgetLine,
+    Category,
+    Cohort,
+    Decision,
+    Programme,
+    Project,
+    TariffOption,
+)
 from waw.models import Municipality, User
 from waw.roles import Role, sync_role_groups
 
@@ -152,3 +162,22 @@ class TrajectoryFactory(DjangoModelFactory):
         )
     )
     outcome = factory.LazyAttribute(lambda o: "afgerond" if o.end_date else "")
+
+
+class BudgetFactory(DjangoModelFactory):
+    class Meta:
+        model = Budget
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    year = 2025
+    title = factory.LazyAttribute(lambda o: f"Begroting {o.year}")
+
+
+class BudgetLineFactory(DjangoModelFactory):
+    class Meta:
+        model = BudgetLine
+
+    budget = factory.SubFactory(BudgetFactory)
+    kind = "expense"
+    category = factory.Sequence(lambda n: f"Post {n}")
+    planned = Decimal("1000.00")

@@ -3,11 +3,33 @@ from django.utils.translation import gettext_lazy as _
 
 from waw.roles import Role, has_role, roles_of
 
-# (url name, label, roles that see it). Only pages that exist are listed.
+ALL_READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.BOARD)
+
+# (url name, label, roles that see it, view-name prefixes of the pages in its section).
+# Only pages that exist are listed.
 NAVIGATION = [
-    ("home", _("Start"), tuple(Role.values)),
-    ("projects:list", _("Projecten"), (Role.COORDINATOR, Role.MUNICIPALITY, Role.BOARD)),
-    ("participants:list", _("Deelnemers"), (Role.COORDINATOR, Role.MUNICIPALITY)),
+    ("home", _("Start"), tuple(Role.values), ("home",)),
+    (
+        "projects:list",
+        _("Projecten"),
+        ALL_READERS,
+        (
+            "projects:list",
+            "projects:detail",
+            "projects:create",
+            "projects:update",
+            "projects:agreement",
+            "projects:decision",
+            "projects:programme",
+        ),
+    ),
+    ("projects:budget-index", _("Begrotingen"), ALL_READERS, ("projects:budget",)),
+    (
+        "participants:list",
+        _("Deelnemers"),
+        (Role.COORDINATOR, Role.MUNICIPALITY),
+        ("participants:",),
+    ),
 ]
 
 
@@ -16,21 +38,17 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     current = request.resolver_match.view_name if request.resolver_match else ""
-    items = []
-    for url_name, label, roles in NAVIGATION:
-        if has_role(user, *roles):
-            section = url_name.split(":")[0]
-            items.append(
-                {
-                    "url": reverse(url_name),
-                    "label": label,
-                    "active": current == url_name
-                    or (":" in url_name and current.startswith(section + ":")),
-                }
-            )
-    role_labels = [Role(role).label for role in Role.values if role in roles_of(user)]
+    items = [
+        {
+            "url": reverse(url_name),
+            "label": label,
+            "active": any(current.startswith(prefix) for prefix in prefixes),
+        }
+        for url_name, label, roles, prefixes in NAVIGATION
+        if has_role(user, *roles)
+    ]
     return {
         "navigation": items,
-        "user_role_labels": role_labels,
+        "user_role_labels": [Role(role).label for role in Role.values if role in roles_of(user)],
         "show_admin_link": user.is_staff,
     }

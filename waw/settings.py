@@ -108,7 +108,9 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Grouping every number would print years as "2.025"; amounts are grouped where they are shown
+# (the euro filter, intcomma), so the separator is off globally.
+USE_THOUSAND_SEPARATOR = False
 FORMAT_MODULE_PATH = ["waw.formats"]
 
 STATIC_URL = "static/"

@@ -18,7 +18,7 @@ urlpatterns = [
         name="login",
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
-    path("projecten/", include("projects.urls")),
+    path("", include("projects.urls")),
     path("deelnemers/", include("participants.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -1,0 +1,118 @@
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import (
+    Agreement,
+    Budget,
+    BudgetLine,
+    Decision,
+    Programme,
+    Project,
+    TariffOption,
+)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = ["name", "slug", "start_date", "end_date", "description"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+
+class ProjectForm(forms.ModelForm):
+    aliases = forms.CharField(
+        label=_("Andere namen"),
+        required=False,
+        help_text=_("Gescheiden door komma's, bijvoorbeeld een oude naam van het project."),
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "name",
+            "slug",
+            "programme",
+            "category",
+            "project_type",
+            "provider",
+            "description",
+            "duration",
+            "status",
+            "success_criterion",
+            "start_date",
+            "end_date",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"slug": _("Laat leeg om hem uit de naam te maken.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        if self.instance.pk:
+            self.initial["aliases"] = ", ".join(self.instance.aliases)
+
+    def clean_aliases(self):
+        return [alias.strip() for alias in self.cleaned_data["aliases"].split(",") if alias.strip()]
+
+    def _post_clean(self):
+        self.instance.aliases = self.cleaned_data.get("aliases", [])
+        super()._post_clean()
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = [
+            "year",
+            "joint_project_costs",
+            "estimated_participants",
+            "target_trajectories",
+            "target_success_rate",
+            "target_text",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+TariffOptionFormSet = inlineformset_factory(
+    Agreement,
+    TariffOption,
+    fields=["label", "price_per_participant", "project_costs", "min_group_size", "is_default"],
+    extra=1,
+    can_delete=True,
+)
+
+
+class DecisionForm(forms.ModelForm):
+    class Meta:
+        model = Decision
+        fields = ["date", "body", "decision", "advice"]
+        widgets = {
+            "date": DateInput(),
+            "decision": forms.Textarea(attrs={"rows": 3}),
+            "advice": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class BudgetForm(forms.ModelForm):
+    class Meta:
+        model = Budget
+        fields = ["programme", "year", "title"]
+
+
+class BudgetLineForm(forms.ModelForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["kind", "category", "project", "planned", "realised", "order"]
