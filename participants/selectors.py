@@ -1,5 +1,7 @@
 """Reads of personal data, always scoped to what the user may see."""
 
+from datetime import date
+
 from django.db.models import Count, Q, QuerySet
 
 from participants.constants import Outcome
@@ -51,3 +53,28 @@ def trajectory_counts_for(*, user) -> dict[str, int]:
         ),
         dropped_out=Count("id", filter=live & Q(outcome=Outcome.DROPPED_OUT)),
     )
+
+
+def project_year_counts(*, project_id: int, years: list[int]) -> list[dict]:
+    """Per year, a project's trajectories started that year and still running at its end.
+
+    Aggregates only (no personal data), counted by the database in one query; withdrawn
+    trajectories do not count.
+    """
+    if not years:
+        return []
+    live = Trajectory.objects.filter(project_id=project_id, withdrawn_at__isnull=True)
+    counts = {}
+    for year in years:
+        year_end = date(year, 12, 31)
+        counts[f"started_{year}"] = Count("id", filter=Q(start_date__year=year))
+        counts[f"active_{year}"] = Count(
+            "id",
+            filter=Q(start_date__lte=year_end)
+            & (Q(end_date__isnull=True) | Q(end_date__gt=year_end)),
+        )
+    totals = live.aggregate(**counts)
+    return [
+        {"year": year, "started": totals[f"started_{year}"], "active": totals[f"active_{year}"]}
+        for year in years
+    ]

@@ -73,6 +73,7 @@ class ProjectDetailView(RoleRequiredMixin, BreadcrumbsMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_edit"] = is_coordinator(self.request.user)
+        context["agreement_years"] = sorted(a.year for a in self.object.agreements.all())
         return context
 
     def get_breadcrumbs(self):

@@ -150,3 +150,37 @@ def test_project_page_query_count_does_not_grow_with_agreements(
     with django_assert_max_num_queries(10):
         client.get("/projecten/groot/")
     assert Project.objects.count() == 1
+
+
+def test_project_page_counts_participants_started_and_active_per_year(client_for, board_member):
+    import datetime as dt
+
+    from tests.factories import TrajectoryFactory
+
+    project = ProjectFactory(slug="wlb")
+    for year in (2024, 2025):
+        TariffOptionFactory(agreement=AgreementFactory(project=project, year=year))
+    TrajectoryFactory(
+        project=project, enrolment_date=dt.date(2024, 3, 1), start_date=dt.date(2024, 3, 1)
+    )
+    TrajectoryFactory(
+        project=project,
+        enrolment_date=dt.date(2024, 5, 1),
+        start_date=dt.date(2024, 5, 1),
+        end_date=dt.date(2025, 2, 1),
+        outcome="diploma",
+    )
+    TrajectoryFactory(
+        project=project, enrolment_date=dt.date(2025, 1, 10), start_date=dt.date(2025, 2, 1)
+    )
+    TrajectoryFactory(project=project, enrolment_date=dt.date(2025, 1, 10))  # never started
+
+    from participants.selectors import project_year_counts
+
+    rows = project_year_counts(project_id=project.pk, years=[2024, 2025])
+
+    assert rows == [
+        {"year": 2024, "started": 2, "active": 2},
+        {"year": 2025, "started": 1, "active": 2},
+    ]
+    assert "Deelnemers per jaar" in client_for(board_member).get("/projecten/wlb/").content.decode()

@@ -1,0 +1,31 @@
+"""Every model is in the admin, and every changelist and add page opens."""
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = {"waw", "projects", "participants", "billing", "monitor"}
+OUR_MODELS = [m for m in apps.get_models() if m._meta.app_label in OUR_APPS]
+
+
+@pytest.mark.parametrize("model", OUR_MODELS, ids=lambda m: m._meta.label)
+def test_model_is_registered_in_the_admin(model):
+    assert admin.site.is_registered(model)
+
+
+@pytest.mark.parametrize("model", OUR_MODELS, ids=lambda m: m._meta.label)
+def test_admin_pages_open(client_for, administrator, model):
+    from django.core.management import call_command
+
+    call_command("load_reference_data", verbosity=0)
+    client = client_for(administrator)
+    meta = model._meta
+
+    changelist = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+    add = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_add"))
+
+    assert changelist.status_code == 200
+    assert add.status_code == 200
