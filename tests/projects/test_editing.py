@@ -293,3 +293,27 @@ def test_coordinator_adds_a_budget_line(client_for, coordinator):
 
     assert response.status_code == 302
     assert budget.lines.get().planned == Decimal("2500.50")
+
+
+def test_coordinator_renames_a_programme(client_for, coordinator):
+    programme = ProgrammeFactory(slug="waw", name="Werken aan Werk")
+
+    response = client_for(coordinator).post(
+        "/projecten/programma/waw/bewerken/",
+        {"name": "Werken aan Werk (2020-2024)", "slug": "waw", "start_date": "2020-01-01"},
+    )
+
+    programme.refresh_from_db()
+    assert response.status_code == 302
+    assert programme.name == "Werken aan Werk (2020-2024)"
+
+
+def test_programme_ending_before_it_starts_is_refused(client_for, coordinator):
+    ProgrammeFactory(slug="waw")
+
+    response = client_for(coordinator).post(
+        "/projecten/programma/waw/bewerken/",
+        {"name": "X", "slug": "waw", "start_date": "2020-01-01", "end_date": "2019-01-01"},
+    )
+
+    assert "De einddatum ligt vóór de startdatum." in response.content.decode()
