@@ -247,27 +247,22 @@ class DecisionUpdateView(ProjectChildMixin, EditorFormMixin, UpdateView):
         return _("Besluit van %(date)s bewerken") % {"date": self.object.date.strftime("%d-%m-%Y")}
 
 
-class ProgrammeCreateView(EditorFormMixin, CreateView):
+class ProgrammeFormMixin(EditorFormMixin):
     model = Programme
     form_class = ProgrammeForm
-    title = _("Nieuw programma")
     success_message = _("Programma %(object)s is opgeslagen.")
 
     def get_success_url(self):
         return reverse("projects:list")
 
 
-class ProgrammeUpdateView(EditorFormMixin, UpdateView):
-    model = Programme
-    form_class = ProgrammeForm
-    slug_field = "slug"
-    success_message = _("Programma %(object)s is opgeslagen.")
+class ProgrammeCreateView(ProgrammeFormMixin, CreateView):
+    title = _("Nieuw programma")
 
+
+class ProgrammeUpdateView(ProgrammeFormMixin, UpdateView):
     def get_title(self):
         return _("Programma %(programme)s bewerken") % {"programme": self.object}
-
-    def get_success_url(self):
-        return reverse("projects:list")
 
 
 def _budgets_crumb():
