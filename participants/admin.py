@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from participants.models import Participant, Trajectory
+from participants.models import Participant, Trajectory, TrajectoryChange
 
 
 class TrajectoryInline(admin.TabularInline):
@@ -46,3 +46,23 @@ class TrajectoryAdmin(admin.ModelAdmin):
     )
     date_hierarchy = "start_date"
     autocomplete_fields = ("participant", "project", "cohort")
+
+
+@admin.register(TrajectoryChange)
+class TrajectoryChangeAdmin(admin.ModelAdmin):
+    """The history is written by the services only; here it can be read, not changed."""
+
+    list_display = ("changed_at", "trajectory", "field", "old_value", "new_value", "changed_by")
+    list_filter = ("field",)
+    list_select_related = ("trajectory__participant", "trajectory__project", "changed_by")
+    search_fields = ("trajectory__participant__last_name", "field")
+    date_hierarchy = "changed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

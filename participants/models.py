@@ -2,9 +2,12 @@
 
 from datetime import date
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.constants import BenefitType, Outcome, TrajectoryStatus
@@ -58,6 +61,14 @@ class Participant(models.Model):
     def age_on(self, day: date) -> int:
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age_today(self) -> int:
+        return self.age_on(date.today())
+
+    @property
+    def initials(self) -> str:
+        return f"{self.first_name[:1]}. {self.last_name}"
 
 
 class Trajectory(models.Model):
@@ -137,6 +148,17 @@ class Trajectory(models.Model):
     def __str__(self):
         return f"{self.participant} – {self.project}"
 
+    def get_absolute_url(self):
+        return reverse("participants:trajectory", kwargs={"pk": self.pk})
+
+    def clean(self):
+        if self.cohort_id and self.project_id and self.cohort.project_id != self.project_id:
+            raise ValidationError({"cohort": _("Deze groep hoort bij een ander project.")})
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
     @property
     def status(self) -> str:
         if self.withdrawn_at:
@@ -151,3 +173,32 @@ class Trajectory(models.Model):
 
     def get_status_display(self):
         return TrajectoryStatus(self.status).label
+
+
+class TrajectoryChange(models.Model):
+    """One recorded change to a trajectory: who changed which field when, old → new."""
+
+    trajectory = models.ForeignKey(
+        Trajectory, verbose_name=_("traject"), on_delete=models.CASCADE, related_name="changes"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("tijdstip"), default=timezone.now)
+    field = models.CharField(_("gegeven"), max_length=50)
+    old_value = models.CharField(_("oud"), max_length=300, blank=True)
+    new_value = models.CharField(_("nieuw"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("trajectwijziging")
+        verbose_name_plural = _("trajectwijzigingen")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["trajectory", "changed_at"])]
+
+    def __str__(self):
+        return f"{self.trajectory_id} {self.field}: {self.old_value} → {self.new_value}"

@@ -2,10 +2,11 @@
 
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from participants.constants import Outcome
-from participants.models import Participant, Trajectory
+from participants.models import Participant, Trajectory, TrajectoryChange
+from projects.selectors import tariff_years
 from waw.roles import municipality_scope
 
 
@@ -78,3 +79,42 @@ def project_year_counts(*, project_id: int, years: list[int]) -> list[dict]:
         {"year": year, "started": totals[f"started_{year}"], "active": totals[f"active_{year}"]}
         for year in years
     ]
+
+
+def trajectory_detail_for(*, user, pk: int) -> Trajectory:
+    """One trajectory the user may see, with its history; raises DoesNotExist otherwise."""
+    return (
+        trajectories_for(user=user)
+        .select_related("participant__municipality", "cohort__tariff_option")
+        .prefetch_related(
+            Prefetch("changes", queryset=TrajectoryChange.objects.select_related("changed_by"))
+        )
+        .get(pk=pk)
+    )
+
+
+def flag_missing_tariffs(trajectories) -> None:
+    """Mark each started trajectory whose start year has no tariff for its project
+    (``missing_tariff_year``): allowed, but billing will need one ("geen tarief voor 2027")."""
+    trajectories = list(trajectories)
+    years = tariff_years(project_ids={t.project_id for t in trajectories})
+    for trajectory in trajectories:
+        start = trajectory.start_date
+        trajectory.missing_tariff_year = (
+            start.year
+            if start
+            and not trajectory.cohort_id
+            and start.year not in years.get(trajectory.project_id, set())
+            else None
+        )
+
+
+def search_participants(*, queryset, query: str):
+    """Narrow participants to those whose name parts or klantnummer match every word."""
+    for word in query.split():
+        queryset = queryset.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(client_number__iexact=word)
+        )
+    return queryset

@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from participants.models import Participant
+from participants.models import Participant, Trajectory
 
 
 class ParticipantTable(tables.Table):
@@ -15,3 +15,35 @@ class ParticipantTable(tables.Table):
         model = Participant
         fields = ("last_name", "first_name", "date_of_birth", "municipality", "client_number")
         empty_text = _("Er zijn (nog) geen deelnemers.")
+
+
+class TrajectoryTable(tables.Table):
+    participant = tables.Column(
+        verbose_name=_("Deelnemer"),
+        linkify=lambda record: record.get_absolute_url(),
+        order_by=("participant__last_name", "participant__first_name"),
+    )
+    project = tables.Column(verbose_name=_("Project"), order_by=("project__name",))
+    municipality_at_start = tables.Column(
+        verbose_name=_("Gemeente"), order_by=("municipality_at_start__name",)
+    )
+    enrolment_date = tables.DateColumn(verbose_name=_("Aanmelding"))
+    start_date = tables.DateColumn(verbose_name=_("Start"))
+    end_date = tables.DateColumn(verbose_name=_("Einde"))
+    outcome = tables.Column(verbose_name=_("Uitkomst"))
+    status = tables.Column(verbose_name=_("Status"), accessor="get_status_display", orderable=False)
+
+    class Meta:
+        model = Trajectory
+        fields = (
+            "participant",
+            "project",
+            "municipality_at_start",
+            "enrolment_date",
+            "start_date",
+            "end_date",
+            "outcome",
+            "status",
+        )
+        order_by = ("-enrolment_date",)
+        empty_text = _("Er zijn geen trajecten die aan deze keuze voldoen.")

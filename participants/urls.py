@@ -5,6 +5,24 @@ from participants import views
 app_name = "participants"
 
 urlpatterns = [
-    path("", views.ParticipantListView.as_view(), name="list"),
-    path("<int:pk>/", views.ParticipantDetailView.as_view(), name="detail"),
+    path("deelnemers/", views.ParticipantListView.as_view(), name="list"),
+    path("deelnemers/<int:pk>/", views.ParticipantDetailView.as_view(), name="detail"),
+    path("deelnemers/<int:pk>/bewerken/", views.ParticipantUpdateView.as_view(), name="update"),
+    path(
+        "deelnemers/<int:participant>/aanmelden/",
+        views.EnrolView.as_view(),
+        name="enrol-participant",
+    ),
+    path("trajecten/", views.TrajectoryListView.as_view(), name="trajectories"),
+    path("trajecten/aanmelden/", views.EnrolView.as_view(), name="enrol"),
+    path("trajecten/importeren/", views.ImportView.as_view(), name="import"),
+    path("trajecten/<int:pk>/", views.TrajectoryDetailView.as_view(), name="trajectory"),
+    path(
+        "trajecten/<int:pk>/bewerken/",
+        views.TrajectoryUpdateView.as_view(),
+        name="trajectory-update",
+    ),
+    path("trajecten/<int:pk>/starten/", views.TrajectoryStartView.as_view(), name="start"),
+    path("trajecten/<int:pk>/beeindigen/", views.TrajectoryEndView.as_view(), name="end"),
+    path("trajecten/<int:pk>/intrekken/", views.TrajectoryWithdrawView.as_view(), name="withdraw"),
 ]

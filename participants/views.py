@@ -1,14 +1,42 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView
-from django_tables2 import SingleTableView
+from django.views import View
+from django.views.generic import DetailView, FormView, UpdateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin, SingleTableView
+from django_tables2.export import ExportMixin
 
-from participants import selectors
-from participants.tables import ParticipantTable
+from participants import selectors, services
+from participants.filters import TrajectoryFilter
+from participants.forms import (
+    EndForm,
+    EnrolmentForm,
+    ImportForm,
+    ParticipantForm,
+    StartForm,
+    TrajectoryForm,
+    WithdrawForm,
+)
+from participants.importing import import_trajectories
+from participants.models import Participant, Trajectory
+from participants.tables import ParticipantTable, TrajectoryTable
 from waw.mixins import BreadcrumbsMixin
-from waw.roles import Role, RoleRequiredMixin
+from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
 PERSONAL_DATA_READERS = (Role.COORDINATOR, Role.MUNICIPALITY)
+EDITORS = (Role.COORDINATOR,)
+
+
+def _participants_crumb():
+    return (reverse("participants:list"), _("Deelnemers"))
+
+
+def _trajectories_crumb():
+    return (reverse("participants:trajectories"), _("Trajecten"))
 
 
 class ParticipantListView(RoleRequiredMixin, BreadcrumbsMixin, SingleTableView):
@@ -18,10 +46,20 @@ class ParticipantListView(RoleRequiredMixin, BreadcrumbsMixin, SingleTableView):
     paginate_by = 25
 
     def get_queryset(self):
-        return selectors.participants_for(user=self.request.user)
+        queryset = selectors.participants_for(user=self.request.user)
+        query = self.request.GET.get("q", "").strip()
+        if query:
+            queryset = selectors.search_participants(queryset=queryset, query=query)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_edit"] = is_coordinator(self.request.user)
+        context["query"] = self.request.GET.get("q", "")
+        return context
 
     def get_breadcrumbs(self):
-        return [(reverse("participants:list"), _("Deelnemers"))]
+        return [_participants_crumb()]
 
 
 class ParticipantDetailView(RoleRequiredMixin, BreadcrumbsMixin, DetailView):
@@ -37,13 +75,306 @@ class ParticipantDetailView(RoleRequiredMixin, BreadcrumbsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["trajectories"] = selectors.trajectories_for(user=self.request.user).filter(
-            participant=self.object
+        trajectories = list(
+            selectors.trajectories_for(user=self.request.user).filter(participant=self.object)
         )
+        selectors.flag_missing_tariffs(trajectories)
+        context["trajectories"] = trajectories
+        context["can_edit"] = is_coordinator(self.request.user)
+        return context
+
+    def get_breadcrumbs(self):
+        return [_participants_crumb(), (self.object.get_absolute_url(), str(self.object))]
+
+
+class ParticipantUpdateView(RoleRequiredMixin, BreadcrumbsMixin, UpdateView):
+    allowed_roles = EDITORS
+    form_class = ParticipantForm
+    template_name = "participants/form.html"
+
+    def get_queryset(self):
+        return selectors.participants_for(user=self.request.user)
+
+    def form_valid(self, form):
+        try:
+            services.participant_save(participant=form.instance)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("De gegevens van %(p)s zijn opgeslagen.") % {"p": form.instance}
+        )
+        return redirect(form.instance.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("%(p)s bewerken") % {"p": self.object}
+        context["cancel_url"] = self.object.get_absolute_url()
         return context
 
     def get_breadcrumbs(self):
         return [
-            (reverse("participants:list"), _("Deelnemers")),
+            _participants_crumb(),
             (self.object.get_absolute_url(), str(self.object)),
+            ("", _("Bewerken")),
         ]
+
+
+class TrajectoryListView(
+    RoleRequiredMixin, BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
+):
+    allowed_roles = PERSONAL_DATA_READERS
+    table_class = TrajectoryTable
+    filterset_class = TrajectoryFilter
+    template_name = "participants/trajectory_list.html"
+    paginate_by = 25
+    export_formats = ("csv", "xlsx")
+    export_name = "trajecten"
+
+    def get_queryset(self):
+        return selectors.trajectories_for(user=self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_edit"] = is_coordinator(self.request.user)
+        return context
+
+    def get_breadcrumbs(self):
+        return [_trajectories_crumb()]
+
+
+class TrajectoryMixin(RoleRequiredMixin, BreadcrumbsMixin):
+    """A trajectory the user may see (404 otherwise), with the coordinator's quick actions."""
+
+    allowed_roles = PERSONAL_DATA_READERS
+
+    def get_trajectory(self) -> Trajectory:
+        try:
+            return selectors.trajectory_detail_for(user=self.request.user, pk=self.kwargs["pk"])
+        except Trajectory.DoesNotExist:
+            raise Http404 from None
+
+    def render_detail(self, trajectory, status=200, **forms):
+        selectors.flag_missing_tariffs([trajectory])
+        context = {
+            "trajectory": trajectory,
+            "participant": trajectory.participant,
+            "can_edit": is_coordinator(self.request.user),
+            "start_form": forms.get("start_form") or StartForm(),
+            "end_form": forms.get("end_form") or EndForm(),
+            "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
+            "breadcrumbs": [
+                _trajectories_crumb(),
+                (trajectory.get_absolute_url(), f"{trajectory.participant} – {trajectory.project}"),
+            ],
+        }
+        return render(self.request, "participants/trajectory_detail.html", context, status=status)
+
+
+class TrajectoryDetailView(TrajectoryMixin, View):
+    def get(self, request, pk):
+        return self.render_detail(self.get_trajectory())
+
+
+class TrajectoryActionView(TrajectoryMixin, View):
+    """A quick action from the trajectory page: start, end with outcome, or withdraw."""
+
+    allowed_roles = EDITORS
+    form_class = None
+    form_name = ""
+
+    def perform(self, trajectory, data):
+        raise NotImplementedError
+
+    def post(self, request, pk):
+        trajectory = self.get_trajectory()
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                self.perform(trajectory, form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, self.success_message)
+                return redirect(trajectory.get_absolute_url())
+        trajectory = self.get_trajectory()
+        return self.render_detail(trajectory, status=400, **{self.form_name: form})
+
+
+class TrajectoryStartView(TrajectoryActionView):
+    form_class = StartForm
+    form_name = "start_form"
+    success_message = _("Het traject is gestart.")
+
+    def perform(self, trajectory, data):
+        services.trajectory_start(
+            user=self.request.user, trajectory=trajectory, start_date=data["start_date"]
+        )
+
+
+class TrajectoryEndView(TrajectoryActionView):
+    form_class = EndForm
+    form_name = "end_form"
+    success_message = _("Het traject is beëindigd.")
+
+    def perform(self, trajectory, data):
+        services.trajectory_end(
+            user=self.request.user,
+            trajectory=trajectory,
+            end_date=data["end_date"],
+            outcome=data["outcome"],
+        )
+
+
+class TrajectoryWithdrawView(TrajectoryActionView):
+    form_class = WithdrawForm
+    form_name = "withdraw_form"
+    success_message = _(
+        "Het traject is ingetrokken; het telt niet meer mee voor facturen en monitor."
+    )
+
+    def perform(self, trajectory, data):
+        services.trajectory_withdraw(
+            user=self.request.user, trajectory=trajectory, reason=data["reason"]
+        )
+
+
+class TrajectoryUpdateView(TrajectoryMixin, FormView):
+    allowed_roles = EDITORS
+    form_class = TrajectoryForm
+    template_name = "participants/form.html"
+
+    def get_form_kwargs(self):
+        self.trajectory = self.get_trajectory()
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.trajectory
+        return kwargs
+
+    def form_valid(self, form):
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        original = self.get_trajectory()
+        try:
+            services.trajectory_update(user=self.request.user, trajectory=original, **changes)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Het traject is opgeslagen."))
+        return redirect(original.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Traject bewerken")
+        context["cancel_url"] = self.trajectory.get_absolute_url()
+        context["breadcrumbs"] = [
+            _trajectories_crumb(),
+            (self.trajectory.get_absolute_url(), str(self.trajectory)),
+            ("", _("Bewerken")),
+        ]
+        return context
+
+
+class EnrolView(RoleRequiredMixin, BreadcrumbsMixin, View):
+    """The enrolment form: a participant (new, or existing when found) and a trajectory.
+
+    "Opslaan en volgende" comes back to an empty form, so entering ten enrolments takes one
+    page load each.
+    """
+
+    allowed_roles = EDITORS
+    template_name = "participants/enrol.html"
+
+    def get_participant(self):
+        pk = self.kwargs.get("participant")
+        if pk is None:
+            return None
+        try:
+            return selectors.participants_for(user=self.request.user).get(pk=pk)
+        except Participant.DoesNotExist:
+            raise Http404 from None
+
+    def render_form(self, participant_form, enrolment_form, candidates=(), status=200):
+        fixed = self.get_participant()
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "participant_form": participant_form,
+                "enrolment_form": enrolment_form,
+                "candidates": candidates,
+                "fixed_participant": fixed,
+                "breadcrumbs": [
+                    _trajectories_crumb(),
+                    ("", _("Aanmelden")),
+                ],
+            },
+            status=status,
+        )
+
+    def get(self, request, **kwargs):
+        initial = {}
+        if "project" in request.GET:
+            initial["project"] = request.GET["project"]
+        return self.render_form(
+            ParticipantForm(prefix="p"), EnrolmentForm(prefix="t", initial=initial)
+        )
+
+    def post(self, request, **kwargs):
+        fixed = self.get_participant()
+        existing = fixed or self._chosen_candidate(request.POST.get("existing"))
+        participant_form = ParticipantForm(request.POST, prefix="p")
+        enrolment_form = EnrolmentForm(request.POST, prefix="t")
+        participant_ok = existing is not None or participant_form.is_valid()
+        if not (participant_ok and enrolment_form.is_valid()):
+            return self.render_form(participant_form, enrolment_form, status=400)
+        try:
+            enrolment = services.enrol(
+                user=request.user,
+                participant=participant_form.instance,
+                trajectory=enrolment_form.instance,
+                existing=existing,
+            )
+        except services.DuplicateParticipant as duplicate:
+            return self.render_form(
+                participant_form, enrolment_form, candidates=duplicate.candidates, status=400
+            )
+        except ValidationError as error:
+            enrolment_form.add_error(None, error)
+            return self.render_form(participant_form, enrolment_form, status=400)
+        messages.success(
+            request,
+            _("%(participant)s is aangemeld voor %(project)s.")
+            % {"participant": enrolment.participant, "project": enrolment.trajectory.project},
+        )
+        if "next" in request.POST:
+            return redirect(
+                reverse("participants:enrol") + f"?project={enrolment.trajectory.project_id}"
+            )
+        return redirect(enrolment.trajectory.get_absolute_url())
+
+    def _chosen_candidate(self, value):
+        if not value or not value.isdigit():
+            return None
+        return selectors.participants_for(user=self.request.user).filter(pk=int(value)).first()
+
+
+class ImportView(RoleRequiredMixin, BreadcrumbsMixin, FormView):
+    allowed_roles = EDITORS
+    form_class = ImportForm
+    template_name = "participants/import.html"
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        result = import_trajectories(user=self.request.user, name=upload.name, data=upload.read())
+        if result.ok:
+            messages.success(self.request, _("Het bestand is ingelezen."))
+        return self.render_to_response(
+            self.get_context_data(form=form, result=result), status=200 if result.ok else 400
+        )
+
+    def get_breadcrumbs(self):
+        return [_trajectories_crumb(), ("", _("Importeren"))]

@@ -152,3 +152,13 @@ def budgets_of_year(*, year: int) -> list[Budget]:
             ln for ln in budget.lines.all() if ln.kind == BudgetLineKind.EXPENSE
         ]
     return budgets
+
+
+def tariff_years(*, project_ids) -> dict[int, set[int]]:
+    """Per project, the years that have a default tariff (one query for any number)."""
+    years: dict[int, set[int]] = {}
+    for project_id, year in TariffOption.objects.filter(
+        agreement__project_id__in=set(project_ids), is_default=True
+    ).values_list("agreement__project_id", "agreement__year"):
+        years.setdefault(project_id, set()).add(year)
+    return years

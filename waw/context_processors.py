@@ -25,10 +25,23 @@ NAVIGATION = [
     ),
     ("projects:budget-index", _("Begrotingen"), ALL_READERS, ("projects:budget",)),
     (
+        "participants:trajectories",
+        _("Trajecten"),
+        (Role.COORDINATOR, Role.MUNICIPALITY),
+        (
+            "participants:trajector",
+            "participants:enrol",
+            "participants:import",
+            "participants:start",
+            "participants:end",
+            "participants:withdraw",
+        ),
+    ),
+    (
         "participants:list",
         _("Deelnemers"),
         (Role.COORDINATOR, Role.MUNICIPALITY),
-        ("participants:",),
+        ("participants:list", "participants:detail", "participants:update"),
     ),
 ]
 

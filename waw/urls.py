@@ -19,7 +19,7 @@ urlpatterns = [
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("projects.urls")),
-    path("deelnemers/", include("participants.urls")),
+    path("", include("participants.urls")),
     path("beheer/", admin.site.urls),
 ]
 
