@@ -1,12 +1,17 @@
 from django.contrib import admin
 
+from participants import services
 from participants.models import Participant, Trajectory, TrajectoryChange
 
 
 class TrajectoryInline(admin.TabularInline):
+    """Read-only here: trajectories change through their own page, which records history."""
+
     model = Trajectory
     extra = 0
-    fields = (
+    can_delete = False
+    show_change_link = True
+    fields = readonly_fields = (
         "project",
         "municipality_at_start",
         "enrolment_date",
@@ -14,7 +19,9 @@ class TrajectoryInline(admin.TabularInline):
         "end_date",
         "outcome",
     )
-    autocomplete_fields = ("project",)
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Participant)
@@ -46,6 +53,15 @@ class TrajectoryAdmin(admin.ModelAdmin):
     )
     date_hierarchy = "start_date"
     autocomplete_fields = ("participant", "project", "cohort")
+
+    def save_model(self, request, obj, form, change):
+        # Through the services, so the admin leaves the same history as the pages do.
+        if change:
+            original = Trajectory.objects.get(pk=obj.pk)
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            services.trajectory_update(user=request.user, trajectory=original, **changes)
+        else:
+            services.trajectory_enrol(user=request.user, trajectory=obj)
 
 
 @admin.register(TrajectoryChange)

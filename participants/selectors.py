@@ -1,5 +1,6 @@
 """Reads of personal data, always scoped to what the user may see."""
 
+import datetime as dt
 from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -110,11 +111,35 @@ def flag_missing_tariffs(trajectories) -> None:
 
 
 def search_participants(*, queryset, query: str):
-    """Narrow participants to those whose name parts or klantnummer match every word."""
+    """Narrow participants to those matching every word: a name part, a klantnummer, or a
+    birth date written as dd-mm-jjjj or jjjj-mm-dd."""
     for word in query.split():
+        born = _as_date(word)
+        if born is not None:
+            queryset = queryset.filter(date_of_birth=born)
+            continue
         queryset = queryset.filter(
             Q(first_name__icontains=word)
             | Q(last_name__icontains=word)
             | Q(client_number__iexact=word)
         )
     return queryset
+
+
+def _as_date(word: str) -> date | None:
+    for fmt in ("%d-%m-%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(word, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def personal_details_visible(*, user, participant) -> bool:
+    """Klantnummer, benefit and target-group flags are for coordinators and for the municipality
+    where the participant lives now. A municipality that only paid an earlier trajectory of a
+    resident who has since moved sees the name and its own trajectories, nothing more."""
+    scope = municipality_scope(user)
+    if scope is None:
+        return True
+    return scope is not False and participant.municipality_id == scope.pk

@@ -81,6 +81,9 @@ class ParticipantDetailView(RoleRequiredMixin, BreadcrumbsMixin, DetailView):
         selectors.flag_missing_tariffs(trajectories)
         context["trajectories"] = trajectories
         context["can_edit"] = is_coordinator(self.request.user)
+        context["details_visible"] = selectors.personal_details_visible(
+            user=self.request.user, participant=self.object
+        )
         return context
 
     def get_breadcrumbs(self):
@@ -127,7 +130,8 @@ class TrajectoryListView(
     table_class = TrajectoryTable
     filterset_class = TrajectoryFilter
     template_name = "participants/trajectory_list.html"
-    paginate_by = 25
+    # django-tables2 paginates (forgiving bad page numbers); FilterView must not as well.
+    table_pagination = {"per_page": 25}
     export_formats = ("csv", "xlsx")
     export_name = "trajecten"
 

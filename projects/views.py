@@ -5,6 +5,7 @@ from django.forms import Form
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DeleteView, DetailView, TemplateView, UpdateView
 from django.views.generic.edit import FormMixin
@@ -43,7 +44,8 @@ class ProjectListView(
     table_class = ProjectTable
     filterset_class = ProjectFilter
     template_name = "projects/project_list.html"
-    paginate_by = 25
+    # django-tables2 paginates (forgiving bad page numbers); FilterView must not as well.
+    table_pagination = {"per_page": 25}
     export_formats = ("csv", "xlsx")
     export_name = "projecten"
 
@@ -143,11 +145,12 @@ class ProjectUpdateView(EditorFormMixin, UpdateView):
 
 
 class ProjectChildMixin:
-    """Forms for a record that belongs to the project in the URL."""
+    """Forms for a record that belongs to the project in the URL. The project is looked up
+    only after the role check, so a reader learns nothing from 404 versus 403."""
 
-    def dispatch(self, request, *args, **kwargs):
-        self.project = get_object_or_404(Project, slug=kwargs["slug"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def project(self):
+        return get_object_or_404(Project, slug=self.kwargs["slug"])
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -331,9 +334,9 @@ class BudgetLineMixin(EditorFormMixin):
     form_class = BudgetLineForm
     success_message = _("Begrotingsregel %(object)s is opgeslagen.")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.budget = get_object_or_404(Budget, pk=kwargs["budget"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def budget(self):
+        return get_object_or_404(Budget, pk=self.kwargs["budget"])
 
     def get_queryset(self):
         return BudgetLine.objects.filter(budget=self.budget)

@@ -243,3 +243,34 @@ def test_start_in_a_year_with_a_tariff_is_not_flagged(client_for, coordinator):
     content = client_for(coordinator).get(f"/trajecten/{trajectory.pk}/").content.decode()
 
     assert "geen tarief voor" not in content
+
+
+def test_admin_changes_to_a_trajectory_are_recorded_in_its_history(client_for, administrator):
+    trajectory = TrajectoryFactory(enrolment_date=dt.date(2025, 1, 6))
+    client = client_for(administrator)
+    data = {
+        "participant": trajectory.participant_id,
+        "project": trajectory.project_id,
+        "municipality_at_start": trajectory.municipality_at_start_id,
+        "enrolment_date": "2025-01-06",
+        "start_date": "2025-01-20",
+        "end_date": "",
+        "outcome": "",
+        "notes": "",
+        "withdrawal_reason": "",
+    }
+
+    response = client.post(f"/beheer/participants/trajectory/{trajectory.pk}/change/", data)
+
+    assert response.status_code == 302
+    assert trajectory.changes.filter(field="startdatum", changed_by=administrator).exists()
+
+
+def test_participant_search_by_birth_date(client_for, coordinator, huizen):
+    ParticipantFactory(last_name="Gevonden", date_of_birth=dt.date(1988, 7, 9), municipality=huizen)
+    ParticipantFactory(last_name="Anders", date_of_birth=dt.date(1977, 1, 1), municipality=huizen)
+
+    content = client_for(coordinator).get("/deelnemers/?q=09-07-1988").content.decode()
+
+    assert "Gevonden" in content
+    assert "Anders" not in content

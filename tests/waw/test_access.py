@@ -195,3 +195,30 @@ def test_participant_list_queries_do_not_grow_with_rows(
 
     with django_assert_max_num_queries(8):
         client.get("/deelnemers/")
+
+
+def test_paying_municipality_sees_no_personal_details_of_a_resident_who_moved_away(
+    client_for, huizen_user, huizen, laren
+):
+    moved = ParticipantFactory(municipality=laren, client_number="LA-999", is_refugee=True)
+    TrajectoryFactory(participant=moved, municipality_at_start=huizen)
+
+    content = client_for(huizen_user).get(moved.get_absolute_url()).content.decode()
+
+    assert "LA-999" not in content
+    assert "Statushouder" not in content
+    assert "woont niet (meer) in uw gemeente" in content
+
+
+def test_role_is_checked_before_the_object_is_looked_up(client_for, huizen_user):
+    response = client_for(huizen_user).get("/projecten/bestaat-niet/jaarafspraak/nieuw/")
+
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("page", ["abc", "9999"])
+def test_a_bad_page_number_falls_back_instead_of_404(client_for, coordinator, page):
+    ProjectFactory()
+
+    assert client_for(coordinator).get(f"/projecten/?page={page}").status_code == 200
+    assert client_for(coordinator).get(f"/trajecten/?page={page}").status_code == 200

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from participants.demo import load_demo_trajectories
+
+
+class Command(BaseCommand):
+    help = "Laadt verzonnen demo-deelnemers en -trajecten (alleen met DEBUG aan; idempotent)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            self.stdout.write("DEBUG staat uit: geen demogegevens (productie).")
+            return
+        created = load_demo_trajectories()
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"{created} demo-trajecten aangemaakt."))
+        else:
+            self.stdout.write("Er zijn al trajecten; geen demogegevens toegevoegd.")
