@@ -37,6 +37,7 @@ NAVIGATION = [
             "participants:withdraw",
         ),
     ),
+    ("billing:list", _("Facturen"), (Role.COORDINATOR, Role.MUNICIPALITY), ("billing:",)),
     (
         "participants:list",
         _("Deelnemers"),

@@ -15,6 +15,13 @@ class Municipality(models.Model):
         default=False,
         help_text=_("De centrumgemeente (Hilversum) betaalt mee aan de vaste projectkosten."),
     )
+    invoice_address = models.TextField(
+        _("factuuradres"),
+        blank=True,
+        help_text=_(
+            "Zoals het op de factuur moet staan, bijvoorbeeld t.a.v. de crediteurenadministratie."
+        ),
+    )
 
     class Meta:
         verbose_name = _("gemeente")

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "waw",
     "projects",
     "participants",
+    "billing",
 ]
 
 MIDDLEWARE = [
@@ -156,8 +157,16 @@ if PRODUCTION:
     if env.flag("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# The sender on invoices; placeholders until the Regio supplies its registration numbers.
-REGIO_NAME = env.text("REGIO_NAME", "Regio Gooi en Vechtstreek")
+# The sender on invoices; the registration numbers are placeholders until the Regio sets them.
+INVOICE_SENDER = {
+    "name": env.text("REGIO_NAME", "Regio Gooi en Vechtstreek"),
+    "address": env.text("REGIO_ADDRESS", "[postadres]"),
+    "kvk": env.text("REGIO_KVK", "[KvK-nummer]"),
+    "vat": env.text("REGIO_VAT", "[btw-nummer]"),
+    "iban": env.text("REGIO_IBAN", "[IBAN]"),
+    "email": env.text("REGIO_EMAIL", "[e-mailadres debiteurenadministratie]"),
+}
+INVOICE_PAYMENT_TERM_DAYS = env.integer("INVOICE_PAYMENT_TERM_DAYS", 30)
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,7 @@ urlpatterns = [
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("projects.urls")),
     path("", include("participants.urls")),
+    path("", include("billing.urls")),
     path("beheer/", admin.site.urls),
 ]
 

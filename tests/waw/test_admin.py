@@ -8,7 +8,10 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 OUR_APPS = {"waw", "projects", "participants", "billing", "monitor"}
-READ_ONLY = {apps.get_model("participants", "TrajectoryChange")}
+READ_ONLY = {
+    apps.get_model("participants", "TrajectoryChange"),
+    *(m for m in apps.get_models() if m._meta.app_label == "billing"),
+}
 OUR_MODELS = [m for m in apps.get_models() if m._meta.app_label in OUR_APPS]
 
 

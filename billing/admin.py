@@ -1,0 +1,65 @@
+from django.contrib import admin
+
+from billing.models import BilledTrajectory, Invoice, InvoiceLine, InvoiceRun, NumberSeries
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Issued documents and their bookkeeping never change, not even in the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class InvoiceLineInline(admin.TabularInline):
+    model = InvoiceLine
+    extra = 0
+    fields = readonly_fields = ("project_name", "participant_reference", "start_date", "amount")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(ReadOnlyAdmin):
+    list_display = ("number", "kind", "municipality", "period", "issue_date", "total")
+    list_filter = ("kind", "municipality", "period", "year")
+    list_select_related = ("municipality",)
+    search_fields = ("number",)
+    inlines = [InvoiceLineInline]
+
+
+@admin.register(InvoiceLine)
+class InvoiceLineAdmin(ReadOnlyAdmin):
+    list_display = ("invoice", "project_name", "participant_reference", "start_date", "amount")
+    list_select_related = ("invoice",)
+    search_fields = ("invoice__number", "participant_reference")
+
+
+@admin.register(InvoiceRun)
+class InvoiceRunAdmin(ReadOnlyAdmin):
+    list_display = ("period", "issued_at", "issued_by")
+    list_select_related = ("issued_by",)
+    search_fields = ("period",)
+
+
+@admin.register(NumberSeries)
+class NumberSeriesAdmin(ReadOnlyAdmin):
+    list_display = ("year", "last_number")
+
+
+@admin.register(BilledTrajectory)
+class BilledTrajectoryAdmin(ReadOnlyAdmin):
+    list_display = ("trajectory", "line")
+    list_select_related = ("trajectory__participant", "trajectory__project", "line__invoice")

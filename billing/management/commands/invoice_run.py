@@ -1,0 +1,73 @@
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from billing.selectors import run_preview
+from billing.services import issue_run
+from waw.periods import Period, PeriodError
+
+
+class Command(BaseCommand):
+    help = "Voorvertoning (standaard) of uitgifte (--issue) van de factuurrun voor een periode."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", required=True, help="bijvoorbeeld 2025-Q1, 2025-H1 of 2025")
+        parser.add_argument("--issue", action="store_true", help="geef de facturen echt uit")
+        parser.add_argument("--json", action="store_true", help="één JSON-object als uitvoer")
+
+    def handle(self, *args, **options):
+        try:
+            period = Period.parse(options["period"])
+        except PeriodError as error:
+            self.stderr.write(str(error))
+            raise SystemExit(2) from None
+        today = timezone.localdate()
+        if options["issue"]:
+            try:
+                run = issue_run(period=period, user=None, today=today)
+            except ValidationError as error:
+                for message in error.messages:
+                    self.stderr.write(message)
+                raise SystemExit(1) from None
+            invoices = [
+                {
+                    "municipality": invoice.municipality.name,
+                    "number": invoice.number,
+                    "lines": invoice.lines.count(),
+                    "total": str(invoice.total),
+                }
+                for invoice in run.invoices.select_related("municipality").order_by(
+                    "municipality__name"
+                )
+            ]
+        else:
+            preview = run_preview(period=period, today=today)
+            invoices = [
+                {
+                    "municipality": draft.municipality.name,
+                    "number": None,
+                    "lines": len(draft.lines),
+                    "total": str(draft.total),
+                }
+                for draft in preview.invoices
+            ]
+            for refusal in preview.refusals:
+                self.stderr.write(refusal)
+        if options["json"]:
+            self.stdout.write(
+                json.dumps(
+                    {"period": str(period), "issued": options["issue"], "invoices": invoices},
+                    ensure_ascii=False,
+                )
+            )
+            return
+        for invoice in invoices:
+            number = invoice["number"] or "(voorvertoning)"
+            self.stdout.write(
+                f"{invoice['municipality']:<16} {number:<16} {invoice['lines']:>4} regels  "
+                f"€ {invoice['total']}"
+            )
+        if not invoices:
+            self.stdout.write("Niets te factureren.")

@@ -1,0 +1,164 @@
+"""Invoices to municipalities for the participant costs of their residents.
+
+An issued invoice never changes: its totals are copied onto it and its PDF is archived once.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from billing.constants import DocumentKind
+from waw.money import MoneyField
+
+
+class NumberSeries(models.Model):
+    """The last number handed out in a year of issue. Locked (select_for_update) in the same
+    transaction as the invoices it numbers, so numbers are unique and without gaps."""
+
+    year = models.PositiveSmallIntegerField(_("jaar"), primary_key=True)
+    last_number = models.PositiveIntegerField(_("laatste nummer"), default=0)
+
+    class Meta:
+        verbose_name = _("nummerreeks")
+        verbose_name_plural = _("nummerreeksen")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_number}"
+
+
+class InvoiceRun(models.Model):
+    """One issued run: the invoices of a period, one per municipality with something to bill."""
+
+    period = models.CharField(_("periode"), max_length=10)
+    issued_at = models.DateTimeField(_("uitgegeven op"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uitgegeven door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("factuurrun")
+        verbose_name_plural = _("factuurruns")
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return f"{self.period} ({self.issued_at:%d-%m-%Y})"
+
+
+class Invoice(models.Model):
+    """An issued invoice or credit note to one municipality."""
+
+    kind = models.CharField(
+        _("soort"), max_length=20, choices=DocumentKind.choices, default=DocumentKind.INVOICE
+    )
+    number = models.CharField(_("nummer"), max_length=20, unique=True)
+    year = models.PositiveSmallIntegerField(_("jaar van uitgifte"))
+    sequence = models.PositiveIntegerField(_("volgnummer"))
+    run = models.ForeignKey(
+        InvoiceRun,
+        verbose_name=_("factuurrun"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+    )
+    municipality = models.ForeignKey(
+        "waw.Municipality",
+        verbose_name=_("gemeente"),
+        on_delete=models.PROTECT,
+        related_name="invoices",
+    )
+    period = models.CharField(_("periode"), max_length=10)
+    issue_date = models.DateField(_("factuurdatum"))
+    due_date = models.DateField(_("vervaldatum"))
+    total = MoneyField(_("totaal"), allow_negative=True)
+    credited_invoice = models.ForeignKey(
+        "self",
+        verbose_name=_("gecrediteerde factuur"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+    )
+    reason = models.TextField(_("reden"), blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="facturen/%Y/", max_length=200)
+    pdf_sha256 = models.CharField(_("SHA-256 van de PDF"), max_length=64)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("factuur")
+        verbose_name_plural = _("facturen")
+        ordering = ["-year", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "sequence"], name="invoice_number_unique_per_year"
+            ),
+        ]
+        indexes = [models.Index(fields=["municipality", "period"])]
+
+    def __str__(self):
+        return self.number
+
+    def get_absolute_url(self):
+        return reverse("billing:invoice", kwargs={"number": self.number})
+
+
+class InvoiceLine(models.Model):
+    """One trajectory on an invoice, at the price in force on its start date."""
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("factuur"), on_delete=models.PROTECT, related_name="lines"
+    )
+    trajectory = models.ForeignKey(
+        "participants.Trajectory",
+        verbose_name=_("traject"),
+        on_delete=models.PROTECT,
+        related_name="invoice_lines",
+    )
+    project_name = models.CharField(_("project"), max_length=150)
+    participant_reference = models.CharField(_("deelnemer (kenmerk)"), max_length=100)
+    start_date = models.DateField(_("startdatum"))
+    amount = MoneyField(_("bedrag"), allow_negative=True)
+    credited_line = models.ForeignKey(
+        "self",
+        verbose_name=_("gecrediteerde regel"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credits",
+    )
+
+    class Meta:
+        verbose_name = _("factuurregel")
+        verbose_name_plural = _("factuurregels")
+        ordering = ["project_name", "start_date", "id"]
+
+    def __str__(self):
+        return f"{self.invoice}: {self.project_name} {self.participant_reference}"
+
+
+class BilledTrajectory(models.Model):
+    """The mark that a trajectory has been billed: one per trajectory, ever (the database
+    refuses a second). A credit note that says "bill again" removes the mark."""
+
+    trajectory = models.OneToOneField(
+        "participants.Trajectory",
+        verbose_name=_("traject"),
+        on_delete=models.PROTECT,
+        related_name="billing_mark",
+    )
+    line = models.OneToOneField(
+        InvoiceLine, verbose_name=_("factuurregel"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("gefactureerd traject")
+        verbose_name_plural = _("gefactureerde trajecten")
+
+    def __str__(self):
+        return f"{self.trajectory_id} → {self.line.invoice}"

@@ -1,0 +1,125 @@
+"""Issuing invoices: numbers without gaps, PDFs archived once, all or nothing."""
+
+import contextlib
+import datetime as dt
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from billing.constants import DocumentKind
+from billing.models import BilledTrajectory, Invoice, InvoiceLine, InvoiceRun, NumberSeries
+from billing.selectors import DraftInvoice, run_preview
+from waw.pdf import render_to_pdf
+from waw.periods import Period
+
+logger = logging.getLogger(__name__)
+
+NOTHING_TO_BILL = gettext_lazy("Er valt voor deze periode niets (meer) te factureren.")
+
+
+class RunRefused(ValidationError):
+    """The run cannot be issued; the messages say why (and the preview lists what to fix)."""
+
+
+def _ensure_series(year: int) -> None:
+    # Created outside the issuing transaction: two first issues of a year may race here, and
+    # the loser simply finds the row the winner made.
+    with contextlib.suppress(IntegrityError):
+        NumberSeries.objects.get_or_create(year=year)
+
+
+def _next_number(series: NumberSeries) -> tuple[int, str]:
+    series.last_number += 1
+    return series.last_number, f"{series.year}-{series.last_number:04d}"
+
+
+def _render_invoice(*, draft: DraftInvoice, number: str, period: Period, issue_date, due_date):
+    context = {
+        "sender": settings.INVOICE_SENDER,
+        "number": number,
+        "municipality": draft.municipality,
+        "period": period,
+        "issue_date": issue_date,
+        "due_date": due_date,
+        "lines": draft.lines,
+        "subtotals": draft.subtotals(),
+        "total": draft.total,
+        "kind": DocumentKind.INVOICE,
+    }
+    pdf, _html = render_to_pdf("billing/invoice_pdf.html", context)
+    return pdf
+
+
+def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceRun:
+    """Issue the invoices of a period: number them, render and archive each PDF once.
+
+    Either the whole run is issued with its files, or nothing is (a failure halfway removes the
+    files it wrote), so a retry works. Runs are serialised on the year's number series row, so
+    two coordinators issuing at once cannot bill a trajectory twice or leave a gap.
+    """
+    today = today or timezone.localdate()
+    _ensure_series(today.year)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            series = NumberSeries.objects.select_for_update().get(year=today.year)
+            preview = run_preview(period=period, today=today)
+            if preview.refusals:
+                raise RunRefused(preview.refusals)
+            if not preview.invoices:
+                raise RunRefused(NOTHING_TO_BILL)
+            run = InvoiceRun.objects.create(
+                period=str(period), issued_at=timezone.now(), issued_by=user
+            )
+            due_date = today + dt.timedelta(days=settings.INVOICE_PAYMENT_TERM_DAYS)
+            for draft in preview.invoices:
+                sequence, number = _next_number(series)
+                pdf = _render_invoice(
+                    draft=draft, number=number, period=period, issue_date=today, due_date=due_date
+                )
+                path = default_storage.save(f"facturen/{today.year}/{number}.pdf", ContentFile(pdf))
+                written.append(path)
+                invoice = Invoice.objects.create(
+                    kind=DocumentKind.INVOICE,
+                    number=number,
+                    year=today.year,
+                    sequence=sequence,
+                    run=run,
+                    municipality=draft.municipality,
+                    period=str(period),
+                    issue_date=today,
+                    due_date=due_date,
+                    total=draft.total,
+                    pdf=path,
+                    pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+                )
+                lines = InvoiceLine.objects.bulk_create(
+                    InvoiceLine(
+                        invoice=invoice,
+                        trajectory=line.trajectory,
+                        project_name=line.project_name,
+                        participant_reference=line.participant_reference,
+                        start_date=line.start_date,
+                        amount=line.amount,
+                    )
+                    for line in draft.lines
+                )
+                if any(line.pk is None for line in lines):  # backends without RETURNING ids
+                    lines = list(invoice.lines.order_by("id"))
+                BilledTrajectory.objects.bulk_create(
+                    BilledTrajectory(trajectory_id=line.trajectory_id, line=line) for line in lines
+                )
+            series.save(update_fields=["last_number"])
+    except BaseException:
+        for path in written:
+            default_storage.delete(path)
+        raise
+    logger.info("Factuurrun %s uitgegeven: %s facturen", period, len(preview.invoices))
+    return run

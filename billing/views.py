@@ -1,0 +1,130 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView
+from django_tables2 import SingleTableView
+
+from billing import selectors, services
+from billing.forms import IssueForm, PeriodForm
+from billing.models import Invoice
+from billing.tables import InvoiceTable
+from waw.mixins import BreadcrumbsMixin
+from waw.roles import Role, RoleRequiredMixin, is_coordinator
+
+READERS = (Role.COORDINATOR, Role.MUNICIPALITY)
+
+
+def _invoices_crumb():
+    return (reverse("billing:list"), _("Facturen"))
+
+
+class InvoiceListView(RoleRequiredMixin, BreadcrumbsMixin, SingleTableView):
+    allowed_roles = READERS
+    table_class = InvoiceTable
+    template_name = "billing/invoice_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.invoices_for(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_edit"] = is_coordinator(self.request.user)
+        return context
+
+    def get_breadcrumbs(self):
+        return [_invoices_crumb()]
+
+
+class InvoiceMixin(RoleRequiredMixin):
+    allowed_roles = READERS
+
+    def get_object(self, queryset=None):
+        try:
+            return (
+                selectors.invoices_for(user=self.request.user)
+                .prefetch_related("lines")
+                .get(number=self.kwargs["number"])
+            )
+        except Invoice.DoesNotExist:
+            raise Http404 from None
+
+
+class InvoiceDetailView(InvoiceMixin, BreadcrumbsMixin, DetailView):
+    template_name = "billing/invoice_detail.html"
+    context_object_name = "invoice"
+
+    def get_breadcrumbs(self):
+        return [_invoices_crumb(), (self.object.get_absolute_url(), self.object.number)]
+
+
+class InvoicePdfView(InvoiceMixin, View):
+    """Serves the archived file; an issued invoice is never rendered again."""
+
+    def get(self, request, number):
+        invoice = self.get_object()
+        return FileResponse(
+            invoice.pdf.open("rb"),
+            as_attachment=True,
+            filename=f"factuur-{invoice.number}.pdf",
+            content_type="application/pdf",
+        )
+
+
+class RunView(RoleRequiredMixin, BreadcrumbsMixin, View):
+    """Preview a period's run, then issue it after an explicit confirmation."""
+
+    allowed_roles = (Role.COORDINATOR,)
+    template_name = "billing/run.html"
+
+    def render_page(self, form, preview=None, issue_form=None, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "preview": preview,
+                "issue_form": issue_form,
+                "breadcrumbs": [_invoices_crumb(), ("", _("Factuurrun"))],
+            },
+            status=status,
+        )
+
+    def get(self, request):
+        if "period" not in request.GET:
+            return self.render_page(PeriodForm())
+        form = PeriodForm(request.GET)
+        if not form.is_valid():
+            return self.render_page(form, status=400)
+        period = form.cleaned_data["period"]
+        preview = selectors.run_preview(period=period, today=timezone.localdate())
+        return self.render_page(form, preview, IssueForm(initial={"period": str(period)}))
+
+    def post(self, request):
+        issue_form = IssueForm(request.POST)
+        if not issue_form.is_valid():
+            form = PeriodForm({"period": request.POST.get("period", "")})
+            preview = None
+            if form.is_valid():
+                preview = selectors.run_preview(
+                    period=form.cleaned_data["period"], today=timezone.localdate()
+                )
+            return self.render_page(form, preview, issue_form, status=400)
+        period = issue_form.cleaned_data["period"]
+        try:
+            run = services.issue_run(period=period, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(reverse("billing:run") + f"?period={period}")
+        messages.success(
+            request,
+            _("%(n)s facturen voor %(period)s zijn uitgegeven.")
+            % {"n": run.invoices.count(), "period": period},
+        )
+        return redirect("billing:list")

@@ -1,0 +1,238 @@
+"""Issued invoices: archived PDFs, immutability, downloads, the run page and the command."""
+
+import datetime as dt
+import hashlib
+import io
+import json
+import logging
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.db import DatabaseError, transaction
+from pypdf import PdfReader
+
+from billing.models import BilledTrajectory, Invoice, InvoiceLine
+from billing.services import issue_run
+from tests.billing.conftest import AFTER_Q1
+from tests.factories import ParticipantFactory, TrajectoryFactory
+from waw.periods import Period
+
+pytestmark = pytest.mark.django_db
+
+Q1 = Period.parse("2025-Q1")
+
+
+def started(project, municipality, day=dt.date(2025, 2, 3), **participant):
+    return TrajectoryFactory(
+        participant=ParticipantFactory(municipality=municipality, **participant),
+        project=project,
+        municipality_at_start=municipality,
+        enrolment_date=day - dt.timedelta(days=7),
+        start_date=day,
+    )
+
+
+@pytest.fixture
+def issued(wijkleerbedrijf, huizen, laren, coordinator):
+    for _ in range(3):
+        started(wijkleerbedrijf, huizen)
+    started(wijkleerbedrijf, laren)
+    issue_run(period=Q1, user=coordinator, today=AFTER_Q1)
+    return {i.municipality.name: i for i in Invoice.objects.select_related("municipality")}
+
+
+def pdf_text(data: bytes) -> str:
+    """The PDF's text with all whitespace (line breaks, non-breaking spaces) as single spaces."""
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def test_archived_pdf_holds_number_municipality_total_and_vat_statement(issued):
+    invoice = issued["Huizen"]
+
+    text = pdf_text(invoice.pdf.read())
+
+    assert invoice.number in text
+    assert "Gemeente Huizen" in text
+    assert "€ 12.000,00" in text
+    assert "buiten de reikwijdte van de omzetbelasting" in text
+    assert "pagina 1 van 1" in text
+
+
+def test_archived_pdf_matches_its_recorded_sha256(issued):
+    invoice = issued["Laren"]
+
+    assert hashlib.sha256(invoice.pdf.read()).hexdigest() == invoice.pdf_sha256
+
+
+def test_rendering_logs_no_warnings_or_errors(wijkleerbedrijf, huizen, coordinator, caplog):
+    started(wijkleerbedrijf, huizen)
+
+    with caplog.at_level(logging.WARNING):
+        issue_run(period=Q1, user=coordinator, today=AFTER_Q1)
+
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def test_long_invoice_breaks_over_pages_with_page_numbers(wijkleerbedrijf, huizen, coordinator):
+    for _ in range(60):
+        started(wijkleerbedrijf, huizen)
+
+    issue_run(period=Q1, user=coordinator, today=AFTER_Q1)
+
+    text = pdf_text(Invoice.objects.get().pdf.read())
+    assert "pagina 2 van" in text
+    assert text.count("Deelnemer (kenmerk)") >= 2  # the table header repeats on each page
+
+
+def test_an_issued_invoice_cannot_be_changed_even_by_a_raw_update(issued):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Invoice.objects.filter(pk=issued["Huizen"].pk).update(total=Decimal("1.00"))
+
+    issued["Huizen"].refresh_from_db()
+    assert issued["Huizen"].total == Decimal("12000.00")
+
+
+def test_an_issued_invoice_line_cannot_be_deleted(issued):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        InvoiceLine.objects.filter(invoice=issued["Laren"]).delete()
+
+
+def test_a_trajectory_cannot_be_billed_twice_even_by_a_raw_insert(issued):
+    line = InvoiceLine.objects.filter(invoice=issued["Huizen"]).first()
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        BilledTrajectory.objects.create(trajectory=line.trajectory, line=InvoiceLine.objects.last())
+
+
+def test_failure_halfway_issues_nothing_and_leaves_no_files(
+    wijkleerbedrijf, huizen, laren, coordinator
+):
+    started(wijkleerbedrijf, huizen)
+    started(wijkleerbedrijf, laren)
+    from waw import pdf as pdf_module
+
+    real = pdf_module.render_to_pdf
+    calls = {"n": 0}
+
+    def crash_on_second(template, context):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("renderer crashed")
+        return real(template, context)
+
+    with (
+        mock.patch("billing.services.render_to_pdf", side_effect=crash_on_second),
+        pytest.raises(RuntimeError),
+    ):
+        issue_run(period=Q1, user=coordinator, today=AFTER_Q1)
+
+    assert not Invoice.objects.exists()
+    assert not BilledTrajectory.objects.exists()
+    assert (
+        not default_storage.exists("facturen/2025")
+        or default_storage.listdir("facturen/2025")[1] == []
+    )
+
+    issue_run(period=Q1, user=coordinator, today=AFTER_Q1)  # a retry works, from number 1
+
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == ["2025-0001", "2025-0002"]
+
+
+def test_download_serves_the_archived_file_without_rendering(client_for, huizen_user, issued):
+    with mock.patch("billing.services.render_to_pdf", side_effect=AssertionError("rendered")):
+        response = client_for(huizen_user).get(f"/facturen/{issued['Huizen'].number}/pdf/")
+
+    body = b"".join(response.streaming_content)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert hashlib.sha256(body).hexdigest() == issued["Huizen"].pdf_sha256
+
+
+def test_huizen_user_cannot_download_the_laren_invoice(client_for, huizen_user, issued):
+    client = client_for(huizen_user)
+
+    assert client.get(f"/facturen/{issued['Laren'].number}/pdf/").status_code == 404
+    assert client.get(f"/facturen/{issued['Laren'].number}/").status_code == 404
+
+
+def test_huizen_user_lists_only_huizen_invoices(client_for, huizen_user, issued):
+    content = client_for(huizen_user).get("/facturen/").content.decode()
+
+    assert issued["Huizen"].number in content
+    assert issued["Laren"].number not in content
+
+
+def test_board_member_gets_403_on_invoices(client_for, board_member, issued):
+    assert client_for(board_member).get("/facturen/").status_code == 403
+    assert (
+        client_for(board_member).get(f"/facturen/{issued['Huizen'].number}/pdf/").status_code == 403
+    )
+
+
+def test_gemeente_user_cannot_open_the_run_page(client_for, huizen_user):
+    assert client_for(huizen_user).get("/facturen/run/").status_code == 403
+    assert (
+        client_for(huizen_user)
+        .post("/facturen/run/", {"period": "2025-Q1", "confirm": "on"})
+        .status_code
+        == 403
+    )
+
+
+def test_coordinator_previews_then_issues_in_the_browser(
+    client_for, coordinator, wijkleerbedrijf, huizen
+):
+    started(wijkleerbedrijf, huizen)
+    client = client_for(coordinator)
+
+    preview = client.get("/facturen/run/?period=2025-Q1")
+    unconfirmed = client.post("/facturen/run/", {"period": "2025-Q1"})
+    assert Invoice.objects.count() == 0
+    issued = client.post("/facturen/run/", {"period": "2025-Q1", "confirm": "on"})
+
+    assert "Facturen uitgeven" in preview.content.decode()
+    assert unconfirmed.status_code == 400
+    assert issued.status_code == 302
+    assert Invoice.objects.get().number.endswith("-0001")
+
+
+def test_malformed_period_on_the_run_page_is_a_form_error(client_for, coordinator):
+    response = client_for(coordinator).get("/facturen/run/?period=2025-Q9")
+
+    assert response.status_code == 400
+    assert "Onbekende periode" in response.content.decode()
+
+
+def test_invoice_list_query_count_does_not_grow(
+    client_for, coordinator, issued, django_assert_max_num_queries
+):
+    client = client_for(coordinator)
+
+    with django_assert_max_num_queries(8):
+        client.get("/facturen/")
+
+
+def test_command_preview_changes_nothing_and_prints_json(wijkleerbedrijf, huizen, capsys):
+    started(wijkleerbedrijf, huizen)
+
+    call_command("invoice_run", "--period", "2025-Q1", "--json")
+
+    output = json.loads(capsys.readouterr().out)
+    assert output == {
+        "period": "2025-Q1",
+        "issued": False,
+        "invoices": [{"municipality": "Huizen", "number": None, "lines": 1, "total": "4000.00"}],
+    }
+    assert not Invoice.objects.exists()
+
+
+def test_command_exits_2_on_a_malformed_period(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("invoice_run", "--period", "Q1-2025")
+
+    assert exit_info.value.code == 2
+    assert "Onbekende periode" in capsys.readouterr().err
