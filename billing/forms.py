@@ -23,3 +23,54 @@ class IssueForm(PeriodForm):
         label=_("Ik heb de voorvertoning gecontroleerd; geef de facturen definitief uit."),
         error_messages={"required": _("Bevestig dat u de voorvertoning heeft gecontroleerd.")},
     )
+
+
+class CreditForm(forms.Form):
+    """Which lines to credit, which of those to bill again, and why."""
+
+    lines = forms.TypedMultipleChoiceField(
+        label=_("Te crediteren regels"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Kies minstens één regel om te crediteren.")},
+    )
+    rebill = forms.TypedMultipleChoiceField(
+        label=_("Opnieuw factureren in de volgende run"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Alleen na een correctie (verkeerde gemeente of tarief). Niet aanvinken als het "
+            "traject nooit gefactureerd had mogen worden, bijvoorbeeld omdat het nooit is gestart."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Reden"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "Ik begrijp dat de creditnota direct wordt uitgegeven en niet meer kan veranderen."
+        ),
+        error_messages={"required": _("Bevestig dat de creditnota mag worden uitgegeven.")},
+    )
+
+    def __init__(self, *args, invoice, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [
+            (
+                line.pk,
+                f"{line.project_name} – {line.participant_reference} – {line.start_date:%d-%m-%Y}",
+            )
+            for line in invoice.lines.all()
+            if not line.credits.exists()
+        ]
+        self.fields["lines"].choices = choices
+        self.fields["rebill"].choices = choices
+
+    def clean(self):
+        data = super().clean()
+        if set(data.get("rebill", [])) - set(data.get("lines", [])):
+            self.add_error(
+                "rebill", _("Alleen gecrediteerde regels kunnen opnieuw worden gefactureerd.")
+            )
+        return data

@@ -137,6 +137,10 @@ class InvoiceLine(models.Model):
         verbose_name = _("factuurregel")
         verbose_name_plural = _("factuurregels")
         ordering = ["project_name", "start_date", "id"]
+        constraints = [
+            # A line is credited at most once.
+            models.UniqueConstraint(fields=["credited_line"], name="line_credited_once"),
+        ]
 
     def __str__(self):
         return f"{self.invoice}: {self.project_name} {self.participant_reference}"

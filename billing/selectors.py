@@ -35,9 +35,13 @@ class DraftInvoice:
         return to_money(sum((line.amount for line in self.lines), ZERO))
 
     def subtotals(self) -> list[tuple[str, int, Decimal]]:
+        return self.subtotals_of(self.lines)
+
+    @staticmethod
+    def subtotals_of(lines) -> list[tuple[str, int, Decimal]]:
         """Per project: (project, number of lines, subtotal), in project order."""
         groups: dict[str, list[Decimal]] = defaultdict(list)
-        for line in self.lines:
+        for line in lines:
             groups[line.project_name].append(line.amount)
         return [
             (name, len(amounts), to_money(sum(amounts, ZERO)))

@@ -4,6 +4,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import logging
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -123,3 +124,103 @@ def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceR
         raise
     logger.info("Factuurrun %s uitgegeven: %s facturen", period, len(preview.invoices))
     return run
+
+
+CREDIT_REASON_REQUIRED = gettext_lazy("Geef een reden voor de creditnota.")
+CREDIT_NO_LINES = gettext_lazy("Kies minstens één regel om te crediteren.")
+CREDIT_ONLY_INVOICES = gettext_lazy("Alleen een factuur kan worden gecrediteerd, geen creditnota.")
+CREDIT_ALREADY = gettext_lazy("Regel %(line)s is al gecrediteerd.")
+
+
+def credit_invoice(
+    *,
+    invoice: Invoice,
+    line_ids: list[int],
+    rebill_ids: list[int],
+    reason: str,
+    user,
+    today: dt.date | None = None,
+) -> Invoice:
+    """Credit whole lines of an issued invoice with a credit note of its own (own number from
+    the same series, own archived PDF, referencing the original). A credited line whose
+    trajectory must be billed again (wrong municipality or tariff, now corrected) loses its
+    billing mark, so the next run bills it; the others stay marked and are never billed again.
+    """
+    today = today or timezone.localdate()
+    if invoice.kind != DocumentKind.INVOICE:
+        raise ValidationError(CREDIT_ONLY_INVOICES)
+    if not reason or not reason.strip():
+        raise ValidationError({"reason": CREDIT_REASON_REQUIRED})
+    if not line_ids:
+        raise ValidationError(CREDIT_NO_LINES)
+    _ensure_series(today.year)
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            series = NumberSeries.objects.select_for_update().get(year=today.year)
+            lines = list(
+                invoice.lines.filter(pk__in=line_ids)
+                .select_related("trajectory")
+                .order_by("project_name", "start_date", "id")
+            )
+            if len(lines) != len(set(line_ids)):
+                raise ValidationError(CREDIT_NO_LINES)
+            for line in lines:
+                if InvoiceLine.objects.filter(credited_line=line).exists():
+                    raise ValidationError(CREDIT_ALREADY % {"line": line.participant_reference})
+            sequence, number = _next_number(series)
+            credit_lines = [
+                InvoiceLine(
+                    trajectory=line.trajectory,
+                    project_name=line.project_name,
+                    participant_reference=line.participant_reference,
+                    start_date=line.start_date,
+                    amount=-line.amount,
+                    credited_line=line,
+                )
+                for line in lines
+            ]
+            total = sum((line.amount for line in credit_lines), Decimal("0.00"))
+            context = {
+                "sender": settings.INVOICE_SENDER,
+                "number": number,
+                "municipality": invoice.municipality,
+                "period": invoice.period,
+                "issue_date": today,
+                "due_date": today,
+                "lines": credit_lines,
+                "subtotals": DraftInvoice.subtotals_of(credit_lines),
+                "total": total,
+                "kind": DocumentKind.CREDIT_NOTE,
+                "credited_number": invoice.number,
+                "reason": reason.strip(),
+            }
+            pdf, _html = render_to_pdf("billing/invoice_pdf.html", context)
+            path = default_storage.save(f"facturen/{today.year}/{number}.pdf", ContentFile(pdf))
+            written.append(path)
+            credit_note = Invoice.objects.create(
+                kind=DocumentKind.CREDIT_NOTE,
+                number=number,
+                year=today.year,
+                sequence=sequence,
+                municipality=invoice.municipality,
+                period=invoice.period,
+                issue_date=today,
+                due_date=today,
+                total=total,
+                credited_invoice=invoice,
+                reason=reason.strip(),
+                pdf=path,
+                pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+            )
+            for credit_line in credit_lines:
+                credit_line.invoice = credit_note
+            InvoiceLine.objects.bulk_create(credit_lines)
+            rebill = {line.trajectory_id for line in lines if line.pk in set(rebill_ids)}
+            BilledTrajectory.objects.filter(trajectory_id__in=rebill).delete()
+            series.save(update_fields=["last_number"])
+    except BaseException:
+        for path in written:
+            default_storage.delete(path)
+        raise
+    return credit_note

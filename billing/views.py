@@ -10,7 +10,7 @@ from django.views.generic import DetailView
 from django_tables2 import SingleTableView
 
 from billing import selectors, services
-from billing.forms import IssueForm, PeriodForm
+from billing.forms import CreditForm, IssueForm, PeriodForm
 from billing.models import Invoice
 from billing.tables import InvoiceTable
 from waw.mixins import BreadcrumbsMixin
@@ -58,6 +58,11 @@ class InvoiceMixin(RoleRequiredMixin):
 class InvoiceDetailView(InvoiceMixin, BreadcrumbsMixin, DetailView):
     template_name = "billing/invoice_detail.html"
     context_object_name = "invoice"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_credit"] = is_coordinator(self.request.user) and self.object.kind == "invoice"
+        return context
 
     def get_breadcrumbs(self):
         return [_invoices_crumb(), (self.object.get_absolute_url(), self.object.number)]
@@ -128,3 +133,51 @@ class RunView(RoleRequiredMixin, BreadcrumbsMixin, View):
             % {"n": run.invoices.count(), "period": period},
         )
         return redirect("billing:list")
+
+
+class CreditView(InvoiceMixin, BreadcrumbsMixin, View):
+    """Credit whole or selected lines of an issued invoice with a credit note."""
+
+    allowed_roles = (Role.COORDINATOR,)
+    template_name = "billing/credit.html"
+
+    def render_page(self, invoice, form, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "invoice": invoice,
+                "form": form,
+                "breadcrumbs": [
+                    _invoices_crumb(),
+                    (invoice.get_absolute_url(), invoice.number),
+                    ("", _("Crediteren")),
+                ],
+            },
+            status=status,
+        )
+
+    def get(self, request, number):
+        invoice = self.get_object()
+        return self.render_page(invoice, CreditForm(invoice=invoice))
+
+    def post(self, request, number):
+        invoice = self.get_object()
+        form = CreditForm(request.POST, invoice=invoice)
+        if not form.is_valid():
+            return self.render_page(invoice, form, status=400)
+        try:
+            credit_note = services.credit_invoice(
+                invoice=invoice,
+                line_ids=form.cleaned_data["lines"],
+                rebill_ids=form.cleaned_data["rebill"],
+                reason=form.cleaned_data["reason"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_page(invoice, form, status=400)
+        messages.success(
+            request, _("Creditnota %(number)s is uitgegeven.") % {"number": credit_note.number}
+        )
+        return redirect(credit_note.get_absolute_url())
