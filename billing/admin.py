@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from billing.models import BilledTrajectory, Invoice, InvoiceLine, InvoiceRun, NumberSeries
+from billing.models import (
+    BilledTrajectory,
+    Invoice,
+    InvoiceLine,
+    InvoiceRun,
+    NumberSeries,
+    ParticipationBudget,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -63,3 +70,11 @@ class NumberSeriesAdmin(ReadOnlyAdmin):
 class BilledTrajectoryAdmin(ReadOnlyAdmin):
     list_display = ("trajectory", "line")
     list_select_related = ("trajectory__participant", "trajectory__project", "line__invoice")
+
+
+@admin.register(ParticipationBudget)
+class ParticipationBudgetAdmin(admin.ModelAdmin):
+    list_display = ("municipality", "year", "amount", "note")
+    list_filter = ("year", "municipality")
+    list_select_related = ("municipality",)
+    search_fields = ("municipality__name", "note")

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from waw.money import EuroFormField
 from waw.periods import Period, PeriodError
 
 
@@ -74,3 +75,8 @@ class CreditForm(forms.Form):
                 "rebill", _("Alleen gecrediteerde regels kunnen opnieuw worden gefactureerd.")
             )
         return data
+
+
+class ParticipationBudgetForm(forms.Form):
+    amount = EuroFormField(label=_("Budget"), min_value=0, widget=forms.TextInput)
+    note = forms.CharField(label=_("Toelichting"), max_length=300, required=False)

@@ -166,3 +166,33 @@ class BilledTrajectory(models.Model):
 
     def __str__(self):
         return f"{self.trajectory_id} → {self.line.invoice}"
+
+
+class ParticipationBudget(models.Model):
+    """What a municipality sets aside in a year, from its participatiebudget, for these
+    projects; the ledger weighs invoices and commitments against it."""
+
+    municipality = models.ForeignKey(
+        "waw.Municipality",
+        verbose_name=_("gemeente"),
+        on_delete=models.PROTECT,
+        related_name="participation_budgets",
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    amount = MoneyField(_("budget"))
+    note = models.CharField(_("toelichting"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("participatiebudget")
+        verbose_name_plural = _("participatiebudgetten")
+        ordering = ["year", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"],
+                name="one_participation_budget_per_municipality_year",
+                violation_error_message=_("Deze gemeente heeft al een budget voor dit jaar."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} {self.year}"

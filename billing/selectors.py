@@ -5,15 +5,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 
-from billing.models import Invoice
+from billing.models import Invoice, InvoiceLine, ParticipationBudget
 from participants.models import Trajectory
 from projects.models import TariffOption
-from waw.money import ZERO, to_money
+from waw.money import ZERO, format_euro, to_money
 from waw.periods import Period
 from waw.roles import municipality_scope
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
 @dataclass
@@ -180,3 +183,157 @@ def invoices_for(*, user) -> QuerySet[Invoice]:
     if scope is False:
         return queryset.none()
     return queryset.filter(municipality=scope)
+
+
+INVOICE_LINE_COLUMNS = [
+    "factuurnummer",
+    "soort",
+    "gemeente",
+    "periode",
+    "factuurdatum",
+    "project",
+    "deelnemer",
+    "startdatum",
+    "bedrag",
+]
+
+
+def invoice_line_rows(*, invoices: QuerySet[Invoice]):
+    """The lines of the given invoices as rows for a CSV export (one query)."""
+    lines = (
+        InvoiceLine.objects.filter(invoice__in=invoices)
+        .select_related("invoice__municipality")
+        .order_by("invoice__year", "invoice__sequence", "id")
+    )
+    for line in lines:
+        invoice = line.invoice
+        yield [
+            invoice.number,
+            invoice.get_kind_display(),
+            invoice.municipality.name,
+            invoice.period,
+            invoice.issue_date.strftime("%d-%m-%Y"),
+            line.project_name,
+            line.participant_reference,
+            line.start_date.strftime("%d-%m-%Y"),
+            f"{line.amount:.2f}".replace(".", ","),
+        ]
+
+
+@dataclass
+class LedgerRow:
+    municipality: object
+    budget: Decimal | None
+    invoiced: Decimal
+    committed: Decimal
+
+    @property
+    def remaining(self) -> Decimal | None:
+        if self.budget is None:
+            return None
+        return self.budget - self.invoiced - self.committed
+
+    @property
+    def over_budget(self) -> bool:
+        return self.remaining is not None and self.remaining < ZERO
+
+
+def _tariff_year():
+    return Coalesce(ExtractYear("start_date"), ExtractYear("enrolment_date"))
+
+
+def committed_by_municipality(*, year: int) -> dict[int, Decimal]:
+    """Per municipality: trajectories enrolled or started for ``year`` (by start year, else
+    enrolment year) that are not withdrawn and not invoiced, at their tariff. Summed by the
+    database in one grouped query."""
+    default_price = Subquery(
+        TariffOption.objects.filter(
+            agreement__project=OuterRef("project"),
+            agreement__year=OuterRef("tariff_year"),
+            is_default=True,
+        ).values("price_per_participant")[:1],
+        output_field=MONEY,
+    )
+    rows = (
+        Trajectory.objects.filter(withdrawn_at__isnull=True, billing_mark__isnull=True)
+        .annotate(tariff_year=_tariff_year())
+        .filter(tariff_year=year)
+        .annotate(
+            price=Coalesce(
+                "cohort__tariff_option__price_per_participant",
+                default_price,
+                Value(ZERO),
+                output_field=MONEY,
+            )
+        )
+        .values("municipality_at_start")
+        .annotate(total=Sum("price"))
+        .order_by()
+    )
+    return {row["municipality_at_start"]: to_money(row["total"] or 0) for row in rows}
+
+
+def invoiced_by_municipality(*, year: int) -> dict[int, Decimal]:
+    """Per municipality: invoices minus credit notes for periods of ``year``."""
+    rows = (
+        Invoice.objects.filter(period__startswith=str(year))
+        .values("municipality")
+        .annotate(total=Sum("total"))
+        .order_by()
+    )
+    return {row["municipality"]: to_money(row["total"] or 0) for row in rows}
+
+
+def ledger(*, year: int, user) -> list[LedgerRow]:
+    """The participation-budget ledger of a year, per municipality the user may see."""
+    from waw.models import Municipality
+
+    scope = municipality_scope(user)
+    municipalities = Municipality.objects.order_by("name")
+    if scope is False:
+        return []
+    if scope is not None:
+        municipalities = municipalities.filter(pk=scope.pk)
+    budgets = dict(
+        ParticipationBudget.objects.filter(year=year).values_list("municipality", "amount")
+    )
+    invoiced = invoiced_by_municipality(year=year)
+    committed = committed_by_municipality(year=year)
+    return [
+        LedgerRow(
+            municipality=m,
+            budget=budgets.get(m.pk),
+            invoiced=invoiced.get(m.pk, ZERO),
+            committed=committed.get(m.pk, ZERO),
+        )
+        for m in municipalities
+    ]
+
+
+def budget_warnings(*, preview: "RunPreview") -> list[str]:
+    """Municipalities whose invoices this run would take past their participation budget."""
+    year = preview.period.year
+    budgets = dict(
+        ParticipationBudget.objects.filter(year=year).values_list("municipality", "amount")
+    )
+    invoiced = invoiced_by_municipality(year=year)
+    warnings = []
+    for draft in preview.invoices:
+        budget = budgets.get(draft.municipality.pk)
+        if budget is None:
+            continue
+        after = invoiced.get(draft.municipality.pk, ZERO) + draft.total
+        if after > budget:
+            warnings.append(
+                _(
+                    "Met deze run komt %(m)s op %(after)s gefactureerd, boven het "
+                    "participatiebudget %(year)s van %(budget)s."
+                )
+                % {
+                    "m": draft.municipality.name,
+                    "after": format_euro(after),
+                    "year": year,
+                    "budget": format_euro(budget),
+                }
+            )
+    return warnings

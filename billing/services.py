@@ -15,7 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from billing.constants import DocumentKind
-from billing.models import BilledTrajectory, Invoice, InvoiceLine, InvoiceRun, NumberSeries
+from billing.models import (
+    BilledTrajectory,
+    Invoice,
+    InvoiceLine,
+    InvoiceRun,
+    NumberSeries,
+    ParticipationBudget,
+)
 from billing.selectors import DraftInvoice, run_preview
 from waw.pdf import render_to_pdf
 from waw.periods import Period
@@ -224,3 +231,18 @@ def credit_invoice(
             default_storage.delete(path)
         raise
     return credit_note
+
+
+@transaction.atomic
+def participation_budget_set(
+    *, municipality, year: int, amount, note: str = ""
+) -> ParticipationBudget:
+    """Record what a municipality sets aside for these projects in a year (one per year)."""
+    budget = ParticipationBudget.objects.filter(municipality=municipality, year=year).first()
+    if budget is None:
+        budget = ParticipationBudget(municipality=municipality, year=year)
+    budget.amount = amount
+    budget.note = note
+    budget.full_clean()
+    budget.save()
+    return budget

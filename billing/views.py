@@ -1,16 +1,20 @@
+import csv
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView
-from django_tables2 import SingleTableView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
 
 from billing import selectors, services
-from billing.forms import CreditForm, IssueForm, PeriodForm
+from billing.filters import InvoiceFilter
+from billing.forms import CreditForm, IssueForm, ParticipationBudgetForm, PeriodForm
 from billing.models import Invoice
 from billing.tables import InvoiceTable
 from waw.mixins import BreadcrumbsMixin
@@ -23,14 +27,20 @@ def _invoices_crumb():
     return (reverse("billing:list"), _("Facturen"))
 
 
-class InvoiceListView(RoleRequiredMixin, BreadcrumbsMixin, SingleTableView):
+class InvoiceListView(RoleRequiredMixin, BreadcrumbsMixin, SingleTableMixin, FilterView):
     allowed_roles = READERS
     table_class = InvoiceTable
+    filterset_class = InvoiceFilter
     template_name = "billing/invoice_list.html"
-    paginate_by = 25
+    table_pagination = {"per_page": 25}
 
     def get_queryset(self):
         return selectors.invoices_for(user=self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["user"] = self.request.user
+        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -94,6 +104,7 @@ class RunView(RoleRequiredMixin, BreadcrumbsMixin, View):
             {
                 "form": form,
                 "preview": preview,
+                "budget_warnings": selectors.budget_warnings(preview=preview) if preview else [],
                 "issue_form": issue_form,
                 "breadcrumbs": [_invoices_crumb(), ("", _("Factuurrun"))],
             },
@@ -181,3 +192,107 @@ class CreditView(InvoiceMixin, BreadcrumbsMixin, View):
             request, _("Creditnota %(number)s is uitgegeven.") % {"number": credit_note.number}
         )
         return redirect(credit_note.get_absolute_url())
+
+
+class InvoiceLinesCsvView(RoleRequiredMixin, View):
+    """The lines of the (filtered) invoices as CSV for the financial system: one row per line,
+    ';'-separated with decimal commas, as Dutch spreadsheet and bookkeeping software expect."""
+
+    allowed_roles = READERS
+
+    def get(self, request):
+        invoices = InvoiceFilter(
+            request.GET, queryset=selectors.invoices_for(user=request.user), user=request.user
+        ).qs
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="factuurregels.csv"'
+        response.write("\ufeff")  # so Excel reads the file as UTF-8
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow(selectors.INVOICE_LINE_COLUMNS)
+        writer.writerows(selectors.invoice_line_rows(invoices=invoices))
+        return response
+
+
+class LedgerView(RoleRequiredMixin, BreadcrumbsMixin, View):
+    """Per municipality and year: budget, invoiced, committed and what remains."""
+
+    allowed_roles = READERS
+
+    def get(self, request, year=None):
+        if year is None:
+            return redirect("billing:ledger-year", year=timezone.localdate().year)
+        rows = selectors.ledger(year=year, user=request.user)
+        return render(
+            request,
+            "billing/ledger.html",
+            {
+                "year": year,
+                "rows": rows,
+                "can_edit": is_coordinator(request.user),
+                "breadcrumbs": [
+                    _invoices_crumb(),
+                    ("", _("Participatiebudget %(y)s") % {"y": year}),
+                ],
+            },
+        )
+
+
+class ParticipationBudgetView(RoleRequiredMixin, BreadcrumbsMixin, View):
+    allowed_roles = (Role.COORDINATOR,)
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.year = kwargs["year"]
+
+    def get_municipality(self):
+        from waw.models import Municipality
+
+        try:
+            return Municipality.objects.get(slug=self.kwargs["slug"])
+        except Municipality.DoesNotExist:
+            raise Http404 from None
+
+    def render_page(self, municipality, form, status=200):
+        return render(
+            self.request,
+            "projects/form.html",
+            {
+                "form": form,
+                "title": _("Participatiebudget %(y)s van %(m)s")
+                % {"y": self.year, "m": municipality},
+                "cancel_url": reverse("billing:ledger-year", kwargs={"year": self.year}),
+                "breadcrumbs": [
+                    _invoices_crumb(),
+                    (
+                        reverse("billing:ledger-year", kwargs={"year": self.year}),
+                        _("Participatiebudget"),
+                    ),
+                    ("", str(municipality)),
+                ],
+            },
+            status=status,
+        )
+
+    def get(self, request, year, slug):
+        municipality = self.get_municipality()
+        current = municipality.participation_budgets.filter(year=year).first()
+        initial = {"amount": current.amount, "note": current.note} if current else {}
+        return self.render_page(municipality, ParticipationBudgetForm(initial=initial))
+
+    def post(self, request, year, slug):
+        municipality = self.get_municipality()
+        form = ParticipationBudgetForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(municipality, form, status=400)
+        try:
+            services.participation_budget_set(
+                municipality=municipality,
+                year=year,
+                amount=form.cleaned_data["amount"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_page(municipality, form, status=400)
+        messages.success(request, _("Het budget van %(m)s is opgeslagen.") % {"m": municipality})
+        return redirect("billing:ledger-year", year=year)

@@ -2,6 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django import forms
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.formats import number_format
@@ -36,3 +37,26 @@ def MoneyField(verbose_name, *, allow_negative=False, **kwargs):
     return models.DecimalField(
         verbose_name, max_digits=12, decimal_places=2, validators=validators, **kwargs
     )
+
+
+class EuroFormField(forms.DecimalField):
+    """A euro amount typed the Dutch way ("125.000,50") or the computer way ("125000.50")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 12)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str) and "," in value:
+            value = (
+                value.strip().replace("€", "").replace(" ", "").replace(".", "").replace(",", ".")
+            )
+        return super().to_python(value)
+
+    def widget_attrs(self, widget):
+        # A text box (not type=number) so a comma can be typed; the browser shows a numeric pad.
+        attrs = super().widget_attrs(widget)
+        attrs.pop("step", None)
+        attrs["inputmode"] = "decimal"
+        return attrs

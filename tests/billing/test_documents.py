@@ -236,3 +236,24 @@ def test_command_exits_2_on_a_malformed_period(capsys):
 
     assert exit_info.value.code == 2
     assert "Onbekende periode" in capsys.readouterr().err
+
+
+def test_invoice_list_filters_by_municipality(client_for, coordinator, issued, laren):
+    content = client_for(coordinator).get(f"/facturen/?municipality={laren.pk}").content.decode()
+
+    assert issued["Laren"].number in content
+    assert issued["Huizen"].number not in content
+
+
+def test_invoice_lines_csv_is_scoped_and_uses_dutch_decimals(client_for, huizen_user, issued):
+    body = client_for(huizen_user).get("/facturen/regels.csv").content.decode("utf-8-sig")
+
+    rows = [row.split(";") for row in body.strip().splitlines()]
+    assert rows[0][0] == "factuurnummer"
+    assert len(rows) == 1 + 3
+    assert {row[2] for row in rows[1:]} == {"Huizen"}
+    assert rows[1][-1] == "4000,00"
+
+
+def test_board_member_cannot_export_invoice_lines(client_for, board_member, issued):
+    assert client_for(board_member).get("/facturen/regels.csv").status_code == 403

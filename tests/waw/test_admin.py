@@ -10,7 +10,11 @@ pytestmark = pytest.mark.django_db
 OUR_APPS = {"waw", "projects", "participants", "billing", "monitor"}
 READ_ONLY = {
     apps.get_model("participants", "TrajectoryChange"),
-    *(m for m in apps.get_models() if m._meta.app_label == "billing"),
+    *(
+        m
+        for m in apps.get_models()
+        if m._meta.app_label == "billing" and m._meta.model_name != "participationbudget"
+    ),
 }
 OUR_MODELS = [m for m in apps.get_models() if m._meta.app_label in OUR_APPS]
 

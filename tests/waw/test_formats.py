@@ -28,3 +28,18 @@ def test_dates_are_shown_as_day_month_year():
         rendered = Template("{{ day }}").render(Context({"day": dt.date(2025, 12, 31)}))
 
     assert rendered == "31-12-2025"
+
+
+@pytest.mark.parametrize(
+    ("typed", "amount"),
+    [
+        ("125.000,50", "125000.50"),
+        ("125000,5", "125000.50"),
+        ("125000.50", "125000.50"),
+        ("€ 1.234,56", "1234.56"),
+    ],
+)
+def test_euro_amounts_can_be_typed_the_dutch_way(typed, amount):
+    from waw.money import EuroFormField
+
+    assert EuroFormField().clean(typed) == Decimal(amount)
