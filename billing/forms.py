@@ -78,5 +78,11 @@ class CreditForm(forms.Form):
 
 
 class ParticipationBudgetForm(forms.Form):
-    amount = EuroFormField(label=_("Budget"), min_value=0, widget=forms.TextInput)
+    amount = EuroFormField(label=_("Budget"), min_value=0, required=False, widget=forms.TextInput)
+    reference = forms.CharField(
+        label=_("Kenmerk gemeente"),
+        max_length=100,
+        required=False,
+        help_text=_("Inkoopordernummer of kenmerk dat op de facturen van dit jaar komt."),
+    )
     note = forms.CharField(label=_("Toelichting"), max_length=300, required=False)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from billing.constants import DocumentKind
+from projects.constants import VatTreatment
 from waw.money import MoneyField
 
 
@@ -76,6 +77,7 @@ class Invoice(models.Model):
     period = models.CharField(_("periode"), max_length=10)
     issue_date = models.DateField(_("factuurdatum"))
     due_date = models.DateField(_("vervaldatum"))
+    vat_total = MoneyField(_("btw"), allow_negative=True, default=0)
     total = MoneyField(_("totaal"), allow_negative=True)
     credited_invoice = models.ForeignKey(
         "self",
@@ -124,6 +126,10 @@ class InvoiceLine(models.Model):
     participant_reference = models.CharField(_("deelnemer (kenmerk)"), max_length=100)
     start_date = models.DateField(_("startdatum"))
     amount = MoneyField(_("bedrag"), allow_negative=True)
+    vat_treatment = models.CharField(
+        _("btw-behandeling"), max_length=20, choices=VatTreatment.choices
+    )
+    vat_amount = MoneyField(_("btw"), allow_negative=True, default=0)
     credited_line = models.ForeignKey(
         "self",
         verbose_name=_("gecrediteerde regel"),
@@ -179,7 +185,13 @@ class ParticipationBudget(models.Model):
         related_name="participation_budgets",
     )
     year = models.PositiveSmallIntegerField(_("jaar"))
-    amount = MoneyField(_("budget"))
+    amount = MoneyField(_("budget"), null=True, blank=True)
+    reference = models.CharField(
+        _("kenmerk gemeente"),
+        max_length=100,
+        blank=True,
+        help_text=_("Inkoopordernummer of kenmerk dat de gemeente op haar facturen wil zien."),
+    )
     note = models.CharField(_("toelichting"), max_length=300, blank=True)
 
     class Meta:

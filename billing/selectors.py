@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from billing.models import Invoice, InvoiceLine, ParticipationBudget
 from participants.models import Trajectory
+from projects.constants import VAT_RATES, VatTreatment
 from projects.models import TariffOption
 from waw.money import ZERO, format_euro, to_money
 from waw.periods import Period
@@ -26,6 +27,32 @@ class DraftLine:
     participant_reference: str
     start_date: dt.date
     amount: Decimal
+    vat_treatment: str = VatTreatment.OUTSIDE_SCOPE
+    vat_amount: Decimal = ZERO
+
+
+def vat_on(amount: Decimal, treatment: str) -> Decimal:
+    """VAT charged on a line: only the standard rate charges any; rounded per line."""
+    rate = VAT_RATES.get(treatment)
+    return to_money(amount * rate / 100) if rate else ZERO
+
+
+def vat_summary(lines) -> list[dict]:
+    """Per VAT treatment present: its label, rate, taxable base and VAT (art. 35a Wet OB asks
+    for the amounts per rate)."""
+    groups: dict[str, list] = defaultdict(list)
+    for line in lines:
+        groups[line.vat_treatment].append(line)
+    return [
+        {
+            "treatment": treatment,
+            "label": VatTreatment(treatment).label,
+            "rate": VAT_RATES.get(treatment),
+            "base": to_money(sum((ln.amount for ln in group), ZERO)),
+            "vat": to_money(sum((ln.vat_amount for ln in group), ZERO)),
+        }
+        for treatment, group in sorted(groups.items())
+    ]
 
 
 @dataclass
@@ -34,8 +61,16 @@ class DraftInvoice:
     lines: list[DraftLine] = field(default_factory=list)
 
     @property
-    def total(self) -> Decimal:
+    def net_total(self) -> Decimal:
         return to_money(sum((line.amount for line in self.lines), ZERO))
+
+    @property
+    def vat_total(self) -> Decimal:
+        return to_money(sum((line.vat_amount for line in self.lines), ZERO))
+
+    @property
+    def total(self) -> Decimal:
+        return self.net_total + self.vat_total
 
     def subtotals(self) -> list[tuple[str, int, Decimal]]:
         return self.subtotals_of(self.lines)
@@ -95,12 +130,14 @@ def billable_trajectories(*, period: Period) -> QuerySet[Trajectory]:
             withdrawn_at__isnull=True,
             billing_mark__isnull=True,
         )
-        .select_related("participant", "project", "municipality_at_start", "cohort__tariff_option")
+        .select_related(
+            "participant", "project", "municipality_at_start", "cohort__tariff_option__agreement"
+        )
         .order_by("municipality_at_start__name", "project__name", "start_date", "id")
     )
 
 
-def _default_prices(trajectories) -> dict[tuple[int, int], Decimal]:
+def _default_tariffs(trajectories) -> dict[tuple[int, int], tuple[Decimal, str]]:
     keys = {(t.project_id, t.start_date.year) for t in trajectories}
     if not keys:
         return {}
@@ -108,16 +145,22 @@ def _default_prices(trajectories) -> dict[tuple[int, int], Decimal]:
         is_default=True,
         agreement__project_id__in={p for p, _ in keys},
         agreement__year__in={y for _, y in keys},
-    ).values_list("agreement__project_id", "agreement__year", "price_per_participant")
-    return {(project, year): price for project, year, price in options}
+    ).values_list(
+        "agreement__project_id",
+        "agreement__year",
+        "price_per_participant",
+        "agreement__vat_treatment",
+    )
+    return {(project, year): (price, vat) for project, year, price, vat in options}
 
 
-def price_in_force(trajectory, prices) -> Decimal | None:
-    """Billing rule 2: the cohort's tariff option, else the project's default tariff for the
-    year of the start date; None when there is none."""
+def tariff_in_force(trajectory, tariffs) -> tuple[Decimal, str] | None:
+    """Billing rule 2: (price, VAT treatment) of the cohort's tariff option, else of the
+    project's default tariff for the year of the start date; None when there is none."""
     if trajectory.cohort_id:
-        return trajectory.cohort.tariff_option.price_per_participant
-    return prices.get((trajectory.project_id, trajectory.start_date.year))
+        option = trajectory.cohort.tariff_option
+        return option.price_per_participant, option.agreement.vat_treatment
+    return tariffs.get((trajectory.project_id, trajectory.start_date.year))
 
 
 def run_preview(*, period: Period, today: dt.date) -> RunPreview:
@@ -127,12 +170,12 @@ def run_preview(*, period: Period, today: dt.date) -> RunPreview:
     blocks issuing and is listed, as is a period that has not ended yet.
     """
     trajectories = list(billable_trajectories(period=period))
-    prices = _default_prices(trajectories)
+    tariffs = _default_tariffs(trajectories)
     drafts: dict[int, DraftInvoice] = {}
     attention = []
     for trajectory in trajectories:
-        price = price_in_force(trajectory, prices)
-        if price is None:
+        tariff = tariff_in_force(trajectory, tariffs)
+        if tariff is None:
             attention.append(
                 Attention(
                     trajectory,
@@ -140,6 +183,7 @@ def run_preview(*, period: Period, today: dt.date) -> RunPreview:
                 )
             )
             continue
+        price, vat_treatment = tariff
         if price == ZERO:
             continue
         municipality = trajectory.municipality_at_start
@@ -151,6 +195,8 @@ def run_preview(*, period: Period, today: dt.date) -> RunPreview:
                 participant_reference=participant_reference(trajectory.participant),
                 start_date=trajectory.start_date,
                 amount=to_money(price),
+                vat_treatment=vat_treatment,
+                vat_amount=vat_on(price, vat_treatment),
             )
         )
     refusals = []
@@ -223,6 +269,7 @@ def invoice_line_rows(*, invoices: QuerySet[Invoice]):
 @dataclass
 class LedgerRow:
     municipality: object
+    reference: str
     budget: Decimal | None
     invoiced: Decimal
     committed: Decimal
@@ -295,13 +342,19 @@ def ledger(*, year: int, user) -> list[LedgerRow]:
     if scope is not None:
         municipalities = municipalities.filter(pk=scope.pk)
     budgets = dict(
-        ParticipationBudget.objects.filter(year=year).values_list("municipality", "amount")
+        ParticipationBudget.objects.filter(year=year, amount__isnull=False).values_list(
+            "municipality", "amount"
+        )
+    )
+    references = dict(
+        ParticipationBudget.objects.filter(year=year).values_list("municipality", "reference")
     )
     invoiced = invoiced_by_municipality(year=year)
     committed = committed_by_municipality(year=year)
     return [
         LedgerRow(
             municipality=m,
+            reference=references.get(m.pk, ""),
             budget=budgets.get(m.pk),
             invoiced=invoiced.get(m.pk, ZERO),
             committed=committed.get(m.pk, ZERO),
@@ -314,7 +367,9 @@ def budget_warnings(*, preview: "RunPreview") -> list[str]:
     """Municipalities whose invoices this run would take past their participation budget."""
     year = preview.period.year
     budgets = dict(
-        ParticipationBudget.objects.filter(year=year).values_list("municipality", "amount")
+        ParticipationBudget.objects.filter(year=year, amount__isnull=False).values_list(
+            "municipality", "amount"
+        )
     )
     invoiced = invoiced_by_municipality(year=year)
     warnings = []

@@ -23,7 +23,7 @@ from billing.models import (
     NumberSeries,
     ParticipationBudget,
 )
-from billing.selectors import DraftInvoice, run_preview
+from billing.selectors import DraftInvoice, run_preview, vat_summary
 from waw.pdf import render_to_pdf
 from waw.periods import Period
 
@@ -48,18 +48,34 @@ def _next_number(series: NumberSeries) -> tuple[int, str]:
     return series.last_number, f"{series.year}-{series.last_number:04d}"
 
 
-def _render_invoice(*, draft: DraftInvoice, number: str, period: Period, issue_date, due_date):
+def _render_document(
+    *, kind, number, municipality, period, issue_date, due_date, lines, credited=None, reason=""
+) -> bytes:
+    """The PDF of an invoice or credit note, from the lines it will hold (not yet saved)."""
+    reference = (
+        ParticipationBudget.objects.filter(municipality=municipality, year=int(str(period)[:4]))
+        .values_list("reference", flat=True)
+        .first()
+    )
+    net = sum((line.amount for line in lines), Decimal("0.00"))
+    vat = sum((line.vat_amount for line in lines), Decimal("0.00"))
     context = {
         "sender": settings.INVOICE_SENDER,
+        "kind": kind,
         "number": number,
-        "municipality": draft.municipality,
+        "municipality": municipality,
+        "reference": reference or "",
         "period": period,
         "issue_date": issue_date,
         "due_date": due_date,
-        "lines": draft.lines,
-        "subtotals": draft.subtotals(),
-        "total": draft.total,
-        "kind": DocumentKind.INVOICE,
+        "lines": lines,
+        "subtotals": DraftInvoice.subtotals_of(lines),
+        "vat_summary": vat_summary(lines),
+        "net_total": net,
+        "vat_total": vat,
+        "total": net + vat,
+        "credited_number": credited.number if credited else "",
+        "reason": reason,
     }
     pdf, _html = render_to_pdf("billing/invoice_pdf.html", context)
     return pdf
@@ -89,8 +105,14 @@ def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceR
             due_date = today + dt.timedelta(days=settings.INVOICE_PAYMENT_TERM_DAYS)
             for draft in preview.invoices:
                 sequence, number = _next_number(series)
-                pdf = _render_invoice(
-                    draft=draft, number=number, period=period, issue_date=today, due_date=due_date
+                pdf = _render_document(
+                    kind=DocumentKind.INVOICE,
+                    number=number,
+                    municipality=draft.municipality,
+                    period=period,
+                    issue_date=today,
+                    due_date=due_date,
+                    lines=draft.lines,
                 )
                 path = default_storage.save(f"facturen/{today.year}/{number}.pdf", ContentFile(pdf))
                 written.append(path)
@@ -104,6 +126,7 @@ def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceR
                     period=str(period),
                     issue_date=today,
                     due_date=due_date,
+                    vat_total=draft.vat_total,
                     total=draft.total,
                     pdf=path,
                     pdf_sha256=hashlib.sha256(pdf).hexdigest(),
@@ -116,6 +139,8 @@ def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceR
                         participant_reference=line.participant_reference,
                         start_date=line.start_date,
                         amount=line.amount,
+                        vat_treatment=line.vat_treatment,
+                        vat_amount=line.vat_amount,
                     )
                     for line in draft.lines
                 )
@@ -183,26 +208,25 @@ def credit_invoice(
                     participant_reference=line.participant_reference,
                     start_date=line.start_date,
                     amount=-line.amount,
+                    vat_treatment=line.vat_treatment,
+                    vat_amount=-line.vat_amount,
                     credited_line=line,
                 )
                 for line in lines
             ]
-            total = sum((line.amount for line in credit_lines), Decimal("0.00"))
-            context = {
-                "sender": settings.INVOICE_SENDER,
-                "number": number,
-                "municipality": invoice.municipality,
-                "period": invoice.period,
-                "issue_date": today,
-                "due_date": today,
-                "lines": credit_lines,
-                "subtotals": DraftInvoice.subtotals_of(credit_lines),
-                "total": total,
-                "kind": DocumentKind.CREDIT_NOTE,
-                "credited_number": invoice.number,
-                "reason": reason.strip(),
-            }
-            pdf, _html = render_to_pdf("billing/invoice_pdf.html", context)
+            vat_total = sum((line.vat_amount for line in credit_lines), Decimal("0.00"))
+            total = sum((line.amount for line in credit_lines), Decimal("0.00")) + vat_total
+            pdf = _render_document(
+                kind=DocumentKind.CREDIT_NOTE,
+                number=number,
+                municipality=invoice.municipality,
+                period=invoice.period,
+                issue_date=today,
+                due_date=today,
+                lines=credit_lines,
+                credited=invoice,
+                reason=reason.strip(),
+            )
             path = default_storage.save(f"facturen/{today.year}/{number}.pdf", ContentFile(pdf))
             written.append(path)
             credit_note = Invoice.objects.create(
@@ -214,6 +238,7 @@ def credit_invoice(
                 period=invoice.period,
                 issue_date=today,
                 due_date=today,
+                vat_total=vat_total,
                 total=total,
                 credited_invoice=invoice,
                 reason=reason.strip(),
@@ -235,13 +260,15 @@ def credit_invoice(
 
 @transaction.atomic
 def participation_budget_set(
-    *, municipality, year: int, amount, note: str = ""
+    *, municipality, year: int, amount, reference: str = "", note: str = ""
 ) -> ParticipationBudget:
-    """Record what a municipality sets aside for these projects in a year (one per year)."""
+    """Record a municipality's year: what it sets aside for these projects and the reference
+    (inkoopordernummer) it wants on its invoices of that year."""
     budget = ParticipationBudget.objects.filter(municipality=municipality, year=year).first()
     if budget is None:
         budget = ParticipationBudget(municipality=municipality, year=year)
     budget.amount = amount
+    budget.reference = reference.strip()
     budget.note = note
     budget.full_clean()
     budget.save()

@@ -276,7 +276,11 @@ class ParticipationBudgetView(RoleRequiredMixin, BreadcrumbsMixin, View):
     def get(self, request, year, slug):
         municipality = self.get_municipality()
         current = municipality.participation_budgets.filter(year=year).first()
-        initial = {"amount": current.amount, "note": current.note} if current else {}
+        initial = (
+            {"amount": current.amount, "reference": current.reference, "note": current.note}
+            if current
+            else {}
+        )
         return self.render_page(municipality, ParticipationBudgetForm(initial=initial))
 
     def post(self, request, year, slug):
@@ -289,6 +293,7 @@ class ParticipationBudgetView(RoleRequiredMixin, BreadcrumbsMixin, View):
                 municipality=municipality,
                 year=year,
                 amount=form.cleaned_data["amount"],
+                reference=form.cleaned_data["reference"],
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:

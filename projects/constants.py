@@ -17,6 +17,21 @@ class SuccessCriterion(models.TextChoices):
     WORK = "work", _("werk")
 
 
+class VatTreatment(models.TextChoices):
+    """How participant costs of a project year are treated for VAT on the invoice."""
+
+    OUTSIDE_SCOPE = (
+        "outside_scope",
+        _("buiten de reikwijdte van de btw (kostendeling tussen overheden)"),
+    )
+    EXEMPT = "exempt", _("vrijgesteld van btw")
+    STANDARD = "standard", _("btw 21%")
+    REVERSE_CHARGE = "reverse_charge", _("btw verlegd")
+
+
+VAT_RATES = {VatTreatment.STANDARD: 21}
+
+
 class BudgetLineKind(models.TextChoices):
     INCOME = "income", _("inkomsten")
     EXPENSE = "expense", _("uitgaven")

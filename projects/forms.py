@@ -82,6 +82,7 @@ class AgreementForm(forms.ModelForm):
             "target_success_rate",
             "target_text",
             "notes",
+            "vat_treatment",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from projects.constants import BudgetLineKind, ProjectStatus, SuccessCriterion
+from projects.constants import BudgetLineKind, ProjectStatus, SuccessCriterion, VatTreatment
 from waw.money import MoneyField
 
 UNIQUE_NAME = {"unique": _("Deze naam is al in gebruik; kies een andere.")}
@@ -141,6 +141,12 @@ class Agreement(models.Model):
     )
     target_text = models.CharField(_("doelstelling"), max_length=300, blank=True)
     notes = models.TextField(_("opmerkingen"), blank=True)
+    vat_treatment = models.CharField(
+        _("btw op deelnemerskosten"),
+        max_length=20,
+        choices=VatTreatment.choices,
+        default=VatTreatment.OUTSIDE_SCOPE,
+    )
 
     class Meta:
         verbose_name = _("jaarafspraak")

@@ -28,6 +28,7 @@ def agreement_post(year, *options, **extra):
         "target_success_rate": "",
         "target_text": "",
         "notes": "",
+        "vat_treatment": "outside_scope",
         "tarief-TOTAL_FORMS": str(len(options)),
         "tarief-INITIAL_FORMS": "0",
         "tarief-MIN_NUM_FORMS": "0",
