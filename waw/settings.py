@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "projects",
     "participants",
     "billing",
+    "monitor",
 ]
 
 MIDDLEWARE = [

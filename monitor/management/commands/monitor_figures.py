@@ -1,0 +1,51 @@
+import json
+
+from django.core.management.base import BaseCommand
+
+from monitor.selectors import COUNTS, parse_half_year, period_figures
+from waw.periods import PeriodError
+
+
+def _plain(row: dict) -> dict:
+    out = {key: row[key] for key in COUNTS}
+    rate = row.get("success_rate")
+    out["success_rate"] = float(rate) if rate is not None else None
+    return out
+
+
+class Command(BaseCommand):
+    help = "De monitorcijfers van een halfjaar, live uit de trajecten (exacte aantallen)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", required=True, help="2025-H1 of 2025-H2")
+        parser.add_argument("--json", action="store_true", help="één JSON-object als uitvoer")
+
+    def handle(self, *args, **options):
+        try:
+            period = parse_half_year(options["period"])
+        except PeriodError as error:
+            self.stderr.write(str(error))
+            raise SystemExit(2) from None
+        figures = period_figures(period=period)
+        result = {
+            "period": str(period),
+            "totals": _plain(figures.totals),
+            "projects": [
+                {"project": row["project"], **_plain(row), "traffic_light": row["traffic_light"]}
+                for row in figures.projects
+            ],
+            "municipalities": [
+                {"municipality": row["municipality"], **_plain(row)}
+                for row in figures.municipalities
+            ],
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(result, ensure_ascii=False))
+            return
+        header = f"{'':<32}" + "".join(f"{key[:9]:>10}" for key in COUNTS)
+        self.stdout.write(header)
+        for row in result["projects"]:
+            self.stdout.write(
+                f"{row['project'][:31]:<32}" + "".join(f"{row[k]:>10}" for k in COUNTS)
+            )
+        self.stdout.write(f"{'Totaal':<32}" + "".join(f"{result['totals'][k]:>10}" for k in COUNTS))

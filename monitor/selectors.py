@@ -1,0 +1,199 @@
+"""The monitor's figures for a half-year, exactly as defined in the domain brief.
+
+For a period P with first day F and last day E, over trajectories that are not withdrawn:
+started (start in P), active_at_end (started by E, not ended by E), ended (end in P), of those
+dropped_out (outcome gestopt) and completed (the others), to_work (ended in P with work),
+successful (ended in P meeting the project's success criterion), and cumulative up to E:
+started_cumulative, ended_cumulative, successful_cumulative and success_rate. Every figure is
+counted by the database: one grouped query per breakdown.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from participants.constants import OUTCOMES_WITH_QUALIFICATION, OUTCOMES_WITH_WORK, Outcome
+from participants.models import Trajectory
+from projects.constants import SuccessCriterion
+from projects.models import Agreement
+from waw.periods import Period, PeriodError
+
+COUNTS = (
+    "started",
+    "active_at_end",
+    "ended",
+    "completed",
+    "dropped_out",
+    "to_work",
+    "successful",
+    "started_cumulative",
+    "ended_cumulative",
+    "successful_cumulative",
+)
+
+# The traffic-light rule, said on the page as it is applied here.
+TRAFFIC_LIGHT_RULE = _(
+    "Met een succesdoel (percentage): groen als het cumulatieve succespercentage het doel haalt, "
+    "oranje tot 10 procentpunt eronder, anders rood; pas vanaf 5 beëindigde trajecten. "
+    "Met een aantal trajecten als doel: groen als het aantal gestarte trajecten in het jaar "
+    "tot en met de periode minstens naar rato van het jaardoel is, oranje vanaf 75% daarvan, "
+    "anders rood. Zonder doel: geen kleur."
+)
+MIN_ENDED_FOR_RATE = 5
+
+
+def parse_half_year(text: str) -> Period:
+    """A monitor period is a half-year: 2025-H1 (Jan–Jun) or 2025-H2 (Jul–Dec)."""
+    period = Period.parse(text)
+    if "-H" not in period.code:
+        raise PeriodError(
+            _("De monitor gaat over halfjaren: gebruik 2025-H1 of 2025-H2, niet “%(text)s”.")
+            % {"text": text}
+        )
+    return period
+
+
+def _success_condition() -> Q:
+    qualification = list(OUTCOMES_WITH_QUALIFICATION)
+    work = list(OUTCOMES_WITH_WORK)
+    return (
+        (Q(project__success_criterion=SuccessCriterion.COMPLETED) & ~Q(outcome=Outcome.DROPPED_OUT))
+        | (
+            Q(project__success_criterion=SuccessCriterion.QUALIFICATION)
+            & Q(outcome__in=qualification)
+        )
+        | (
+            Q(project__success_criterion=SuccessCriterion.QUALIFICATION_OR_WORK)
+            & Q(outcome__in=qualification + work)
+        )
+        | (Q(project__success_criterion=SuccessCriterion.WORK) & Q(outcome__in=work))
+    )
+
+
+def _aggregations(period: Period) -> dict:
+    first, last = period.first_day, period.last_day
+    ended_in_period = Q(end_date__gte=first, end_date__lte=last)
+    success = _success_condition()
+    return {
+        "started": Count("id", filter=Q(start_date__gte=first, start_date__lte=last)),
+        "active_at_end": Count(
+            "id", filter=Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gt=last))
+        ),
+        "ended": Count("id", filter=ended_in_period),
+        "completed": Count("id", filter=ended_in_period & ~Q(outcome=Outcome.DROPPED_OUT)),
+        "dropped_out": Count("id", filter=ended_in_period & Q(outcome=Outcome.DROPPED_OUT)),
+        "to_work": Count("id", filter=ended_in_period & Q(outcome__in=list(OUTCOMES_WITH_WORK))),
+        "successful": Count("id", filter=ended_in_period & success),
+        "started_cumulative": Count("id", filter=Q(start_date__lte=last)),
+        "ended_cumulative": Count("id", filter=Q(end_date__lte=last)),
+        "successful_cumulative": Count("id", filter=Q(end_date__lte=last) & success),
+    }
+
+
+def _counted():
+    return Trajectory.objects.filter(withdrawn_at__isnull=True)
+
+
+def success_rate(successful: int, ended: int) -> Decimal | None:
+    """successful_cumulative / ended_cumulative, two decimals; None when nothing ended."""
+    if not ended:
+        return None
+    return (Decimal(successful) / Decimal(ended)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _with_rate(row: dict) -> dict:
+    row["success_rate"] = success_rate(row["successful_cumulative"], row["ended_cumulative"])
+    return row
+
+
+@dataclass
+class Figures:
+    period: Period
+    totals: dict
+    projects: list[dict]
+    municipalities: list[dict]
+    categories: list[dict]
+
+
+def traffic_light(*, row: dict, agreement: Agreement | None, period: Period, started_in_year: int):
+    """The documented rule (TRAFFIC_LIGHT_RULE) against the project's target of the year."""
+    if agreement is None:
+        return None
+    if agreement.target_success_rate is not None:
+        if row["ended_cumulative"] < MIN_ENDED_FOR_RATE:
+            return None
+        rate = row["success_rate"] * 100
+        if rate >= agreement.target_success_rate:
+            return "groen"
+        if rate >= agreement.target_success_rate - 10:
+            return "oranje"
+        return "rood"
+    if agreement.target_trajectories:
+        months = period.last_day.month  # months of the year up to the period's end
+        expected = Decimal(agreement.target_trajectories) * months / 12
+        if started_in_year >= expected:
+            return "groen"
+        if started_in_year >= expected * Decimal("0.75"):
+            return "oranje"
+        return "rood"
+    return None
+
+
+def period_figures(*, period: Period) -> Figures:
+    """All monitor figures of a half-year: per project, per municipality, per category, total."""
+    aggregations = _aggregations(period)
+    totals = _with_rate(_counted().aggregate(**aggregations))
+    year_start = period.first_day.replace(month=1, day=1)
+    started_in_year = Count(
+        "id", filter=Q(start_date__gte=year_start, start_date__lte=period.last_day)
+    )
+    project_rows = (
+        _counted()
+        .values("project", "project__name")
+        .annotate(**aggregations, started_in_year=started_in_year)
+        .order_by("project__name")
+    )
+    agreements = {a.project_id: a for a in Agreement.objects.filter(year=period.year)}
+    projects = []
+    for row in project_rows:
+        row = _with_rate(dict(row))
+        light = traffic_light(
+            row=row,
+            agreement=agreements.get(row["project"]),
+            period=period,
+            started_in_year=row.pop("started_in_year"),
+        )
+        projects.append(
+            {
+                "project": row.pop("project__name"),
+                "project_id": row.pop("project"),
+                **row,
+                "traffic_light": light,
+            }
+        )
+    municipalities = [
+        {"municipality": row.pop("municipality_at_start__name"), **_with_rate(row)}
+        for row in (
+            _counted()
+            .values("municipality_at_start__name")
+            .annotate(**aggregations)
+            .order_by("municipality_at_start__name")
+        )
+    ]
+    categories = [
+        {
+            "category": row.pop("project__category__name") or str(_("Zonder categorie")),
+            **_with_rate(row),
+        }
+        for row in (
+            _counted()
+            .values("project__category__name", "project__category__order")
+            .annotate(**aggregations)
+            .order_by("project__category__order", "project__category__name")
+        )
+    ]
+    for row in categories:
+        row.pop("project__category__order", None)
+    return Figures(period, totals, projects, municipalities, categories)
