@@ -197,3 +197,41 @@ def period_figures(*, period: Period) -> Figures:
     for row in categories:
         row.pop("project__category__order", None)
     return Figures(period, totals, projects, municipalities, categories)
+
+
+SMALL_CELL = "<5"
+
+
+def suppress_small_cells(rows: list[dict]) -> list[dict]:
+    """Counts from 1 to 4 in per-municipality cells become "<5", so no one can be recognised
+    in a small municipality; 0 and 5 or more stay as they are. The success rate of a row
+    with small cells is withheld too, since it would give the counts away."""
+    suppressed = []
+    for row in rows:
+        out = dict(row)
+        small = False
+        for key in COUNTS:
+            if 1 <= row[key] <= 4:
+                out[key] = SMALL_CELL
+                small = True
+        if small:
+            out["success_rate"] = None
+        suppressed.append(out)
+    return suppressed
+
+
+def monitor_view(*, period: Period, user) -> dict:
+    """What the monitor page shows this user: exact counts for coordinators; for everyone
+    else the per-municipality cells with small counts suppressed. No names anywhere."""
+    from waw.roles import is_coordinator
+
+    figures = period_figures(period=period)
+    municipalities = figures.municipalities
+    if not is_coordinator(user):
+        municipalities = suppress_small_cells(municipalities)
+    return {
+        "figures": figures,
+        "municipalities": municipalities,
+        "exact": is_coordinator(user),
+        "rule": TRAFFIC_LIGHT_RULE,
+    }

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("participants.urls")),
     path("", include("billing.urls")),
+    path("", include("monitor.urls")),
     path("beheer/", admin.site.urls),
 ]
 
