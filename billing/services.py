@@ -81,6 +81,75 @@ def _render_document(
     return pdf
 
 
+@contextlib.contextmanager
+def _files_removed_on_failure():
+    """Collects the paths of archived files; if the block fails, they are deleted again, so a
+    failed issue leaves neither rows nor files behind."""
+    written: list[str] = []
+    try:
+        yield written
+    except BaseException:
+        for path in written:
+            default_storage.delete(path)
+        raise
+
+
+def _issue_document(
+    *,
+    series: NumberSeries,
+    written: list[str],
+    kind: str,
+    municipality,
+    period,
+    issue_date: dt.date,
+    due_date: dt.date,
+    lines: list[InvoiceLine],
+    run: InvoiceRun | None = None,
+    credited: Invoice | None = None,
+    reason: str = "",
+) -> tuple[Invoice, list[InvoiceLine]]:
+    """Number, render, archive and store one invoice or credit note with its (unsaved) lines.
+    Must run inside the transaction that holds the lock on ``series``."""
+    sequence, number = _next_number(series)
+    pdf = _render_document(
+        kind=kind,
+        number=number,
+        municipality=municipality,
+        period=period,
+        issue_date=issue_date,
+        due_date=due_date,
+        lines=lines,
+        credited=credited,
+        reason=reason,
+    )
+    path = default_storage.save(f"facturen/{issue_date.year}/{number}.pdf", ContentFile(pdf))
+    written.append(path)
+    vat_total = sum((line.vat_amount for line in lines), Decimal("0.00"))
+    invoice = Invoice.objects.create(
+        kind=kind,
+        number=number,
+        year=issue_date.year,
+        sequence=sequence,
+        run=run,
+        municipality=municipality,
+        period=str(period),
+        issue_date=issue_date,
+        due_date=due_date,
+        vat_total=vat_total,
+        total=sum((line.amount for line in lines), Decimal("0.00")) + vat_total,
+        credited_invoice=credited,
+        reason=reason,
+        pdf=path,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    for line in lines:
+        line.invoice = invoice
+    saved = InvoiceLine.objects.bulk_create(lines)
+    if any(line.pk is None for line in saved):  # backends without RETURNING ids
+        saved = list(invoice.lines.order_by("id"))
+    return invoice, saved
+
+
 def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceRun:
     """Issue the invoices of a period: number them, render and archive each PDF once.
 
@@ -90,50 +159,29 @@ def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceR
     """
     today = today or timezone.localdate()
     _ensure_series(today.year)
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            series = NumberSeries.objects.select_for_update().get(year=today.year)
-            preview = run_preview(period=period, today=today)
-            if preview.refusals:
-                raise RunRefused(preview.refusals)
-            if not preview.invoices:
-                raise RunRefused(NOTHING_TO_BILL)
-            run = InvoiceRun.objects.create(
-                period=str(period), issued_at=timezone.now(), issued_by=user
-            )
-            due_date = today + dt.timedelta(days=settings.INVOICE_PAYMENT_TERM_DAYS)
-            for draft in preview.invoices:
-                sequence, number = _next_number(series)
-                pdf = _render_document(
-                    kind=DocumentKind.INVOICE,
-                    number=number,
-                    municipality=draft.municipality,
-                    period=period,
-                    issue_date=today,
-                    due_date=due_date,
-                    lines=draft.lines,
-                )
-                path = default_storage.save(f"facturen/{today.year}/{number}.pdf", ContentFile(pdf))
-                written.append(path)
-                invoice = Invoice.objects.create(
-                    kind=DocumentKind.INVOICE,
-                    number=number,
-                    year=today.year,
-                    sequence=sequence,
-                    run=run,
-                    municipality=draft.municipality,
-                    period=str(period),
-                    issue_date=today,
-                    due_date=due_date,
-                    vat_total=draft.vat_total,
-                    total=draft.total,
-                    pdf=path,
-                    pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-                )
-                lines = InvoiceLine.objects.bulk_create(
+    with _files_removed_on_failure() as written, transaction.atomic():
+        series = NumberSeries.objects.select_for_update().get(year=today.year)
+        preview = run_preview(period=period, today=today)
+        if preview.refusals:
+            raise RunRefused(preview.refusals)
+        if not preview.invoices:
+            raise RunRefused(NOTHING_TO_BILL)
+        run = InvoiceRun.objects.create(
+            period=str(period), issued_at=timezone.now(), issued_by=user
+        )
+        due_date = today + dt.timedelta(days=settings.INVOICE_PAYMENT_TERM_DAYS)
+        for draft in preview.invoices:
+            _invoice, lines = _issue_document(
+                series=series,
+                written=written,
+                kind=DocumentKind.INVOICE,
+                municipality=draft.municipality,
+                period=period,
+                issue_date=today,
+                due_date=due_date,
+                run=run,
+                lines=[
                     InvoiceLine(
-                        invoice=invoice,
                         trajectory=line.trajectory,
                         project_name=line.project_name,
                         participant_reference=line.participant_reference,
@@ -143,17 +191,12 @@ def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceR
                         vat_amount=line.vat_amount,
                     )
                     for line in draft.lines
-                )
-                if any(line.pk is None for line in lines):  # backends without RETURNING ids
-                    lines = list(invoice.lines.order_by("id"))
-                BilledTrajectory.objects.bulk_create(
-                    BilledTrajectory(trajectory_id=line.trajectory_id, line=line) for line in lines
-                )
-            series.save(update_fields=["last_number"])
-    except BaseException:
-        for path in written:
-            default_storage.delete(path)
-        raise
+                ],
+            )
+            BilledTrajectory.objects.bulk_create(
+                BilledTrajectory(trajectory_id=line.trajectory_id, line=line) for line in lines
+            )
+        series.save(update_fields=["last_number"])
     logger.info("Factuurrun %s uitgegeven: %s facturen", period, len(preview.invoices))
     return run
 
@@ -186,22 +229,29 @@ def credit_invoice(
     if not line_ids:
         raise ValidationError(CREDIT_NO_LINES)
     _ensure_series(today.year)
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            series = NumberSeries.objects.select_for_update().get(year=today.year)
-            lines = list(
-                invoice.lines.filter(pk__in=line_ids)
-                .select_related("trajectory")
-                .order_by("project_name", "start_date", "id")
-            )
-            if len(lines) != len(set(line_ids)):
-                raise ValidationError(CREDIT_NO_LINES)
-            for line in lines:
-                if InvoiceLine.objects.filter(credited_line=line).exists():
-                    raise ValidationError(CREDIT_ALREADY % {"line": line.participant_reference})
-            sequence, number = _next_number(series)
-            credit_lines = [
+    with _files_removed_on_failure() as written, transaction.atomic():
+        series = NumberSeries.objects.select_for_update().get(year=today.year)
+        lines = list(
+            invoice.lines.filter(pk__in=line_ids)
+            .select_related("trajectory")
+            .order_by("project_name", "start_date", "id")
+        )
+        if len(lines) != len(set(line_ids)):
+            raise ValidationError(CREDIT_NO_LINES)
+        for line in lines:
+            if InvoiceLine.objects.filter(credited_line=line).exists():
+                raise ValidationError(CREDIT_ALREADY % {"line": line.participant_reference})
+        credit_note, _lines = _issue_document(
+            series=series,
+            written=written,
+            kind=DocumentKind.CREDIT_NOTE,
+            municipality=invoice.municipality,
+            period=invoice.period,
+            issue_date=today,
+            due_date=today,
+            credited=invoice,
+            reason=reason.strip(),
+            lines=[
                 InvoiceLine(
                     trajectory=line.trajectory,
                     project_name=line.project_name,
@@ -213,48 +263,11 @@ def credit_invoice(
                     credited_line=line,
                 )
                 for line in lines
-            ]
-            vat_total = sum((line.vat_amount for line in credit_lines), Decimal("0.00"))
-            total = sum((line.amount for line in credit_lines), Decimal("0.00")) + vat_total
-            pdf = _render_document(
-                kind=DocumentKind.CREDIT_NOTE,
-                number=number,
-                municipality=invoice.municipality,
-                period=invoice.period,
-                issue_date=today,
-                due_date=today,
-                lines=credit_lines,
-                credited=invoice,
-                reason=reason.strip(),
-            )
-            path = default_storage.save(f"facturen/{today.year}/{number}.pdf", ContentFile(pdf))
-            written.append(path)
-            credit_note = Invoice.objects.create(
-                kind=DocumentKind.CREDIT_NOTE,
-                number=number,
-                year=today.year,
-                sequence=sequence,
-                municipality=invoice.municipality,
-                period=invoice.period,
-                issue_date=today,
-                due_date=today,
-                vat_total=vat_total,
-                total=total,
-                credited_invoice=invoice,
-                reason=reason.strip(),
-                pdf=path,
-                pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-            )
-            for credit_line in credit_lines:
-                credit_line.invoice = credit_note
-            InvoiceLine.objects.bulk_create(credit_lines)
-            rebill = {line.trajectory_id for line in lines if line.pk in set(rebill_ids)}
-            BilledTrajectory.objects.filter(trajectory_id__in=rebill).delete()
-            series.save(update_fields=["last_number"])
-    except BaseException:
-        for path in written:
-            default_storage.delete(path)
-        raise
+            ],
+        )
+        rebill = {line.trajectory_id for line in lines if line.pk in set(rebill_ids)}
+        BilledTrajectory.objects.filter(trajectory_id__in=rebill).delete()
+        series.save(update_fields=["last_number"])
     return credit_note
 
 

@@ -17,7 +17,7 @@ from billing.filters import InvoiceFilter
 from billing.forms import CreditForm, IssueForm, ParticipationBudgetForm, PeriodForm
 from billing.models import Invoice
 from billing.tables import InvoiceTable
-from waw.mixins import BreadcrumbsMixin
+from waw.mixins import BreadcrumbsMixin, UserFilterMixin
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
 READERS = (Role.COORDINATOR, Role.MUNICIPALITY)
@@ -27,7 +27,9 @@ def _invoices_crumb():
     return (reverse("billing:list"), _("Facturen"))
 
 
-class InvoiceListView(RoleRequiredMixin, BreadcrumbsMixin, SingleTableMixin, FilterView):
+class InvoiceListView(
+    RoleRequiredMixin, BreadcrumbsMixin, UserFilterMixin, SingleTableMixin, FilterView
+):
     allowed_roles = READERS
     table_class = InvoiceTable
     filterset_class = InvoiceFilter
@@ -36,11 +38,6 @@ class InvoiceListView(RoleRequiredMixin, BreadcrumbsMixin, SingleTableMixin, Fil
 
     def get_queryset(self):
         return selectors.invoices_for(user=self.request.user)
-
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["user"] = self.request.user
-        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -24,7 +24,7 @@ from participants.forms import (
 from participants.importing import import_trajectories
 from participants.models import Participant, Trajectory
 from participants.tables import ParticipantTable, TrajectoryTable
-from waw.mixins import BreadcrumbsMixin
+from waw.mixins import BreadcrumbsMixin, UserFilterMixin
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
 PERSONAL_DATA_READERS = (Role.COORDINATOR, Role.MUNICIPALITY)
@@ -124,7 +124,7 @@ class ParticipantUpdateView(RoleRequiredMixin, BreadcrumbsMixin, UpdateView):
 
 
 class TrajectoryListView(
-    RoleRequiredMixin, BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
+    RoleRequiredMixin, BreadcrumbsMixin, UserFilterMixin, ExportMixin, SingleTableMixin, FilterView
 ):
     allowed_roles = PERSONAL_DATA_READERS
     table_class = TrajectoryTable
@@ -137,11 +137,6 @@ class TrajectoryListView(
 
     def get_queryset(self):
         return selectors.trajectories_for(user=self.request.user)
-
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["user"] = self.request.user
-        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

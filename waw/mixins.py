@@ -9,3 +9,13 @@ class BreadcrumbsMixin:
         context = super().get_context_data(**kwargs)
         context["breadcrumbs"] = self.get_breadcrumbs()
         return context
+
+
+class UserFilterMixin:
+    """Passes the user to the filter set, which hides choices that mean nothing to a gemeente
+    user (their municipality is the only one they see anyway)."""
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["user"] = self.request.user
+        return kwargs
