@@ -115,6 +115,7 @@ class Figures:
     projects: list[dict]
     municipalities: list[dict]
     categories: list[dict]
+    municipality_projects: dict[str, list[dict]]
 
 
 def traffic_light(*, row: dict, agreement: Agreement | None, period: Period, started_in_year: int):
@@ -196,7 +197,18 @@ def period_figures(*, period: Period) -> Figures:
     ]
     for row in categories:
         row.pop("project__category__order", None)
-    return Figures(period, totals, projects, municipalities, categories)
+    municipality_projects: dict[str, list[dict]] = {}
+    for row in (
+        _counted()
+        .values("municipality_at_start__name", "project__name")
+        .annotate(**aggregations)
+        .order_by("municipality_at_start__name", "project__name")
+    ):
+        name = row.pop("municipality_at_start__name")
+        municipality_projects.setdefault(name, []).append(
+            {"project": row.pop("project__name"), **_with_rate(row)}
+        )
+    return Figures(period, totals, projects, municipalities, categories, municipality_projects)
 
 
 SMALL_CELL = "<5"
@@ -235,3 +247,144 @@ def monitor_view(*, period: Period, user) -> dict:
         "exact": is_coordinator(user),
         "rule": TRAFFIC_LIGHT_RULE,
     }
+
+
+# --- editions -------------------------------------------------------------------------------
+
+
+def _plain(row: dict) -> dict:
+    """A figures row as JSON-safe values (the success rate as a string with two decimals)."""
+    out = {key: value for key, value in row.items() if key != "success_rate"}
+    rate = row.get("success_rate")
+    out["success_rate"] = None if rate is None else str(rate)
+    return out
+
+
+def half_year_series(*, period: Period, count: int = 6) -> list[dict]:
+    """Started and to-work per half-year for the ``count`` half-years up to ``period``, counted
+    in one query (for the chart of the programme over time)."""
+    periods = []
+    year, half = period.year, 1 if period.first_day.month == 1 else 2
+    for _step in range(count):
+        periods.append(Period.parse(f"{year}-H{half}"))
+        year, half = (year, 1) if half == 2 else (year - 1, 2)
+    periods.reverse()
+    aggregations = {}
+    for index, p in enumerate(periods):
+        aggregations[f"s{index}"] = Count(
+            "id", filter=Q(start_date__gte=p.first_day, start_date__lte=p.last_day)
+        )
+        aggregations[f"w{index}"] = Count(
+            "id",
+            filter=Q(end_date__gte=p.first_day, end_date__lte=p.last_day)
+            & Q(outcome__in=list(OUTCOMES_WITH_WORK)),
+        )
+    totals = _counted().aggregate(**aggregations)
+    return [
+        {"period": str(p), "started": totals[f"s{i}"], "to_work": totals[f"w{i}"]}
+        for i, p in enumerate(periods)
+    ]
+
+
+def programme_progress(*, period: Period) -> list[dict]:
+    """Per programme with targets: trajectories started and placed in work up to the period's
+    end, against the targets over the programme's whole term."""
+    from projects.models import Programme
+
+    rows = []
+    for programme in Programme.objects.filter(
+        Q(target_trajectories__isnull=False) | Q(target_to_work__isnull=False)
+    ).order_by("start_date"):
+        counts = (
+            _counted()
+            .filter(project__programme=programme)
+            .aggregate(
+                started=Count("id", filter=Q(start_date__lte=period.last_day)),
+                to_work=Count(
+                    "id",
+                    filter=Q(end_date__lte=period.last_day)
+                    & Q(outcome__in=list(OUTCOMES_WITH_WORK)),
+                ),
+            )
+        )
+        rows.append(
+            {
+                "programme": programme.name,
+                "target_trajectories": programme.target_trajectories,
+                "started": counts["started"],
+                "target_to_work": programme.target_to_work,
+                "to_work": counts["to_work"],
+            }
+        )
+    return rows
+
+
+def edition_content(*, period: Period, overrides=None, texts=None) -> dict:
+    """Everything an edition shows, as plain JSON-safe data: what publishing freezes and what a
+    draft shows live. Overrides replace the computed traffic light, with their reason."""
+    figures = period_figures(period=period)
+    overrides = overrides or {}
+    texts = texts or {}
+    projects = []
+    for row in figures.projects:
+        override = overrides.get(row["project_id"])
+        projects.append(
+            {
+                **_plain(row),
+                "computed_light": row["traffic_light"],
+                "traffic_light": override[0] if override else row["traffic_light"],
+                "override_reason": override[1] if override else "",
+                "text": texts.get(row["project_id"], ""),
+            }
+        )
+    return {
+        "period": str(period),
+        "totals": _plain(figures.totals),
+        "projects": projects,
+        "municipalities": [_plain(r) for r in figures.municipalities],
+        "categories": [_plain(r) for r in figures.categories],
+        "municipality_projects": {
+            name: [_plain(r) for r in rows] for name, rows in figures.municipality_projects.items()
+        },
+        "series": half_year_series(period=period),
+        "programmes": programme_progress(period=period),
+        "rule": str(TRAFFIC_LIGHT_RULE),
+    }
+
+
+def editions_for(*, user):
+    """Editions a user may open: all for coordinators, published ones for everyone else."""
+    from monitor.models import Edition
+    from waw.roles import is_coordinator
+
+    editions = Edition.objects.all()
+    return editions if is_coordinator(user) else editions.filter(published_at__isnull=False)
+
+
+def edition_view(*, edition, user) -> dict:
+    """An edition's content for this user: the frozen snapshot once published, live figures
+    while a draft; small per-municipality cells suppressed for everyone but coordinators."""
+    from waw.roles import is_coordinator
+
+    if edition.is_published:
+        content = edition.snapshot
+    else:
+        content = edition_content(
+            period=parse_half_year(edition.period),
+            overrides={o.project_id: (o.colour, o.reason) for o in edition.overrides.all()},
+            texts={t.project_id: t.text for t in edition.texts.all()},
+        )
+    content = dict(content)
+    exact = is_coordinator(user)
+    per_municipality = content.pop("municipality_projects", {})
+    own = None
+    if getattr(user, "municipality_id", None) and not exact:
+        # A gemeente user sees its own municipality per project: its own residents.
+        own = {
+            "municipality": user.municipality.name,
+            "rows": per_municipality.get(user.municipality.name, []),
+        }
+    if not exact:
+        content["municipalities"] = suppress_small_cells(content["municipalities"])
+    stories = [s for s in edition.stories.select_related("project") if s.consent_given]
+    return {"content": content, "exact": exact, "stories": stories, "own": own}

@@ -1,12 +1,28 @@
-from django.shortcuts import render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from monitor import selectors
+from monitor import charts, selectors, services
+from monitor.forms import (
+    EditionCreateForm,
+    IntroductionForm,
+    OverrideForm,
+    ProjectTextForm,
+    PublishForm,
+    StoryForm,
+)
+from monitor.models import Edition
 from waw.mixins import BreadcrumbsMixin
+from waw.pdf import render_to_pdf
 from waw.periods import PeriodError
-from waw.roles import Role, RoleRequiredMixin
+from waw.roles import Role, RoleRequiredMixin, is_coordinator
+
+READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.BOARD)
 
 
 def _latest_half_year() -> str:
@@ -21,7 +37,7 @@ class MonitorView(RoleRequiredMixin, BreadcrumbsMixin, View):
     """The live monitor figures of a half-year (editions and the PDF come with the monitor
     issue); aggregates only."""
 
-    allowed_roles = (Role.COORDINATOR, Role.MUNICIPALITY, Role.BOARD)
+    allowed_roles = READERS
 
     def get(self, request):
         text = request.GET.get("periode") or _latest_half_year()
@@ -31,13 +47,224 @@ class MonitorView(RoleRequiredMixin, BreadcrumbsMixin, View):
             return render(
                 request,
                 "monitor/monitor.html",
-                {"error": str(error), "period_text": text, "breadcrumbs": [("", _("Monitor"))]},
+                {
+                    "error": str(error),
+                    "period_text": text,
+                    "breadcrumbs": [_monitor_crumb(), ("", _("Actuele cijfers"))],
+                },
                 status=400,
             )
         context = selectors.monitor_view(period=period, user=request.user)
         context.update(
             period=period,
             period_text=str(period),
-            breadcrumbs=[("", _("Monitor %(period)s") % {"period": period})],
+            breadcrumbs=[
+                _monitor_crumb(),
+                ("", _("Actuele cijfers %(period)s") % {"period": period}),
+            ],
         )
         return render(request, "monitor/monitor.html", context)
+
+
+def _monitor_crumb():
+    return (reverse("monitor:editions"), _("Monitor"))
+
+
+class EditionListView(RoleRequiredMixin, View):
+    allowed_roles = READERS
+
+    def get(self, request):
+        return render(
+            request,
+            "monitor/edition_list.html",
+            {
+                "editions": selectors.editions_for(user=request.user),
+                "can_edit": is_coordinator(request.user),
+                "create_form": EditionCreateForm(),
+                "breadcrumbs": [_monitor_crumb()],
+            },
+        )
+
+    def post(self, request):
+        if not is_coordinator(request.user):
+            raise PermissionDenied
+        form = EditionCreateForm(request.POST)
+        if form.is_valid():
+            try:
+                edition = services.edition_create(
+                    period_text=form.cleaned_data["period"],
+                    introduction=form.cleaned_data["introduction"],
+                )
+            except PeriodError as error:
+                form.add_error("period", str(error))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request, _("De editie %(p)s is aangemaakt.") % {"p": edition.period}
+                )
+                return redirect("monitor:edit", period=edition.period)
+        return render(
+            request,
+            "monitor/edition_list.html",
+            {
+                "editions": selectors.editions_for(user=request.user),
+                "can_edit": True,
+                "create_form": form,
+                "breadcrumbs": [_monitor_crumb()],
+            },
+            status=400,
+        )
+
+
+class EditionMixin(RoleRequiredMixin):
+    allowed_roles = READERS
+
+    def get_edition(self):
+        try:
+            return selectors.editions_for(user=self.request.user).get(period=self.kwargs["period"])
+        except Edition.DoesNotExist:
+            raise Http404 from None
+
+    def edition_context(self, edition, *, exact_allowed=True):
+        view = selectors.edition_view(edition=edition, user=self.request.user)
+        if not exact_allowed and view["exact"]:
+            # The PDF and JSON leave the Regio: small cells suppressed for everyone.
+            view["content"] = dict(view["content"])
+            view["content"]["municipalities"] = selectors.suppress_small_cells(
+                view["content"]["municipalities"]
+            )
+            view["exact"] = False
+        content = view["content"]
+        return {
+            "edition": edition,
+            "content": content,
+            "exact": view["exact"],
+            "stories": view["stories"],
+            "own": view["own"] if exact_allowed else None,
+            "series_chart": charts.series_chart(content["series"]),
+            "progress": charts.progress_bars(content["programmes"]),
+        }
+
+
+class EditionView(EditionMixin, View):
+    def get(self, request, period):
+        edition = self.get_edition()
+        context = self.edition_context(edition)
+        context.update(
+            can_edit=is_coordinator(request.user) and not edition.is_published,
+            breadcrumbs=[_monitor_crumb(), ("", str(edition))],
+        )
+        return render(request, "monitor/edition.html", context)
+
+
+class EditionPdfView(EditionMixin, View):
+    def get(self, request, period):
+        edition = self.get_edition()
+        pdf, _html = render_to_pdf(
+            "monitor/edition_pdf.html", self.edition_context(edition, exact_allowed=False)
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="monitor-{edition.period}.pdf"'
+        return response
+
+
+class EditionJsonView(EditionMixin, View):
+    def get(self, request, period):
+        edition = self.get_edition()
+        context = self.edition_context(edition, exact_allowed=False)
+        payload = {
+            **context["content"],
+            "published_at": edition.published_at.isoformat() if edition.published_at else None,
+            "introduction": edition.introduction,
+            "stories": [
+                {"name": s.name, "project": s.project.name, "text": s.text}
+                for s in context["stories"]
+            ],
+        }
+        for row in payload["projects"]:
+            row.pop("project_id", None)
+        return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+class EditionEditView(EditionMixin, View):
+    """A coordinator's draft: introduction, project texts, traffic-light overrides, stories,
+    and publishing. Each form posts its own ``action``."""
+
+    allowed_roles = (Role.COORDINATOR,)
+    forms = {
+        "intro": IntroductionForm,
+        "text": ProjectTextForm,
+        "override": OverrideForm,
+        "story": StoryForm,
+        "publish": PublishForm,
+    }
+
+    def render_page(self, edition, bound=None, status=200):
+        forms = {name: cls() for name, cls in self.forms.items()}
+        forms["intro"] = IntroductionForm(initial={"introduction": edition.introduction})
+        if bound:
+            forms[bound[0]] = bound[1]
+        return render(
+            self.request,
+            "monitor/edition_edit.html",
+            {
+                "edition": edition,
+                "forms": forms,
+                "stories": edition.stories.select_related("project"),
+                "overrides": edition.overrides.select_related("project"),
+                "texts": edition.texts.select_related("project"),
+                "breadcrumbs": [
+                    _monitor_crumb(),
+                    (edition.get_absolute_url(), str(edition)),
+                    ("", _("Bewerken")),
+                ],
+            },
+            status=status,
+        )
+
+    def get(self, request, period):
+        edition = self.get_edition()
+        if edition.is_published:
+            return redirect(edition.get_absolute_url())
+        return self.render_page(edition)
+
+    def post(self, request, period):
+        edition = self.get_edition()
+        action = request.POST.get("action", "")
+        if action == "remove_story":
+            story = edition.stories.filter(pk=request.POST.get("story")).first()
+            if story:
+                services.story_remove(story=story)
+            return redirect("monitor:edit", period=edition.period)
+        if action not in self.forms:
+            return self.render_page(edition, status=400)
+        form = self.forms[action](request.POST)
+        if not form.is_valid():
+            return self.render_page(edition, (action, form), status=400)
+        data = form.cleaned_data
+        try:
+            if action == "intro":
+                services.edition_update(edition=edition, introduction=data["introduction"])
+            elif action == "text":
+                services.edition_text_set(
+                    edition=edition, project=data["project"], text=data["text"]
+                )
+            elif action == "override":
+                services.traffic_light_override_set(
+                    edition=edition,
+                    project=data["project"],
+                    colour=data["colour"],
+                    reason=data["reason"],
+                )
+            elif action == "story":
+                services.story_add(edition=edition, user=request.user, **data)
+            else:
+                services.edition_publish(edition=edition, user=request.user)
+                messages.success(request, _("De editie is gepubliceerd."))
+                return redirect(edition.get_absolute_url())
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_page(edition, (action, form), status=400)
+        messages.success(request, _("Opgeslagen."))
+        return redirect("monitor:edit", period=edition.period)

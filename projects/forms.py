@@ -23,7 +23,15 @@ class DateInput(forms.DateInput):
 class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
-        fields = ["name", "slug", "start_date", "end_date", "description"]
+        fields = [
+            "name",
+            "slug",
+            "start_date",
+            "end_date",
+            "description",
+            "target_trajectories",
+            "target_to_work",
+        ]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
 

@@ -21,6 +21,12 @@ class Programme(models.Model):
     start_date = models.DateField(_("startdatum"), null=True, blank=True)
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
     description = models.TextField(_("omschrijving"), blank=True)
+    target_trajectories = models.PositiveIntegerField(
+        _("doel: trajecten (hele looptijd)"), null=True, blank=True
+    )
+    target_to_work = models.PositiveIntegerField(
+        _("doel: uitstroom naar werk (hele looptijd)"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("programma")

@@ -112,6 +112,8 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                 "start_date": row.get("start_date"),
                 "end_date": row.get("end_date"),
                 "description": row.get("description", ""),
+                "target_trajectories": row.get("target_trajectories"),
+                "target_to_work": row.get("target_to_work"),
             },
         )
         report.add("programma's", created)

@@ -24,7 +24,7 @@ NAVIGATION = [
         ),
     ),
     ("projects:budget-index", _("Begrotingen"), ALL_READERS, ("projects:budget",)),
-    ("monitor:page", _("Monitor"), ALL_READERS, ("monitor:",)),
+    ("monitor:editions", _("Monitor"), ALL_READERS, ("monitor:",)),
     (
         "participants:trajectories",
         _("Trajecten"),

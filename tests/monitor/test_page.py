@@ -26,14 +26,14 @@ def three_in_huizen(huizen):
 def test_board_member_sees_small_municipality_counts_as_less_than_five(
     client_for, board_member, three_in_huizen
 ):
-    content = client_for(board_member).get("/monitor/?periode=2025-H1").content.decode()
+    content = client_for(board_member).get("/monitor/actueel/?periode=2025-H1").content.decode()
 
     assert "&lt;5" in content
     assert "Geheimnaam" not in content
 
 
 def test_coordinator_sees_exact_counts(client_for, coordinator, three_in_huizen):
-    content = client_for(coordinator).get("/monitor/?periode=2025-H1").content.decode()
+    content = client_for(coordinator).get("/monitor/actueel/?periode=2025-H1").content.decode()
 
     assert "&lt;5" not in content
 
@@ -48,7 +48,7 @@ def test_suppression_leaves_zero_and_five_or_more():
 
 
 def test_malformed_period_is_a_400_with_a_message(client_for, board_member):
-    response = client_for(board_member).get("/monitor/?periode=2025-Q1")
+    response = client_for(board_member).get("/monitor/actueel/?periode=2025-Q1")
 
     assert response.status_code == 400
     assert "halfjaren" in response.content.decode()
@@ -56,8 +56,8 @@ def test_malformed_period_is_a_400_with_a_message(client_for, board_member):
 
 @pytest.mark.parametrize("who", ["coordinator", "huizen_user", "board_member"])
 def test_every_role_with_a_task_opens_the_monitor(request, client_for, who):
-    assert client_for(request.getfixturevalue(who)).get("/monitor/").status_code == 200
+    assert client_for(request.getfixturevalue(who)).get("/monitor/actueel/").status_code == 200
 
 
 def test_anonymous_is_sent_to_login(client):
-    assert client.get("/monitor/").status_code == 302
+    assert client.get("/monitor/actueel/").status_code == 302

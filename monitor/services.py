@@ -1,0 +1,109 @@
+"""Writes for monitor editions: drafts change freely, publishing freezes them for good."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from monitor.models import Edition, EditionText, Story, TrafficLightOverride
+from monitor.selectors import edition_content, parse_half_year
+
+PUBLISHED_IS_FROZEN = _("Een gepubliceerde editie verandert niet meer.")
+CONSENT_MISSING = _(
+    "Het verhaal van %(name)s heeft geen vastgelegde toestemming; zonder toestemming kan de "
+    "editie niet worden gepubliceerd. Leg de toestemming vast of verwijder het verhaal."
+)
+EDITION_EXISTS = _("Er is al een editie voor %(period)s.")
+
+
+def _draft(edition: Edition) -> Edition:
+    current = Edition.objects.select_for_update().get(pk=edition.pk)
+    if current.is_published:
+        raise ValidationError(PUBLISHED_IS_FROZEN)
+    return current
+
+
+@transaction.atomic
+def edition_create(*, period_text: str, introduction: str = "") -> Edition:
+    period = parse_half_year(period_text)
+    if Edition.objects.filter(period=str(period)).exists():
+        raise ValidationError({"period": EDITION_EXISTS % {"period": period}})
+    return Edition.objects.create(period=str(period), introduction=introduction)
+
+
+@transaction.atomic
+def edition_update(*, edition: Edition, introduction: str) -> Edition:
+    edition = _draft(edition)
+    edition.introduction = introduction
+    edition.save(update_fields=["introduction"])
+    return edition
+
+
+@transaction.atomic
+def edition_text_set(*, edition: Edition, project, text: str) -> None:
+    """Set (or, with an empty text, remove) the edition's text about a project."""
+    _draft(edition)
+    if text.strip():
+        EditionText.objects.update_or_create(
+            edition=edition, project=project, defaults={"text": text.strip()}
+        )
+    else:
+        EditionText.objects.filter(edition=edition, project=project).delete()
+
+
+@transaction.atomic
+def traffic_light_override_set(*, edition: Edition, project, colour: str, reason: str) -> None:
+    """Override the computed traffic light with a written reason (empty colour removes it)."""
+    _draft(edition)
+    if not colour:
+        TrafficLightOverride.objects.filter(edition=edition, project=project).delete()
+        return
+    if not reason.strip():
+        raise ValidationError({"reason": _("Schrijf op waarom het stoplicht anders is.")})
+    TrafficLightOverride.objects.update_or_create(
+        edition=edition, project=project, defaults={"colour": colour, "reason": reason.strip()}
+    )
+
+
+@transaction.atomic
+def story_add(
+    *, edition: Edition, user, name: str, project, text: str, consent_given: bool
+) -> Story:
+    _draft(edition)
+    story = Story(
+        edition=edition,
+        name=name.strip(),
+        project=project,
+        text=text.strip(),
+        consent_given=consent_given,
+        consent_recorded_by=user if consent_given else None,
+        consent_recorded_at=timezone.now() if consent_given else None,
+    )
+    story.full_clean()
+    story.save()
+    return story
+
+
+@transaction.atomic
+def story_remove(*, story: Story) -> None:
+    _draft(story.edition)
+    story.delete()
+
+
+@transaction.atomic
+def edition_publish(*, edition: Edition, user) -> Edition:
+    """Publish: every story needs recorded consent; all figures are frozen into a snapshot, so
+    later changes to trajectories leave the published edition as it was."""
+    edition = _draft(edition)
+    for story in edition.stories.all():
+        if not story.consent_given:
+            raise ValidationError(CONSENT_MISSING % {"name": story.name})
+    edition.snapshot = edition_content(
+        period=parse_half_year(edition.period),
+        overrides={o.project_id: (o.colour, o.reason) for o in edition.overrides.all()},
+        texts={t.project_id: t.text for t in edition.texts.all()},
+    )
+    edition.published_at = timezone.now()
+    edition.published_by = user
+    edition.save(update_fields=["snapshot", "published_at", "published_by"])
+    return edition
