@@ -15,6 +15,7 @@ READ_ONLY = {
         for m in apps.get_models()
         if m._meta.app_label == "billing" and m._meta.model_name != "participationbudget"
     ),
+    *(m for m in apps.get_models() if m._meta.app_label == "monitor"),
 }
 OUR_MODELS = [m for m in apps.get_models() if m._meta.app_label in OUR_APPS]
 
