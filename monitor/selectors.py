@@ -287,25 +287,23 @@ def half_year_series(*, period: Period, count: int = 6) -> list[dict]:
 
 
 def programme_progress(*, period: Period) -> list[dict]:
-    """Per programme with targets: trajectories started and placed in work up to the period's
-    end, against the targets over the programme's whole term."""
+    """Per programme with targets: trajectories started, and placed in work, within the
+    programme's term up to the period's end — whatever project they were in, since projects
+    outlive programmes — against the targets over the programme's whole term."""
     from projects.models import Programme
 
     rows = []
     for programme in Programme.objects.filter(
         Q(target_trajectories__isnull=False) | Q(target_to_work__isnull=False)
     ).order_by("start_date"):
-        counts = (
-            _counted()
-            .filter(project__programme=programme)
-            .aggregate(
-                started=Count("id", filter=Q(start_date__lte=period.last_day)),
-                to_work=Count(
-                    "id",
-                    filter=Q(end_date__lte=period.last_day)
-                    & Q(outcome__in=list(OUTCOMES_WITH_WORK)),
-                ),
-            )
+        until = min(day for day in (programme.end_date, period.last_day) if day)
+        started = Q(start_date__lte=until)
+        to_work = Q(end_date__lte=until) & Q(outcome__in=list(OUTCOMES_WITH_WORK))
+        if programme.start_date:
+            started &= Q(start_date__gte=programme.start_date)
+            to_work &= Q(end_date__gte=programme.start_date)
+        counts = _counted().aggregate(
+            started=Count("id", filter=started), to_work=Count("id", filter=to_work)
         )
         rows.append(
             {

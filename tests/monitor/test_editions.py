@@ -236,3 +236,24 @@ def test_board_member_gets_no_per_municipality_project_breakdown(
     content = client_for(board_member).get("/monitor/2025-H1/").content.decode()
 
     assert "Uw gemeente" not in content
+
+
+def test_programme_progress_counts_trajectories_within_the_programme_term(huizen):
+    from monitor.selectors import programme_progress
+    from tests.factories import ProgrammeFactory
+    from waw.periods import Period
+
+    ProgrammeFactory(
+        name="Werken aan Werk",
+        start_date=dt.date(2020, 1, 1),
+        end_date=dt.date(2024, 12, 31),
+        target_trajectories=1200,
+        target_to_work=500,
+    )
+    other = ProjectFactory()  # a project of another programme still counts within the term
+    start(other, huizen, day=dt.date(2024, 5, 6))
+    start(other, huizen, day=dt.date(2025, 2, 3))  # after the programme ended
+
+    [row] = programme_progress(period=Period.parse("2025-H1"))
+
+    assert (row["started"], row["target_trajectories"]) == (1, 1200)
