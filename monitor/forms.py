@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from monitor.models import TrafficLight
-from projects.models import Project
+from projects.models import Category, Project
 
 
 class EditionCreateForm(forms.Form):
@@ -19,7 +19,12 @@ class IntroductionForm(forms.Form):
 
 
 class ProjectTextForm(forms.Form):
-    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.all())
+    project = forms.ModelChoiceField(
+        label=_("Project"), queryset=Project.objects.all(), required=False
+    )
+    category = forms.ModelChoiceField(
+        label=_("of categorie"), queryset=Category.objects.all(), required=False
+    )
     text = forms.CharField(
         label=_("Tekst"),
         required=False,

@@ -54,25 +54,48 @@ class Edition(models.Model):
 
 
 class EditionText(models.Model):
-    """A coordinator's text about one project in an edition."""
+    """A coordinator's text about one project or one category in an edition."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="texts")
     project = models.ForeignKey(
-        "projects.Project", verbose_name=_("project"), on_delete=models.PROTECT
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    category = models.ForeignKey(
+        "projects.Category",
+        verbose_name=_("categorie"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
     text = models.TextField(_("tekst"))
 
     class Meta:
-        verbose_name = _("projecttekst")
-        verbose_name_plural = _("projectteksten")
+        verbose_name = _("tekst")
+        verbose_name_plural = _("teksten")
         constraints = [
+            models.CheckConstraint(
+                condition=Q(project__isnull=True, category__isnull=False)
+                | Q(project__isnull=False, category__isnull=True),
+                name="text_about_a_project_or_a_category",
+            ),
             models.UniqueConstraint(
-                fields=["edition", "project"], name="one_text_per_project_per_edition"
-            )
+                fields=["edition", "project"],
+                condition=Q(project__isnull=False),
+                name="one_text_per_project_per_edition",
+            ),
+            models.UniqueConstraint(
+                fields=["edition", "category"],
+                condition=Q(category__isnull=False),
+                name="one_text_per_category_per_edition",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.edition}: {self.project}"
+        return f"{self.edition}: {self.project or self.category}"
 
 
 class TrafficLightOverride(models.Model):

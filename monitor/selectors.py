@@ -317,6 +317,17 @@ def programme_progress(*, period: Period) -> list[dict]:
     return rows
 
 
+def edition_texts(edition) -> dict:
+    """The edition's texts keyed by ("project", id) and ("category", name)."""
+    texts = {}
+    for text in edition.texts.select_related("category"):
+        if text.project_id:
+            texts[("project", text.project_id)] = text.text
+        else:
+            texts[("category", text.category.name)] = text.text
+    return texts
+
+
 def edition_content(*, period: Period, overrides=None, texts=None) -> dict:
     """Everything an edition shows, as plain JSON-safe data: what publishing freezes and what a
     draft shows live. Overrides replace the computed traffic light, with their reason."""
@@ -332,7 +343,7 @@ def edition_content(*, period: Period, overrides=None, texts=None) -> dict:
                 "computed_light": row["traffic_light"],
                 "traffic_light": override[0] if override else row["traffic_light"],
                 "override_reason": override[1] if override else "",
-                "text": texts.get(row["project_id"], ""),
+                "text": texts.get(("project", row["project_id"]), ""),
             }
         )
     return {
@@ -340,7 +351,10 @@ def edition_content(*, period: Period, overrides=None, texts=None) -> dict:
         "totals": _plain(figures.totals),
         "projects": projects,
         "municipalities": [_plain(r) for r in figures.municipalities],
-        "categories": [_plain(r) for r in figures.categories],
+        "categories": [
+            {**_plain(r), "text": texts.get(("category", r["category"]), "")}
+            for r in figures.categories
+        ],
         "municipality_projects": {
             name: [_plain(r) for r in rows] for name, rows in figures.municipality_projects.items()
         },
@@ -370,7 +384,7 @@ def edition_view(*, edition, user) -> dict:
         content = edition_content(
             period=parse_half_year(edition.period),
             overrides={o.project_id: (o.colour, o.reason) for o in edition.overrides.all()},
-            texts={t.project_id: t.text for t in edition.texts.all()},
+            texts=edition_texts(edition),
         )
     content = dict(content)
     exact = is_coordinator(user)

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from monitor.models import Edition, EditionText, Story, TrafficLightOverride
-from monitor.selectors import edition_content, parse_half_year
+from monitor.selectors import edition_content, edition_texts, parse_half_year
 
 PUBLISHED_IS_FROZEN = _("Een gepubliceerde editie verandert niet meer.")
 CONSENT_MISSING = _(
@@ -39,16 +39,22 @@ def edition_update(*, edition: Edition, introduction: str) -> Edition:
     return edition
 
 
+ONE_SUBJECT = _("Kies een project of een categorie, niet allebei.")
+
+
 @transaction.atomic
-def edition_text_set(*, edition: Edition, project, text: str) -> None:
-    """Set (or, with an empty text, remove) the edition's text about a project."""
+def edition_text_set(*, edition: Edition, text: str, project=None, category=None) -> None:
+    """Set (or, with an empty text, remove) the edition's text about a project or a category."""
     _draft(edition)
+    if (project is None) == (category is None):
+        raise ValidationError(ONE_SUBJECT)
+    subject = {"project": project} if project is not None else {"category": category}
     if text.strip():
         EditionText.objects.update_or_create(
-            edition=edition, project=project, defaults={"text": text.strip()}
+            edition=edition, **subject, defaults={"text": text.strip()}
         )
     else:
-        EditionText.objects.filter(edition=edition, project=project).delete()
+        EditionText.objects.filter(edition=edition, **subject).delete()
 
 
 @transaction.atomic
@@ -101,7 +107,7 @@ def edition_publish(*, edition: Edition, user) -> Edition:
     edition.snapshot = edition_content(
         period=parse_half_year(edition.period),
         overrides={o.project_id: (o.colour, o.reason) for o in edition.overrides.all()},
-        texts={t.project_id: t.text for t in edition.texts.all()},
+        texts=edition_texts(edition),
     )
     edition.published_at = timezone.now()
     edition.published_by = user

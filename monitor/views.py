@@ -213,7 +213,7 @@ class EditionEditView(EditionMixin, View):
                 "forms": forms,
                 "stories": edition.stories.select_related("project"),
                 "overrides": edition.overrides.select_related("project"),
-                "texts": edition.texts.select_related("project"),
+                "texts": edition.texts.select_related("project", "category"),
                 "breadcrumbs": [
                     _monitor_crumb(),
                     (edition.get_absolute_url(), str(edition)),
@@ -248,7 +248,10 @@ class EditionEditView(EditionMixin, View):
                 services.edition_update(edition=edition, introduction=data["introduction"])
             elif action == "text":
                 services.edition_text_set(
-                    edition=edition, project=data["project"], text=data["text"]
+                    edition=edition,
+                    project=data["project"],
+                    category=data["category"],
+                    text=data["text"],
                 )
             elif action == "override":
                 services.traffic_light_override_set(

@@ -257,3 +257,24 @@ def test_programme_progress_counts_trajectories_within_the_programme_term(huizen
     [row] = programme_progress(period=Period.parse("2025-H1"))
 
     assert (row["started"], row["target_trajectories"]) == (1, 1200)
+
+
+def test_category_text_appears_and_one_subject_is_required(
+    client_for, coordinator, project, huizen
+):
+    from monitor.services import edition_text_set
+    from tests.factories import CategoryFactory
+
+    training = CategoryFactory(name="Scholingsprojecten")
+    project.category = training
+    project.save()
+    start(project, huizen)
+    edition = edition_create(period_text="2025-H1")
+    edition_text_set(edition=edition, category=training, text="Scholing blijft de kern.")
+    with pytest.raises(ValidationError):
+        edition_text_set(edition=edition, project=project, category=training, text="x")
+    edition_publish(edition=edition, user=coordinator)
+
+    content = client_for(coordinator).get("/monitor/2025-H1/").content.decode()
+
+    assert "Scholing blijft de kern." in content
