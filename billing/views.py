@@ -21,6 +21,7 @@ from waw.mixins import BreadcrumbsMixin, UserFilterMixin
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
 READERS = (Role.COORDINATOR, Role.MUNICIPALITY)
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def _invoices_crumb():
@@ -218,6 +219,8 @@ class LedgerView(RoleRequiredMixin, BreadcrumbsMixin, View):
     def get(self, request, year=None):
         if year is None:
             return redirect("billing:ledger-year", year=timezone.localdate().year)
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise Http404
         rows = selectors.ledger(year=year, user=request.user)
         return render(
             request,
@@ -240,6 +243,11 @@ class ParticipationBudgetView(RoleRequiredMixin, BreadcrumbsMixin, View):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.year = kwargs["year"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not MIN_YEAR <= self.year <= MAX_YEAR:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
 
     def get_municipality(self):
         from waw.models import Municipality

@@ -123,9 +123,11 @@ def traffic_light(*, row: dict, agreement: Agreement | None, period: Period, sta
     if agreement is None:
         return None
     if agreement.target_success_rate is not None:
-        if row["ended_cumulative"] < MIN_ENDED_FOR_RATE:
+        ended = row["ended_cumulative"]
+        if ended < MIN_ENDED_FOR_RATE:
             return None
-        rate = row["success_rate"] * 100
+        # The exact rate, not the rounded one shown: 79,5 % does not meet an 80 % target.
+        rate = Decimal(row["successful_cumulative"]) * 100 / Decimal(ended)
         if rate >= agreement.target_success_rate:
             return "groen"
         if rate >= agreement.target_success_rate - 10:
@@ -266,6 +268,8 @@ def half_year_series(*, period: Period, count: int = 6) -> list[dict]:
     periods = []
     year, half = period.year, 1 if period.first_day.month == 1 else 2
     for _step in range(count):
+        if year < 2000:  # the series starts no earlier than the periods the app knows
+            break
         periods.append(Period.parse(f"{year}-H{half}"))
         year, half = (year, 1) if half == 2 else (year - 1, 2)
     periods.reverse()

@@ -233,9 +233,14 @@ class EditionEditView(EditionMixin, View):
         edition = self.get_edition()
         action = request.POST.get("action", "")
         if action == "remove_story":
-            story = edition.stories.filter(pk=request.POST.get("story")).first()
+            story_id = request.POST.get("story", "")
+            story = edition.stories.filter(pk=int(story_id)).first() if story_id.isdigit() else None
             if story:
-                services.story_remove(story=story)
+                try:
+                    services.story_remove(story=story)
+                except ValidationError as error:
+                    for message in error.messages:
+                        messages.error(request, message)
             return redirect("monitor:edit", period=edition.period)
         if action not in self.forms:
             return self.render_page(edition, status=400)

@@ -112,3 +112,8 @@ def test_ledger_page_shows_the_rows(client_for, huizen_user, huizen):
     content = client_for(huizen_user).get("/facturen/budget/2025/").content.decode()
 
     assert "€\u00a050.000,00" in content
+
+
+@pytest.mark.parametrize("path", ["/facturen/budget/0/", "/facturen/budget/99999/huizen/"])
+def test_a_year_out_of_range_answers_404(client_for, coordinator, huizen, path):
+    assert client_for(coordinator).get(path).status_code == 404

@@ -278,3 +278,31 @@ def test_category_text_appears_and_one_subject_is_required(
     content = client_for(coordinator).get("/monitor/2025-H1/").content.decode()
 
     assert "Scholing blijft de kern." in content
+
+
+def test_removing_a_story_with_a_bad_id_or_after_publication_is_no_error(
+    client_for, coordinator, project
+):
+    edition = edition_create(period_text="2025-H1")
+    story = story_add(
+        edition=edition,
+        user=coordinator,
+        name="Omar",
+        project=project,
+        text="…",
+        consent_given=True,
+    )
+    client = client_for(coordinator)
+
+    bad = client.post("/monitor/2025-H1/bewerken/", {"action": "remove_story", "story": "abc"})
+    edition_publish(edition=edition, user=coordinator)
+    late = client.post("/monitor/2025-H1/bewerken/", {"action": "remove_story", "story": story.pk})
+
+    assert (bad.status_code, late.status_code) == (302, 302)
+    assert edition.stories.filter(pk=story.pk).exists()
+
+
+def test_an_edition_of_an_early_year_can_be_viewed(client_for, coordinator):
+    edition_create(period_text="2001-H1")
+
+    assert client_for(coordinator).get("/monitor/2001-H1/").status_code == 200

@@ -117,7 +117,7 @@ def test_figures_take_a_fixed_number_of_queries(hand_made, django_assert_max_num
 )
 def test_traffic_light_against_a_success_target(rate, ended, target, light):
     agreement = Agreement(target_success_rate=Decimal(target))
-    row = {"success_rate": Decimal(rate), "ended_cumulative": ended}
+    row = {"successful_cumulative": round(Decimal(rate) * ended), "ended_cumulative": ended}
 
     assert traffic_light(row=row, agreement=agreement, period=H1, started_in_year=0) == light
 
@@ -156,3 +156,10 @@ def test_command_refuses_anything_but_a_half_year_with_exit_2(period, capsys):
 
     assert exit_info.value.code == 2
     assert capsys.readouterr().err
+
+
+def test_traffic_light_compares_the_exact_rate_not_the_rounded_one():
+    agreement = Agreement(target_success_rate=Decimal("80"))
+    row = {"successful_cumulative": 159, "ended_cumulative": 200}  # 79,5 %, shown as 80 %
+
+    assert traffic_light(row=row, agreement=agreement, period=H1, started_in_year=0) == "oranje"
