@@ -3,11 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.models import Participant, Trajectory
 
+NOWRAP = {"td": {"class": "nowrap"}}
+
 
 class ParticipantTable(tables.Table):
     last_name = tables.Column(verbose_name=_("Achternaam"), linkify=True)
     first_name = tables.Column(verbose_name=_("Voornaam"))
-    date_of_birth = tables.DateColumn(verbose_name=_("Geboortedatum"))
+    date_of_birth = tables.DateColumn(verbose_name=_("Geboortedatum"), attrs=NOWRAP)
     municipality = tables.Column(verbose_name=_("Woongemeente"), order_by=("municipality__name",))
     client_number = tables.Column(verbose_name=_("Klantnummer"))
 
@@ -27,9 +29,9 @@ class TrajectoryTable(tables.Table):
     municipality_at_start = tables.Column(
         verbose_name=_("Gemeente"), order_by=("municipality_at_start__name",)
     )
-    enrolment_date = tables.DateColumn(verbose_name=_("Aanmelding"))
-    start_date = tables.DateColumn(verbose_name=_("Start"))
-    end_date = tables.DateColumn(verbose_name=_("Einde"))
+    enrolment_date = tables.DateColumn(verbose_name=_("Aanmelding"), attrs=NOWRAP)
+    start_date = tables.DateColumn(verbose_name=_("Start"), attrs=NOWRAP)
+    end_date = tables.DateColumn(verbose_name=_("Einde"), attrs=NOWRAP)
     outcome = tables.Column(verbose_name=_("Uitkomst"))
     status = tables.Column(verbose_name=_("Status"), accessor="get_status_display", orderable=False)
 
