@@ -1,19 +1,11 @@
 from django.contrib import admin
 
 from monitor.models import Edition, EditionText, Story, TrafficLightOverride
+from waw.admin import ReadOnlyAdminMixin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Editions change only through the monitor pages, which refuse changes once published."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Edition)

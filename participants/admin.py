@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from participants import services
 from participants.models import Participant, Trajectory, TrajectoryChange
+from waw.admin import ReadOnlyAdminMixin
 
 
 class TrajectoryInline(admin.TabularInline):
@@ -65,7 +66,7 @@ class TrajectoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrajectoryChange)
-class TrajectoryChangeAdmin(admin.ModelAdmin):
+class TrajectoryChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The history is written by the services only; here it can be read, not changed."""
 
     list_display = ("changed_at", "trajectory", "field", "old_value", "new_value", "changed_by")
@@ -73,12 +74,3 @@ class TrajectoryChangeAdmin(admin.ModelAdmin):
     list_select_related = ("trajectory__participant", "trajectory__project", "changed_by")
     search_fields = ("trajectory__participant__last_name", "field")
     date_hierarchy = "changed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -37,3 +37,17 @@ class UserAdmin(BaseUserAdmin):
     @admin.display(description=_("rollen"))
     def role_list(self, obj):
         return ", ".join(group.name for group in obj.groups.all())
+
+
+class ReadOnlyAdminMixin:
+    """For records that only services write (issued documents, history, published editions):
+    the admin may show them, never add, change or delete them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
