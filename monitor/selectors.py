@@ -234,23 +234,6 @@ def suppress_small_cells(rows: list[dict]) -> list[dict]:
     return suppressed
 
 
-def monitor_view(*, period: Period, user) -> dict:
-    """What the monitor page shows this user: exact counts for coordinators; for everyone
-    else the per-municipality cells with small counts suppressed. No names anywhere."""
-    from waw.roles import is_coordinator
-
-    figures = period_figures(period=period)
-    municipalities = figures.municipalities
-    if not is_coordinator(user):
-        municipalities = suppress_small_cells(municipalities)
-    return {
-        "figures": figures,
-        "municipalities": municipalities,
-        "exact": is_coordinator(user),
-        "rule": TRAFFIC_LIGHT_RULE,
-    }
-
-
 # --- editions -------------------------------------------------------------------------------
 
 
@@ -377,11 +360,36 @@ def editions_for(*, user):
     return editions if is_coordinator(user) else editions.filter(published_at__isnull=False)
 
 
-def edition_view(*, edition, user) -> dict:
-    """An edition's content for this user: the frozen snapshot once published, live figures
-    while a draft; small per-municipality cells suppressed for everyone but coordinators."""
+def content_for_reader(*, content: dict, user, export: bool = False) -> dict:
+    """What of an edition's content this user reads. Coordinators see exact counts on the page;
+    everyone else, and every export (PDF, JSON) that leaves the Regio, sees per-municipality
+    counts of 1 to 4 as "<5". A gemeente user also gets its own municipality per project (its
+    own residents); nobody else gets the per-municipality project breakdown."""
     from waw.roles import is_coordinator
 
+    content = dict(content)
+    per_municipality = content.pop("municipality_projects", {})
+    coordinator = is_coordinator(user)
+    own = None
+    if not export and not coordinator and getattr(user, "municipality_id", None):
+        own = {
+            "municipality": user.municipality.name,
+            "rows": per_municipality.get(user.municipality.name, []),
+        }
+    exact = coordinator and not export
+    if not exact:
+        content["municipalities"] = suppress_small_cells(content["municipalities"])
+    return {"content": content, "exact": exact, "own": own}
+
+
+def live_view(*, period: Period, user) -> dict:
+    """The live figures of any half-year, shown like an edition without texts or stories."""
+    return {**content_for_reader(content=edition_content(period=period), user=user), "stories": []}
+
+
+def edition_view(*, edition, user, export: bool = False) -> dict:
+    """An edition for this user: the frozen snapshot once published, live figures while a
+    draft; stories only with recorded consent."""
     if edition.is_published:
         content = edition.snapshot
     else:
@@ -390,17 +398,6 @@ def edition_view(*, edition, user) -> dict:
             overrides={o.project_id: (o.colour, o.reason) for o in edition.overrides.all()},
             texts=edition_texts(edition),
         )
-    content = dict(content)
-    exact = is_coordinator(user)
-    per_municipality = content.pop("municipality_projects", {})
-    own = None
-    if getattr(user, "municipality_id", None) and not exact:
-        # A gemeente user sees its own municipality per project: its own residents.
-        own = {
-            "municipality": user.municipality.name,
-            "rows": per_municipality.get(user.municipality.name, []),
-        }
-    if not exact:
-        content["municipalities"] = suppress_small_cells(content["municipalities"])
-    stories = [s for s in edition.stories.select_related("project") if s.consent_given]
-    return {"content": content, "exact": exact, "stories": stories, "own": own}
+    view = content_for_reader(content=content, user=user, export=export)
+    view["stories"] = [s for s in edition.stories.select_related("project") if s.consent_given]
+    return view

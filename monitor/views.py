@@ -34,8 +34,7 @@ def _latest_half_year() -> str:
 
 
 class MonitorView(RoleRequiredMixin, BreadcrumbsMixin, View):
-    """The live monitor figures of a half-year (editions and the PDF come with the monitor
-    issue); aggregates only."""
+    """The live figures of any half-year, laid out like an edition; aggregates only."""
 
     allowed_roles = READERS
 
@@ -54,7 +53,7 @@ class MonitorView(RoleRequiredMixin, BreadcrumbsMixin, View):
                 },
                 status=400,
             )
-        context = selectors.monitor_view(period=period, user=request.user)
+        context = _with_charts(selectors.live_view(period=period, user=request.user))
         context.update(
             period=period,
             period_text=str(period),
@@ -64,6 +63,15 @@ class MonitorView(RoleRequiredMixin, BreadcrumbsMixin, View):
             ],
         )
         return render(request, "monitor/monitor.html", context)
+
+
+def _with_charts(view: dict) -> dict:
+    content = view["content"]
+    return {
+        **view,
+        "series_chart": charts.series_chart(content["series"]),
+        "progress": charts.progress_bars(content["programmes"]),
+    }
 
 
 def _monitor_crumb():
@@ -126,25 +134,9 @@ class EditionMixin(RoleRequiredMixin):
         except Edition.DoesNotExist:
             raise Http404 from None
 
-    def edition_context(self, edition, *, exact_allowed=True):
-        view = selectors.edition_view(edition=edition, user=self.request.user)
-        if not exact_allowed and view["exact"]:
-            # The PDF and JSON leave the Regio: small cells suppressed for everyone.
-            view["content"] = dict(view["content"])
-            view["content"]["municipalities"] = selectors.suppress_small_cells(
-                view["content"]["municipalities"]
-            )
-            view["exact"] = False
-        content = view["content"]
-        return {
-            "edition": edition,
-            "content": content,
-            "exact": view["exact"],
-            "stories": view["stories"],
-            "own": view["own"] if exact_allowed else None,
-            "series_chart": charts.series_chart(content["series"]),
-            "progress": charts.progress_bars(content["programmes"]),
-        }
+    def edition_context(self, edition, *, export=False):
+        view = selectors.edition_view(edition=edition, user=self.request.user, export=export)
+        return {"edition": edition, **_with_charts(view)}
 
 
 class EditionView(EditionMixin, View):
@@ -162,7 +154,7 @@ class EditionPdfView(EditionMixin, View):
     def get(self, request, period):
         edition = self.get_edition()
         pdf, _html = render_to_pdf(
-            "monitor/edition_pdf.html", self.edition_context(edition, exact_allowed=False)
+            "monitor/edition_pdf.html", self.edition_context(edition, export=True)
         )
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="monitor-{edition.period}.pdf"'
@@ -172,7 +164,7 @@ class EditionPdfView(EditionMixin, View):
 class EditionJsonView(EditionMixin, View):
     def get(self, request, period):
         edition = self.get_edition()
-        context = self.edition_context(edition, exact_allowed=False)
+        context = self.edition_context(edition, export=True)
         payload = {
             **context["content"],
             "published_at": edition.published_at.isoformat() if edition.published_at else None,

@@ -1,6 +1,5 @@
 """Reads of the project catalogue, tariffs and budgets; totals are computed by the database."""
 
-from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
@@ -45,23 +44,6 @@ def project_detail(*, slug: str) -> Project:
             "decisions",
         )
         .get(slug=slug)
-    )
-
-
-def tariff_on(*, project, day: date, cohort=None) -> TariffOption | None:
-    """The tariff option in force for a trajectory starting on ``day``.
-
-    The cohort's chosen option when the trajectory belongs to a cohort; otherwise the default
-    option of the project's agreement for the calendar year of ``day``; None when there is none.
-    """
-    if cohort is not None:
-        return cohort.tariff_option
-    return (
-        TariffOption.objects.filter(
-            agreement__project=project, agreement__year=day.year, is_default=True
-        )
-        .select_related("agreement")
-        .first()
     )
 
 

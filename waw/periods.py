@@ -58,6 +58,3 @@ class Period:
 
     def __str__(self) -> str:
         return self.code
-
-    def contains(self, day: dt.date) -> bool:
-        return self.first_day <= day <= self.last_day

@@ -61,3 +61,12 @@ def test_every_role_with_a_task_opens_the_monitor(request, client_for, who):
 
 def test_anonymous_is_sent_to_login(client):
     assert client.get("/monitor/actueel/").status_code == 302
+
+
+def test_live_page_shows_the_same_charts_and_headline_as_an_edition(
+    client_for, coordinator, three_in_huizen
+):
+    content = client_for(coordinator).get("/monitor/actueel/?periode=2025-H1").content.decode()
+
+    assert "Gestart en naar werk per halfjaar" in content
+    assert "<dd>3</dd>" in content

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from projects.models import Agreement, Decision, Project, TariffOption
-from projects.selectors import agreement_totals, tariff_on
+from projects.selectors import agreement_totals
 from waw.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -84,14 +84,3 @@ def test_reload_keeps_a_coordinators_change(loaded):
 
     option.refresh_from_db()
     assert option.price_per_participant == Decimal("3600.00")
-
-
-def test_price_in_force_follows_the_year_of_the_start_date(loaded):
-    import datetime as dt
-
-    wijkleerbedrijf = Project.objects.get(name="Wijkleerbedrijf")
-
-    assert tariff_on(
-        project=wijkleerbedrijf, day=dt.date(2025, 3, 1)
-    ).price_per_participant == Decimal("4000.00")
-    assert tariff_on(project=wijkleerbedrijf, day=dt.date(2019, 3, 1)) is None

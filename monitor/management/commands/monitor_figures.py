@@ -6,7 +6,8 @@ from monitor.selectors import COUNTS, parse_half_year, period_figures
 from waw.periods import PeriodError
 
 
-def _plain(row: dict) -> dict:
+def _json_row(row: dict) -> dict:
+    """Exact counts and the success rate as a JSON number, as the command promises."""
     out = {key: row[key] for key in COUNTS}
     rate = row.get("success_rate")
     out["success_rate"] = float(rate) if rate is not None else None
@@ -29,13 +30,13 @@ class Command(BaseCommand):
         figures = period_figures(period=period)
         result = {
             "period": str(period),
-            "totals": _plain(figures.totals),
+            "totals": _json_row(figures.totals),
             "projects": [
-                {"project": row["project"], **_plain(row), "traffic_light": row["traffic_light"]}
+                {"project": row["project"], **_json_row(row), "traffic_light": row["traffic_light"]}
                 for row in figures.projects
             ],
             "municipalities": [
-                {"municipality": row["municipality"], **_plain(row)}
+                {"municipality": row["municipality"], **_json_row(row)}
                 for row in figures.municipalities
             ],
         }
