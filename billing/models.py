@@ -90,6 +90,11 @@ class Invoice(models.Model):
     reason = models.TextField(_("reden"), blank=True)
     pdf = models.FileField(_("PDF"), upload_to="facturen/%Y/", max_length=200)
     pdf_sha256 = models.CharField(_("SHA-256 van de PDF"), max_length=64)
+    # Blank only for documents issued before e-invoices existed; every new one has both files.
+    xml = models.FileField(
+        _("e-factuur (UBL)"), upload_to="facturen/%Y/", max_length=200, blank=True
+    )
+    xml_sha256 = models.CharField(_("SHA-256 van de e-factuur"), max_length=64, blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
 
     class Meta:

@@ -5,11 +5,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 
 from billing.models import Invoice, InvoiceLine, ParticipationBudget
+from billing.ubl import OIN
 from participants.models import Trajectory
 from projects.constants import VAT_RATES, VatTreatment
 from projects.models import TariffOption
@@ -361,6 +363,24 @@ def ledger(*, year: int, user) -> list[LedgerRow]:
         )
         for m in municipalities
     ]
+
+
+def einvoice_warnings(*, preview: "RunPreview") -> list[str]:
+    """What keeps this run's e-invoices from being delivered over Peppol: an OIN missing for
+    the Regio or for a municipality it would invoice. The run may still be issued; the PDF and
+    the XML are made all the same."""
+    warnings = []
+    if preview.invoices and not OIN.match(settings.INVOICE_SENDER.get("oin", "")):
+        warnings.append(
+            _("Het OIN van de Regio is niet ingesteld (REGIO_OIN); e-facturen missen de afzender.")
+        )
+    missing = [d.municipality.name for d in preview.invoices if not OIN.match(d.municipality.oin)]
+    if missing:
+        warnings.append(
+            _("Geen OIN bekend voor %(names)s; de beheerder vult het in onder Beheer → Gemeenten.")
+            % {"names": ", ".join(missing)}
+        )
+    return warnings
 
 
 def budget_warnings(*, preview: "RunPreview") -> list[str]:

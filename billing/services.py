@@ -24,6 +24,7 @@ from billing.models import (
     ParticipationBudget,
 )
 from billing.selectors import DraftInvoice, run_preview, vat_summary
+from billing.ubl import render_ubl
 from waw.pdf import render_to_pdf
 from waw.periods import Period
 
@@ -48,15 +49,29 @@ def _next_number(series: NumberSeries) -> tuple[int, str]:
     return series.last_number, f"{series.year}-{series.last_number:04d}"
 
 
-def _render_document(
-    *, kind, number, municipality, period, issue_date, due_date, lines, credited=None, reason=""
-) -> bytes:
-    """The PDF of an invoice or credit note, from the lines it will hold (not yet saved)."""
-    reference = (
+def _buyer_reference(*, municipality, period) -> str:
+    """The municipality's own kenmerk for the period's year, as it asked to see it."""
+    return (
         ParticipationBudget.objects.filter(municipality=municipality, year=int(str(period)[:4]))
         .values_list("reference", flat=True)
         .first()
-    )
+    ) or ""
+
+
+def _render_document(
+    *,
+    kind,
+    number,
+    municipality,
+    period,
+    issue_date,
+    due_date,
+    lines,
+    reference,
+    credited=None,
+    reason="",
+) -> bytes:
+    """The PDF of an invoice or credit note, from the lines it will hold (not yet saved)."""
     net = sum((line.amount for line in lines), Decimal("0.00"))
     vat = sum((line.vat_amount for line in lines), Decimal("0.00"))
     context = {
@@ -64,7 +79,7 @@ def _render_document(
         "kind": kind,
         "number": number,
         "municipality": municipality,
-        "reference": reference or "",
+        "reference": reference,
         "period": period,
         "issue_date": issue_date,
         "due_date": due_date,
@@ -108,9 +123,11 @@ def _issue_document(
     credited: Invoice | None = None,
     reason: str = "",
 ) -> tuple[Invoice, list[InvoiceLine]]:
-    """Number, render, archive and store one invoice or credit note with its (unsaved) lines.
+    """Number, render, archive and store one invoice or credit note with its (unsaved) lines:
+    its PDF and its e-invoice (UBL XML with that PDF embedded), side by side.
     Must run inside the transaction that holds the lock on ``series``."""
     sequence, number = _next_number(series)
+    reference = _buyer_reference(municipality=municipality, period=period)
     pdf = _render_document(
         kind=kind,
         number=number,
@@ -119,11 +136,30 @@ def _issue_document(
         issue_date=issue_date,
         due_date=due_date,
         lines=lines,
+        reference=reference,
         credited=credited,
         reason=reason,
     )
-    path = default_storage.save(f"facturen/{issue_date.year}/{number}.pdf", ContentFile(pdf))
-    written.append(path)
+    xml = render_ubl(
+        kind=kind,
+        number=number,
+        sender=settings.INVOICE_SENDER,
+        municipality=municipality,
+        period=period,
+        issue_date=issue_date,
+        due_date=due_date,
+        lines=lines,
+        pdf=pdf,
+        reference=reference,
+        credited_number=credited.number if credited else "",
+        credited_issue_date=credited.issue_date if credited else None,
+        reason=reason,
+    )
+    base = f"facturen/{issue_date.year}/{number}"
+    pdf_path = default_storage.save(f"{base}.pdf", ContentFile(pdf))
+    written.append(pdf_path)
+    xml_path = default_storage.save(f"{base}.xml", ContentFile(xml))
+    written.append(xml_path)
     vat_total = sum((line.vat_amount for line in lines), Decimal("0.00"))
     invoice = Invoice.objects.create(
         kind=kind,
@@ -139,8 +175,10 @@ def _issue_document(
         total=sum((line.amount for line in lines), Decimal("0.00")) + vat_total,
         credited_invoice=credited,
         reason=reason,
-        pdf=path,
+        pdf=pdf_path,
         pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        xml=xml_path,
+        xml_sha256=hashlib.sha256(xml).hexdigest(),
     )
     for line in lines:
         line.invoice = invoice

@@ -17,5 +17,6 @@ urlpatterns = [
     path("facturen/regels.csv", views.InvoiceLinesCsvView.as_view(), name="lines-csv"),
     path("facturen/<str:number>/", views.InvoiceDetailView.as_view(), name="invoice"),
     path("facturen/<str:number>/pdf/", views.InvoicePdfView.as_view(), name="pdf"),
+    path("facturen/<str:number>/xml/", views.InvoiceXmlView.as_view(), name="xml"),
     path("facturen/<str:number>/crediteren/", views.CreditView.as_view(), name="credit"),
 ]

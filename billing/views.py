@@ -89,6 +89,21 @@ class InvoicePdfView(InvoiceMixin, View):
         )
 
 
+class InvoiceXmlView(InvoiceMixin, View):
+    """Serves the archived e-invoice (UBL XML) of the same document."""
+
+    def get(self, request, number):
+        invoice = self.get_object()
+        if not invoice.xml:
+            raise Http404
+        return FileResponse(
+            invoice.xml.open("rb"),
+            as_attachment=True,
+            filename=f"{invoice.get_kind_display()}-{invoice.number}.xml",
+            content_type="application/xml",
+        )
+
+
 class RunView(RoleRequiredMixin, BreadcrumbsMixin, View):
     """Preview a period's run, then issue it after an explicit confirmation."""
 
@@ -103,6 +118,9 @@ class RunView(RoleRequiredMixin, BreadcrumbsMixin, View):
                 "form": form,
                 "preview": preview,
                 "budget_warnings": selectors.budget_warnings(preview=preview) if preview else [],
+                "einvoice_warnings": (
+                    selectors.einvoice_warnings(preview=preview) if preview else []
+                ),
                 "issue_form": issue_form,
                 "breadcrumbs": [_invoices_crumb(), ("", _("Factuurrun"))],
             },

@@ -7,7 +7,7 @@ from waw.models import Municipality, User
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "is_central")
+    list_display = ("name", "slug", "is_central", "oin")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
 

@@ -1,6 +1,7 @@
 """The region's municipalities and the people who use the application."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,16 @@ class Municipality(models.Model):
         blank=True,
         help_text=_(
             "Zoals het op de factuur moet staan, bijvoorbeeld t.a.v. de crediteurenadministratie."
+        ),
+    )
+
+    oin = models.CharField(
+        _("OIN"),
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(r"^\d{20}$", _("Een OIN bestaat uit precies 20 cijfers."))],
+        help_text=_(
+            "Organisatie-identificatienummer (20 cijfers): het adres voor e-facturen via Peppol."
         ),
     )
 

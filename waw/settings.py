@@ -167,6 +167,8 @@ INVOICE_SENDER = {
     "vat": env.text("REGIO_VAT", "[btw-nummer]"),
     "iban": env.text("REGIO_IBAN", "[IBAN]"),
     "email": env.text("REGIO_EMAIL", "[e-mailadres debiteurenadministratie]"),
+    # Organisatie-identificatienummer: the Regio's address for e-invoices over Peppol.
+    "oin": env.text("REGIO_OIN", ""),
 }
 INVOICE_PAYMENT_TERM_DAYS = env.integer("INVOICE_PAYMENT_TERM_DAYS", 30)
 

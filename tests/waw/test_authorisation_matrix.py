@@ -115,6 +115,7 @@ MATRIX = {
     "billing:lines-csv": (None, allowed(200, PERSONAL)),
     "billing:invoice": (lambda w: {"number": w["invoice"].number}, scoped()),
     "billing:pdf": (lambda w: {"number": w["invoice"].number}, scoped()),
+    "billing:xml": (lambda w: {"number": w["invoice"].number}, scoped()),
     "billing:credit": (lambda w: {"number": w["invoice"].number}, allowed(200, COORD)),
     "monitor:editions": (None, allowed(200, EVERYONE)),
     "monitor:page": (None, allowed(200, EVERYONE)),
