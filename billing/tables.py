@@ -17,7 +17,9 @@ class InvoiceTable(tables.Table):
     )
     pdf = tables.TemplateColumn(
         "<a href=\"{% url 'billing:pdf' record.number %}\">PDF"
-        '<span class="visually-hidden"> {{ record.number }}</span></a>',
+        '<span class="visually-hidden"> {{ record.number }}</span></a>'
+        "{% if record.xml %} · <a href=\"{% url 'billing:xml' record.number %}\">XML"
+        '<span class="visually-hidden"> {{ record.number }}</span></a>{% endif %}',
         verbose_name=_("Download"),
         orderable=False,
         exclude_from_export=True,

@@ -296,3 +296,11 @@ def test_parse_address_finds_the_postcode_line(text_in, lines, postal_zone, city
     address = parse_address(text_in)
 
     assert (address.lines, address.postal_zone, address.city) == (lines, postal_zone, city)
+
+
+def test_invoice_list_links_the_pdf_and_the_xml(invoice, client_for, huizen_user):
+    response = client_for(huizen_user).get("/facturen/")
+
+    content = response.content.decode()
+    assert f"/facturen/{invoice.number}/pdf/" in content
+    assert f"/facturen/{invoice.number}/xml/" in content
