@@ -83,6 +83,19 @@ def invoice(wijkleerbedrijf, huizen_with_oin, coordinator):
     return Invoice.objects.get()
 
 
+@pytest.fixture
+def note(invoice, coordinator):
+    """A credit note for the first line of ``invoice``."""
+    return credit_invoice(
+        invoice=invoice,
+        line_ids=[invoice.lines.first().pk],
+        rebill_ids=[],
+        reason="Nooit gestart",
+        user=coordinator,
+        today=AFTER_Q1,
+    )
+
+
 def xml_of(document) -> etree._Element:
     return etree.fromstring(document.xml.read())
 
@@ -97,18 +110,7 @@ def test_invoice_xml_validates_against_the_ubl_21_invoice_schema(invoice, invoic
     assert invoice_schema.validate(root), invoice_schema.error_log
 
 
-def test_credit_note_xml_validates_against_the_ubl_21_credit_note_schema(
-    invoice, coordinator, credit_note_schema
-):
-    note = credit_invoice(
-        invoice=invoice,
-        line_ids=[invoice.lines.first().pk],
-        rebill_ids=[],
-        reason="Nooit gestart",
-        user=coordinator,
-        today=AFTER_Q1,
-    )
-
+def test_credit_note_xml_validates_against_the_ubl_21_credit_note_schema(note, credit_note_schema):
     root = xml_of(note)
 
     assert credit_note_schema.validate(root), credit_note_schema.error_log
@@ -206,16 +208,7 @@ def test_standard_rate_lines_are_category_s_at_21_percent(huizen_with_oin, coord
     assert text(root, "cac:LegalMonetaryTotal/cbc:PayableAmount") == "523.93"
 
 
-def test_credit_note_xml_has_positive_amounts_and_references_the_invoice(invoice, coordinator):
-    note = credit_invoice(
-        invoice=invoice,
-        line_ids=[invoice.lines.first().pk],
-        rebill_ids=[],
-        reason="Nooit gestart",
-        user=coordinator,
-        today=AFTER_Q1,
-    )
-
+def test_credit_note_xml_has_positive_amounts_and_references_the_invoice(invoice, note):
     root = xml_of(note)
 
     assert note.total == Decimal("-4000.00")
