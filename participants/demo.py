@@ -49,10 +49,15 @@ def load_demo_trajectories(*, count: int = 150, seed: int = 2025) -> int:
         return 0
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     municipalities = {m.slug: m for m in Municipality.objects.all()}
-    projects = list(
-        Project.objects.exclude(status="ended").filter(agreements__year=2025).distinct()
-    )
-    if not municipalities or not projects:
+    # A trajectory goes to a project with a tariff for its start year, so the demo can be
+    # invoiced (the run refuses trajectories without a tariff).
+    projects_by_year = {
+        year: list(
+            Project.objects.exclude(status="ended").filter(agreements__year=year).distinct()
+        )
+        for year in (2024, 2025, 2026)
+    }
+    if not municipalities or not all(projects_by_year.values()):
         return 0
     slugs = [s for s in MUNICIPALITY_WEIGHTS if s in municipalities]
     weights = [MUNICIPALITY_WEIGHTS[s] for s in slugs]
@@ -83,7 +88,7 @@ def load_demo_trajectories(*, count: int = 150, seed: int = 2025) -> int:
             user=None,
             trajectory=Trajectory(
                 participant=participant,
-                project=rng.choice(projects),
+                project=rng.choice(projects_by_year[(start or enrolled).year]),
                 municipality_at_start=municipality,
                 enrolment_date=enrolled,
                 start_date=start,

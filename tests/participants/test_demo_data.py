@@ -1,9 +1,13 @@
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
+from billing.selectors import run_preview
 from participants.demo import load_demo_trajectories
 from participants.models import Trajectory
+from waw.periods import Period
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +34,14 @@ def test_no_demo_data_without_debug(settings, loaded):
 
     with pytest.raises(ImproperlyConfigured):
         load_demo_trajectories(count=5)
+
+
+def test_demo_data_can_be_invoiced_for_every_quarter_of_2025(settings, loaded):
+    """Every demo trajectory is in a project with a tariff for its start year, so a coordinator
+    trying the app can preview and issue a run."""
+    settings.DEBUG = True
+    load_demo_trajectories()
+
+    for quarter in ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"):
+        preview = run_preview(period=Period.parse(quarter), today=dt.date(2026, 2, 1))
+        assert preview.can_issue, (quarter, preview.refusals)
