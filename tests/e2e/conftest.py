@@ -54,7 +54,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} ontbreekt: installeer Debian's Chromium (apt-get install chromium)."
+        reason = f"{CHROMIUM} ontbreekt: installeer Debian's Chromium (apt-get install chromium chromium-l10n)."
         if os.environ.get("CI"):
             pytest.fail(f"E2E-tests moeten in CI draaien, maar {reason}", pytrace=False)
         pytest.skip(reason)
