@@ -24,14 +24,16 @@ def started_in_q1(catalogue):
     laren = Municipality.objects.get(slug="laren")
     wijkleerbedrijf = Project.objects.get(slug="wijkleerbedrijf")
     kinderopvang = Project.objects.get(slug="ik-in-de-kinderopvang")
-    for municipality, project, start in [
-        (huizen, wijkleerbedrijf, dt.date(2025, 2, 3)),
-        (huizen, wijkleerbedrijf, dt.date(2025, 2, 3)),
-        (huizen, kinderopvang, dt.date(2025, 3, 10)),
-        (laren, wijkleerbedrijf, dt.date(2025, 2, 3)),
+    for municipality, project, start, first_name, last_name in [
+        (huizen, wijkleerbedrijf, dt.date(2025, 2, 3), "Anouk", "de Boer"),
+        (huizen, wijkleerbedrijf, dt.date(2025, 2, 3), "Mohamed", "El Amrani"),
+        (huizen, kinderopvang, dt.date(2025, 3, 10), "Petra", "Hendriks"),
+        (laren, wijkleerbedrijf, dt.date(2025, 2, 3), "Joost", "Dekker"),
     ]:
         TrajectoryFactory(
-            participant=ParticipantFactory(municipality=municipality),
+            participant=ParticipantFactory(
+                municipality=municipality, first_name=first_name, last_name=last_name
+            ),
             project=project,
             enrolment_date=start - dt.timedelta(days=14),
             start_date=start,
