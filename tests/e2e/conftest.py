@@ -20,11 +20,6 @@ from waw.models import Municipality
 from waw.roles import Role
 from waw.services import user_create
 
-# Playwright's sync API keeps an asyncio loop running in this thread for the whole session;
-# Django refuses ORM calls from a thread with a running loop unless told that this is safe.
-# The test and the live server never share a connection, so it is.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 E2E_DIR = Path(__file__).resolve().parent
@@ -43,12 +38,29 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """The browser journeys run last, after the quick tests have had their say."""
+    """The browser journeys run last (after pytest-django has put its database tests in order):
+    the quick tests have their say first, and no other test runs beside Playwright's loop."""
     e2e = [item for item in items if E2E_DIR in Path(str(item.path)).parents]
-    if e2e:
-        rest = [item for item in items if item not in e2e]
-        items[:] = rest + e2e
+    chosen = set(e2e)
+    items[:] = [item for item in items if item not in chosen] + e2e
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _orm_beside_playwright():
+    """Playwright's sync API keeps an asyncio loop running in this thread until the session
+    ends; Django refuses ORM calls from a thread with a running loop unless told that this is
+    safe. The test and the live server never share a connection, so it is. Set only from the
+    first journey on (they run last) and removed again, so that no other test, nor a
+    subprocess such as ``check --deploy``, sees it."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture(scope="session")
