@@ -21,12 +21,14 @@ def other_trajectories(catalogue):
     huizen = Municipality.objects.get(slug="huizen")
     wijkleerbedrijf = Project.objects.get(slug="wijkleerbedrijf")
     motopp = Project.objects.get(slug="motopp")
-    for project, outcome, last_name in [
-        (wijkleerbedrijf, "diploma", "Bakker"),
-        (motopp, "diploma+werk", "Visser"),
+    for project, outcome, first_name, last_name in [
+        (wijkleerbedrijf, "diploma", "Daan", "Bakker"),
+        (motopp, "diploma+werk", "Lotte", "Visser"),
     ]:
         TrajectoryFactory(
-            participant=ParticipantFactory(municipality=huizen, last_name=last_name),
+            participant=ParticipantFactory(
+                municipality=huizen, first_name=first_name, last_name=last_name
+            ),
             project=project,
             enrolment_date=dt.date(2025, 1, 6),
             started_after=14,
