@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from audit.constants import ENTRY_KINDS, AccessAction
 
@@ -74,7 +75,13 @@ class TrailRow:
 
 
 def _value(value) -> str:
-    return "" if value in (None, "None", "") else str(value)
+    if value in (None, "None", ""):
+        return ""
+    if value in (True, "True"):
+        return str(_("ja"))
+    if value in (False, "False"):
+        return str(_("nee"))
+    return str(value)
 
 
 def trail_rows(entries) -> list[TrailRow]:
@@ -84,8 +91,9 @@ def trail_rows(entries) -> list[TrailRow]:
         changes = []
         if entry.action != LogEntry.Action.ACCESS:
             for field, values in entry.changes_display_dict.items():
-                old, new = [*values, "", ""][:2]
-                changes.append(Change(field=str(field), old=_value(old), new=_value(new)))
+                old, new = (_value(value) for value in [*values, "", ""][:2])
+                if old or new:  # a field left empty on creation says nothing
+                    changes.append(Change(field=str(field), old=old, new=new))
         rows.append(
             TrailRow(
                 entry=entry,

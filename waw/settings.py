@@ -195,21 +195,10 @@ AXES_VERBOSE = False
 if PRODUCTION and env.flag("BEHIND_TLS_PROXY", False):
     AXES_IPWARE_PROXY_COUNT = 1
 
-# Audit trail (django-auditlog): old and new values as JSON, foreign keys by their name.
+# Audit trail (django-auditlog): old and new values as JSON, foreign keys by their name. Which
+# models are tracked is listed in audit/registry.py.
 AUDITLOG_STORE_JSON_CHANGES = True
 AUDITLOG_USE_FK_STRING_REPRESENTATION = True
-AUDITLOG_INCLUDE_TRACKING_MODELS = (
-    {"model": "participants.Participant", "exclude_fields": ["updated_at"]},
-    {"model": "participants.Trajectory", "exclude_fields": ["updated_at"]},
-    "billing.InvoiceRun",
-    "billing.Invoice",
-    "billing.ParticipationBudget",
-    "projects.BudgetLine",
-    {"model": "monitor.Edition", "exclude_fields": ["snapshot"]},
-    "monitor.EditionText",
-    "monitor.TrafficLightOverride",
-    "monitor.Story",
-)
 
 # AVG retention: a participant's personal data is anonymised this many years after their last
 # trajectory ended (the financial retention duty for invoices is seven years too).
