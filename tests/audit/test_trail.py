@@ -70,6 +70,7 @@ def test_enrolment_records_who_created_the_participant_and_the_trajectory(
     assert {e.actor for e in entries} == {coordinator}
     created = next(e for e in entries if e.content_type.model == "participant")
     assert created.changes["last_name"] == [None, "de Vries"]
+    assert not {"id", "created_at", "trajectories"} & set(created.changes)
 
 
 def test_changing_a_participant_records_who_when_and_old_and_new_values(

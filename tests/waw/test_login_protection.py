@@ -3,15 +3,19 @@ and two-factor authentication with TOTP (django-otp) for coordinators and beheer
 
 import datetime as dt
 import re
+import secrets
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.factories import UserFactory
+from tests.waw.test_environment import manage
 from waw.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +83,36 @@ def test_a_successful_login_resets_the_count(client, coordinator):
     assert login(client, "coordinator").status_code == 302
 
 
+# --- passwords and sessions -----------------------------------------------------------------
+
+
+def test_passwords_need_twelve_characters(coordinator):
+    with pytest.raises(ValidationError):
+        validate_password("Xk9#mQ2$vL7", user=coordinator)
+    validate_password("Xk9#mQ2$vL7p", user=coordinator)
+
+
+def test_common_and_all_digit_passwords_are_refused(coordinator):
+    for password in ("password1234", "904718263549"):
+        with pytest.raises(ValidationError):
+            validate_password(password, user=coordinator)
+
+
+def test_a_session_ends_after_eight_hours_and_when_the_browser_closes(client, coordinator):
+    login(client, "coordinator")
+
+    assert client.session.get_expiry_age() == 8 * 60 * 60
+    assert client.session.get_expire_at_browser_close()
+
+
+def test_every_request_moves_the_session_expiry_on(client, coordinator):
+    login(client, "coordinator")
+
+    response = client.get(reverse("home"))
+
+    assert "sessionid" in response.cookies  # a fresh expiry: the limit counts inactivity
+
+
 # --- two-factor authentication ------------------------------------------------------------
 
 
@@ -116,20 +150,18 @@ def test_required_mode_does_not_apply_to_gemeente_users(client, settings, huizen
     assert client.get(reverse("participants:list")).status_code == 200
 
 
-def test_production_mode_requires_two_factor(monkeypatch):
-    import importlib
+def test_production_mode_requires_two_factor_and_cannot_switch_it_off():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.TWO_FACTOR_REQUIRED)",
+        WAW_MODE="production",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="waw.example.nl",
+        TWO_FACTOR_REQUIRED="false",
+    )
 
-    import waw.settings as waw_settings
-
-    monkeypatch.setenv("WAW_MODE", "production")
-    monkeypatch.setenv("SECRET_KEY", "x" * 60)
-    monkeypatch.setenv("ALLOWED_HOSTS", "waw.example")
-    monkeypatch.setenv("TWO_FACTOR_REQUIRED", "false")
-    try:
-        assert importlib.reload(waw_settings).TWO_FACTOR_REQUIRED is True
-    finally:
-        monkeypatch.undo()
-        importlib.reload(waw_settings)
+    assert result.stdout.strip().splitlines()[-1] == "True", result.stderr
 
 
 def test_setup_page_shows_the_otpauth_uri_and_a_local_qr_code(client, coordinator):
