@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "waw.middleware.ContentSecurityPolicyMiddleware",
+    "waw.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -194,6 +195,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "waw.views.locked_out"
+AXES_USERNAME_CALLABLE = "waw.login_protection.username_for_lockout"
 AXES_VERBOSE = False
 if PRODUCTION and env.flag("BEHIND_TLS_PROXY", False):
     AXES_IPWARE_PROXY_COUNT = 1

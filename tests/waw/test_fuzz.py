@@ -266,3 +266,10 @@ MALFORMED_QUERIES = [
 @pytest.mark.parametrize("url", MALFORMED_QUERIES)
 def test_malformed_values_in_a_query_never_give_a_server_error(client_for, administrator, url):
     assert client_for(administrator).get(url).status_code < 500
+
+
+def test_a_nul_character_in_the_address_answers_400(client_for, coordinator):
+    client = client_for(coordinator)
+
+    assert client.get("/facturen/%00/pdf/").status_code == 400
+    assert client.get("/deelnemers/", {"q": "a\x00b"}).status_code == 400

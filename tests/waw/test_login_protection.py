@@ -261,3 +261,10 @@ def test_the_board_is_not_asked_for_a_code(client, settings):
     login(client, "pfho")
 
     assert client.get(reverse("monitor:editions")).status_code == 200
+
+
+def test_an_overlong_username_fails_like_any_wrong_login(client):
+    response = login(client, "é" * 300)
+
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().username == "é" * 150
