@@ -268,3 +268,15 @@ def test_an_overlong_username_fails_like_any_wrong_login(client):
 
     assert response.status_code == 200
     assert AccessAttempt.objects.get().username == "é" * 150
+
+
+def test_the_beheerder_unlocks_accounts_and_resets_two_factor_in_the_admin(
+    client, administrator, coordinator
+):
+    for _ in range(5):
+        login(client, "coordinator", "verkeerd")
+    confirmed_device(coordinator)
+    client.force_login(administrator)
+
+    assert client.get(reverse("admin:axes_accessattempt_changelist")).status_code == 200
+    assert client.get(reverse("admin:otp_totp_totpdevice_changelist")).status_code == 200
