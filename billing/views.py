@@ -12,6 +12,9 @@ from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from audit import selectors as audit_selectors
+from audit import services as audit_services
+from audit.constants import AccessAction
 from billing import selectors, services
 from billing.filters import InvoiceFilter
 from billing.forms import CreditForm, IssueForm, ParticipationBudgetForm, PeriodForm
@@ -70,6 +73,10 @@ class InvoiceDetailView(InvoiceMixin, BreadcrumbsMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_credit"] = is_coordinator(self.request.user) and self.object.kind == "invoice"
+        if is_coordinator(self.request.user):
+            context["trail"] = audit_selectors.trail_rows(
+                audit_selectors.entries_for([self.object])
+            )
         return context
 
     def get_breadcrumbs(self):
@@ -81,6 +88,7 @@ class InvoicePdfView(InvoiceMixin, View):
 
     def get(self, request, number):
         invoice = self.get_object()
+        audit_services.access_record(user=request.user, obj=invoice, action=AccessAction.DOWNLOAD)
         return FileResponse(
             invoice.pdf.open("rb"),
             as_attachment=True,
@@ -96,6 +104,7 @@ class InvoiceXmlView(InvoiceMixin, View):
         invoice = self.get_object()
         if not invoice.xml:
             raise Http404
+        audit_services.access_record(user=request.user, obj=invoice, action=AccessAction.DOWNLOAD)
         return FileResponse(
             invoice.xml.open("rb"),
             as_attachment=True,

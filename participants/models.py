@@ -35,6 +35,13 @@ class Participant(models.Model):
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    anonymised_at = models.DateTimeField(
+        _("geanonimiseerd op"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Na de bewaartermijn: naam, geboortedag en klantnummer zijn gewist."),
+    )
 
     class Meta:
         verbose_name = _("deelnemer")

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from audit.selectors import entries_for, trail_rows
 from participants.constants import Outcome
 from participants.models import Participant, Trajectory, TrajectoryChange
 from projects.selectors import tariff_years
@@ -143,3 +144,121 @@ def personal_details_visible(*, user, participant) -> bool:
     if scope is None:
         return True
     return scope is not False and participant.municipality_id == scope.pk
+
+
+# --- AVG: right of access and retention -----------------------------------------------------
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def participant_dossier(*, user, participant: Participant, now: dt.datetime) -> dict:
+    """Everything stored about one participant that ``user`` may see, for a right-of-access
+    request (AVG art. 15): the personal data, each trajectory with its history and the invoice
+    lines that bill it, and the audit trail of who changed or consulted the record."""
+    trajectories = list(
+        trajectories_for(user=user)
+        .filter(participant=participant)
+        .prefetch_related("changes", "invoice_lines__invoice")
+        .order_by("enrolment_date", "id")
+    )
+    trail = trail_rows(entries_for([participant, *trajectories]).order_by("timestamp", "id"))
+    return {
+        "export": {
+            "created_at": now.isoformat(),
+            "created_by": user.get_username(),
+            "about": "Alle gegevens die de WAW-administratie van Regio Gooi en Vechtstreek "
+            "over deze deelnemer bewaart (inzageverzoek, art. 15 AVG).",
+        },
+        "participant": {
+            "id": participant.pk,
+            "first_name": participant.first_name,
+            "last_name": participant.last_name,
+            "date_of_birth": _iso(participant.date_of_birth),
+            "municipality": str(participant.municipality),
+            "client_number": participant.client_number,
+            "benefit_type": str(participant.get_benefit_type_display()),
+            "is_refugee": participant.is_refugee,
+            "is_psychologically_vulnerable": participant.is_psychologically_vulnerable,
+            "created_at": _iso(participant.created_at),
+            "updated_at": _iso(participant.updated_at),
+            "anonymised_at": _iso(participant.anonymised_at),
+        },
+        "trajectories": [
+            {
+                "id": trajectory.pk,
+                "project": str(trajectory.project),
+                "cohort": str(trajectory.cohort) if trajectory.cohort_id else None,
+                "municipality_at_start": str(trajectory.municipality_at_start),
+                "enrolment_date": _iso(trajectory.enrolment_date),
+                "start_date": _iso(trajectory.start_date),
+                "end_date": _iso(trajectory.end_date),
+                "outcome": str(trajectory.get_outcome_display()) if trajectory.outcome else "",
+                "status": str(trajectory.get_status_display()),
+                "notes": trajectory.notes,
+                "withdrawn_at": _iso(trajectory.withdrawn_at),
+                "withdrawal_reason": trajectory.withdrawal_reason,
+                "history": [
+                    {
+                        "changed_at": _iso(change.changed_at),
+                        "field": change.field,
+                        "old": change.old_value,
+                        "new": change.new_value,
+                    }
+                    for change in sorted(trajectory.changes.all(), key=lambda c: c.changed_at)
+                ],
+                "invoice_lines": [
+                    {
+                        "document": line.invoice.number,
+                        "issue_date": _iso(line.invoice.issue_date),
+                        "reference_on_document": line.participant_reference,
+                        "amount": str(line.amount),
+                    }
+                    for line in trajectory.invoice_lines.all()
+                ],
+            }
+            for trajectory in trajectories
+        ],
+        "audit_trail": [
+            {
+                "timestamp": _iso(row.entry.timestamp),
+                "action": row.kind_label,
+                "record": row.entry.object_repr,
+                "by": row.entry.actor.get_username() if row.entry.actor else "systeem",
+                "changes": [
+                    {"field": change.field, "old": change.old, "new": change.new}
+                    for change in row.changes
+                ],
+            }
+            for row in trail
+        ],
+    }
+
+
+def retention_cutoff(*, today: date, years: int) -> date:
+    """The day ``years`` years before ``today`` (28 February for a 29 February)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+def participants_due_for_anonymisation(*, today: date, years: int) -> QuerySet[Participant]:
+    """Participants whose personal data has been kept long enough (AVG): not anonymised yet,
+    every trajectory closed (ended, or withdrawn), and the last one closed more than ``years``
+    years before ``today``. A participant without trajectories counts from their registration.
+    One open trajectory, or one closed recently, keeps the whole record."""
+    cutoff = retention_cutoff(today=today, years=years)
+    open_trajectories = Trajectory.objects.filter(end_date__isnull=True, withdrawn_at__isnull=True)
+    recently_closed = Trajectory.objects.filter(
+        Q(end_date__gte=cutoff) | Q(end_date__isnull=True, withdrawn_at__date__gte=cutoff)
+    )
+    return (
+        Participant.objects.filter(anonymised_at__isnull=True)
+        .exclude(pk__in=open_trajectories.values("participant"))
+        .exclude(pk__in=recently_closed.values("participant"))
+        .exclude(trajectories__isnull=True, created_at__date__gte=cutoff)
+        .select_related("municipality")
+        .order_by("pk")
+    )

@@ -4,13 +4,16 @@ municipality or withdrawal is recorded in its history, in the same transaction."
 import datetime as dt
 from dataclasses import dataclass
 
+from auditlog.context import disable_auditlog
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import change_record, redact_personal_values
 from participants.constants import Outcome
 from participants.models import Participant, Trajectory, TrajectoryChange
+from participants.selectors import participants_due_for_anonymisation
 from waw.text import normalise
 
 ALREADY_WITHDRAWN = _("Dit traject is al ingetrokken.")
@@ -211,3 +214,63 @@ class DuplicateParticipant(ValidationError):
             _("Deze deelnemer bestaat al. Kies de bestaande deelnemer hieronder."),
             code="duplicate",
         )
+
+
+# --- AVG retention ----------------------------------------------------------------------------
+
+ANONYMOUS_FIRST_NAME = "Geanonimiseerd"
+# Fields whose values identify a person, in the participant and in its trajectories (free text
+# may name people or circumstances); the audit log's copies of them are redacted too.
+PARTICIPANT_PERSONAL_FIELDS = {
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "client_number",
+    "is_psychologically_vulnerable",
+}
+TRAJECTORY_PERSONAL_FIELDS = {"participant", "notes", "withdrawal_reason"}
+
+
+@transaction.atomic
+def participant_anonymise(*, participant: Participant, user=None, now=None) -> Participant:
+    """Erase what identifies a participant, keep what the figures and invoices need.
+
+    Name, klantnummer and the day and month of birth go (the birth year stays: invoices already
+    carry it and age groups need it), as does the health flag (special category, art. 9 AVG)
+    and the free text of the trajectories. The trajectories' projects, municipalities, dates
+    and outcomes stay, so the monitor's figures do not change; invoices are not touched.
+    """
+    now = now or timezone.now()
+    trajectories = list(participant.trajectories.all())
+    # django-auditlog would copy the old values into the log; one entry without them instead.
+    with disable_auditlog():
+        participant.first_name = ANONYMOUS_FIRST_NAME
+        participant.last_name = f"#{participant.pk}"
+        participant.date_of_birth = participant.date_of_birth.replace(month=1, day=1)
+        participant.client_number = ""
+        participant.is_psychologically_vulnerable = False
+        participant.anonymised_at = now
+        participant.save()
+        for trajectory in trajectories:
+            trajectory.notes = ""
+            trajectory.withdrawal_reason = ""
+            trajectory.save(update_fields=["notes", "withdrawal_reason", "updated_at"])
+        TrajectoryChange.objects.filter(
+            trajectory__in=trajectories, field=str(TRACKED_FIELDS["withdrawal_reason"])
+        ).update(old_value="", new_value="")
+    redact_personal_values(obj=participant, fields=PARTICIPANT_PERSONAL_FIELDS)
+    for trajectory in trajectories:
+        trajectory.participant = participant
+        redact_personal_values(obj=trajectory, fields=TRAJECTORY_PERSONAL_FIELDS)
+    change_record(user=user, obj=participant, changes={"anonymised_at": [None, now.isoformat()]})
+    return participant
+
+
+def apply_retention(*, today: dt.date, years: int, dry_run: bool = False) -> list[Participant]:
+    """Anonymise every participant whose last trajectory ended more than ``years`` years
+    before ``today``; with ``dry_run`` only say who that would be."""
+    due = list(participants_due_for_anonymisation(today=today, years=years))
+    if not dry_run:
+        for participant in due:
+            participant_anonymise(participant=participant)
+    return due

@@ -7,6 +7,7 @@ app_name = "participants"
 urlpatterns = [
     path("deelnemers/", views.ParticipantListView.as_view(), name="list"),
     path("deelnemers/<int:pk>/", views.ParticipantDetailView.as_view(), name="detail"),
+    path("deelnemers/<int:pk>/inzage.json", views.ParticipantExportView.as_view(), name="export"),
     path("deelnemers/<int:pk>/bewerken/", views.ParticipantUpdateView.as_view(), name="update"),
     path(
         "deelnemers/<int:participant>/aanmelden/",

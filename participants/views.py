@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, UpdateView
@@ -10,6 +11,9 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
 from django_tables2.export import ExportMixin
 
+from audit import selectors as audit_selectors
+from audit import services as audit_services
+from audit.constants import AccessAction
 from participants import selectors, services
 from participants.filters import TrajectoryFilter
 from participants.forms import (
@@ -28,6 +32,7 @@ from waw.mixins import BreadcrumbsMixin, UserFilterMixin
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
 PERSONAL_DATA_READERS = (Role.COORDINATOR, Role.MUNICIPALITY)
+ACCESSES_SHOWN = 25
 EDITORS = (Role.COORDINATOR,)
 
 
@@ -73,6 +78,11 @@ class ParticipantDetailView(RoleRequiredMixin, BreadcrumbsMixin, DetailView):
     def get_queryset(self):
         return selectors.participants_for(user=self.request.user)
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        audit_services.access_record(user=request.user, obj=self.object, action=AccessAction.VIEW)
+        return response
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         trajectories = list(
@@ -84,10 +94,42 @@ class ParticipantDetailView(RoleRequiredMixin, BreadcrumbsMixin, DetailView):
         context["details_visible"] = selectors.personal_details_visible(
             user=self.request.user, participant=self.object
         )
+        context["can_export"] = context["details_visible"]
+        if context["can_edit"]:
+            # The trail of the record: for coordinators, who answer for the data.
+            records = [self.object, *trajectories]
+            context["changes"] = audit_selectors.trail_rows(audit_selectors.changes_for(records))
+            context["accesses"] = audit_selectors.trail_rows(
+                audit_selectors.accesses_for(records)[:ACCESSES_SHOWN]
+            )
         return context
 
     def get_breadcrumbs(self):
         return [_participants_crumb(), (self.object.get_absolute_url(), str(self.object))]
+
+
+class ParticipantExportView(RoleRequiredMixin, View):
+    """Right of access (AVG art. 15): everything stored about one participant as one JSON file.
+    For coordinators, and for the municipality where the participant lives now (which handles
+    its residents' requests); the file holds only what the user may see. Logged."""
+
+    allowed_roles = PERSONAL_DATA_READERS
+
+    def get(self, request, pk):
+        participant = selectors.participants_for(user=request.user).filter(pk=pk).first()
+        if participant is None or not selectors.personal_details_visible(
+            user=request.user, participant=participant
+        ):
+            raise Http404
+        dossier = selectors.participant_dossier(
+            user=request.user, participant=participant, now=timezone.now()
+        )
+        audit_services.access_record(user=request.user, obj=participant, action=AccessAction.EXPORT)
+        response = JsonResponse(dossier, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = (
+            f'attachment; filename="inzage-deelnemer-{participant.pk}.json"'
+        )
+        return response
 
 
 class ParticipantUpdateView(RoleRequiredMixin, BreadcrumbsMixin, UpdateView):
@@ -177,7 +219,10 @@ class TrajectoryMixin(RoleRequiredMixin, BreadcrumbsMixin):
 
 class TrajectoryDetailView(TrajectoryMixin, View):
     def get(self, request, pk):
-        return self.render_detail(self.get_trajectory())
+        trajectory = self.get_trajectory()
+        response = self.render_detail(trajectory)
+        audit_services.access_record(user=request.user, obj=trajectory, action=AccessAction.VIEW)
+        return response
 
 
 class TrajectoryActionView(TrajectoryMixin, View):

@@ -101,6 +101,11 @@ TariffOptionFormSet = inlineformset_factory(
     fields=["label", "price_per_participant", "project_costs", "min_group_size", "is_default"],
     extra=1,
     can_delete=True,
+    # An agreement has a handful of tariff options. Without a cap a tampered TOTAL_FORMS makes
+    # Django build and render up to 2,000 forms per request (seconds of work each time).
+    max_num=20,
+    absolute_max=20,
+    validate_max=True,
 )
 
 

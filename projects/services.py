@@ -190,8 +190,10 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
         )
         report.add("begrotingen", created)
         if created:
-            lines = BudgetLine.objects.bulk_create(
-                BudgetLine(
+            # One by one, not bulk_create: budget lines are in the audit trail, which
+            # django-auditlog writes on save (a handful of lines per year).
+            lines = [
+                BudgetLine.objects.create(
                     budget=budget,
                     kind=line["kind"],
                     category=line["category"],
@@ -201,7 +203,7 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                     order=order,
                 )
                 for order, line in enumerate(row.get("lines", []), start=1)
-            )
+            ]
             report.created["begrotingsregels"] = report.created.get("begrotingsregels", 0) + len(
                 lines
             )

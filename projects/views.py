@@ -104,6 +104,14 @@ class EditorFormMixin(RoleRequiredMixin, BreadcrumbsMixin):
             messages.success(self.request, self.success_message % {"object": self.object})
         return redirect(self.get_success_url())
 
+    def form_invalid(self, form):
+        # The form has written the rejected input into its instance (say an empty slug); the
+        # page's title, breadcrumbs and cancel link describe the record as it is stored.
+        stored = getattr(self, "object", None)
+        if stored is not None and stored.pk:
+            self.object = type(stored).objects.get(pk=stored.pk)
+        return super().form_invalid(form)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = self.get_title()

@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from waw.roles import Role, has_role, roles_of
+from waw.twofactor import two_factor_applies
 
 ALL_READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.BOARD)
 
@@ -45,6 +46,7 @@ NAVIGATION = [
         (Role.COORDINATOR, Role.MUNICIPALITY),
         ("participants:list", "participants:detail", "participants:update"),
     ),
+    ("audit:log", _("Logboek"), (Role.ADMINISTRATOR,), ("audit:",)),
 ]
 
 
@@ -66,4 +68,5 @@ def navigation(request):
         "navigation": items,
         "user_role_labels": [Role(role).label for role in Role.values if role in roles_of(user)],
         "show_admin_link": user.is_staff,
+        "show_two_factor_link": two_factor_applies(user),
     }

@@ -1,4 +1,6 @@
-"""Security headers that Django's SecurityMiddleware does not set."""
+"""Security headers that Django's SecurityMiddleware does not set, and a guard on addresses."""
+
+from django.http import HttpResponseBadRequest
 
 # Everything from our own origin only: the app works on a closed network and loads nothing
 # from elsewhere. No inline scripts at all; inline styles only because the Django admin uses a
@@ -30,3 +32,23 @@ class ContentSecurityPolicyMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+class RejectNullCharactersMiddleware:
+    """A NUL character in the address answers 400. It is in no valid path or search, and
+    PostgreSQL refuses it in a query, so a lookup with it would end in a 500. (Form fields
+    reject it themselves: Django's form fields do not accept NUL characters.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in value
+            for key, values in request.GET.lists()
+            for value in values
+        ):
+            return HttpResponseBadRequest(
+                "Ongeldig teken in het adres.", content_type="text/plain; charset=utf-8"
+            )
+        return self.get_response(request)

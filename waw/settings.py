@@ -5,6 +5,7 @@ Everything that differs between machines comes from the environment through ``wa
 ``gunicorn waw.wsgi`` defaults to production, ``manage.py`` to development.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +36,10 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise env.ConfigurationError("ALLOWED_HOSTS ontbreekt: noem de hostnaam van de applicatie.")
 CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS")
 
+# Two-factor authentication (TOTP) is optional for coordinators and beheerders while developing
+# and required for them in production; a user who has set it up always has to use it.
+TWO_FACTOR_REQUIRED = PRODUCTION or env.flag("TWO_FACTOR_REQUIRED", False)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -46,25 +51,37 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_tables2",
+    # Security: audit trail and access log, login lock-out, two-factor authentication.
+    "auditlog",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "waw",
     "projects",
     "participants",
     "billing",
     "monitor",
+    "audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "waw.middleware.ContentSecurityPolicyMiddleware",
+    "waw.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "waw.twofactor.TwoFactorMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lock-out into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "waw.urls"
@@ -90,6 +107,11 @@ DATABASES = {"default": env.database("DATABASE_URL", BASE_DIR / "db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "waw.User"
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out account is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -141,6 +163,9 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 60 * 60 * 8)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Every request moves the expiry on, so SESSION_COOKIE_AGE is the allowed time of inactivity
+# rather than the length of a working day counted from the login.
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -158,6 +183,31 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     if env.flag("BEHIND_TLS_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Login lock-out (BIO): five failed logins for one username lock it for 15 minutes. Counting
+# per username rather than per address: the Regio's staff share one office address, and a
+# guesser who changes address is still stopped.
+AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.integer("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns when the address is not part of the lock; that warning is about locks that a
+# guesser can dodge by changing cookies or browser, which a lock per username is not.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "waw.views.locked_out"
+AXES_USERNAME_CALLABLE = "waw.login_protection.username_for_lockout"
+AXES_VERBOSE = False
+if PRODUCTION and env.flag("BEHIND_TLS_PROXY", False):
+    AXES_IPWARE_PROXY_COUNT = 1
+
+# Audit trail (django-auditlog): old and new values as JSON, foreign keys by their name. Which
+# models are tracked is listed in audit/registry.py.
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDITLOG_USE_FK_STRING_REPRESENTATION = True
+
+# AVG retention: a participant's personal data is anonymised this many years after their last
+# trajectory ended (the financial retention duty for invoices is seven years too).
+RETENTION_YEARS = env.integer("RETENTION_YEARS", 7)
 
 # The sender on invoices; the registration numbers are placeholders until the Regio sets them.
 INVOICE_SENDER = {

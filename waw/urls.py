@@ -18,10 +18,17 @@ urlpatterns = [
         name="login",
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tweestapsverificatie/", views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
+    path(
+        "tweestapsverificatie/instellen/",
+        views.TwoFactorSetupView.as_view(),
+        name="two-factor-setup",
+    ),
     path("", include("projects.urls")),
     path("", include("participants.urls")),
     path("", include("billing.urls")),
     path("", include("monitor.urls")),
+    path("", include("audit.urls")),
     path("beheer/", admin.site.urls),
 ]
 

@@ -1,13 +1,23 @@
+import segno
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from waw import selectors
+from waw import selectors, twofactor
+from waw.forms import TokenForm
+from waw.roles import Role, RoleRequiredMixin
 
 
 class HomeView(TemplateView):
@@ -35,6 +45,12 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out login: a Dutch page, 429 Too Many Requests."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
 def permission_denied(request, exception=None):
     return render(request, "403.html", status=403)
 
@@ -47,3 +63,101 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No context processors that touch the database: the failure may be the database.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
+class TwoFactorSetupView(RoleRequiredMixin, View):
+    """Set up TOTP: scan the code (or type the key) into an authenticator app, confirm with the
+    first six-digit code."""
+
+    allowed_roles = (Role.COORDINATOR, Role.ADMINISTRATOR)
+    template_name = "registration/two_factor_setup.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if (
+            user.is_authenticated
+            and twofactor.confirmed_device(user) is not None
+            and not user.is_verified()
+        ):
+            # Replacing a device needs the old one first, or a stolen password would do.
+            return redirect(f"{reverse('two-factor-verify')}?next={reverse('two-factor-setup')}")
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_page(self, form, status=200):
+        device = twofactor.two_factor_setup_device(user=self.request.user)
+        uri = device.config_url
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "otpauth_uri": uri,
+                # segno draws the QR code here as inline SVG: nothing leaves the server.
+                "qr_svg": mark_safe(segno.make(uri, error="m").svg_inline(scale=5)),  # noqa: S308
+                "secret": uri.split("secret=", 1)[1].split("&", 1)[0],
+                "has_device": twofactor.confirmed_device(self.request.user) is not None,
+                "required": settings.TWO_FACTOR_REQUIRED,
+                "next": _next_url(self.request),
+            },
+            status=status,
+        )
+
+    def get(self, request):
+        return self.render_page(TokenForm())
+
+    def post(self, request):
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            device = twofactor.two_factor_setup_device(user=request.user)
+            if twofactor.two_factor_confirm(
+                request=request, device=device, token=form.cleaned_data["token"]
+            ):
+                messages.success(
+                    request,
+                    _("Tweestapsverificatie is ingesteld; voortaan vraagt inloggen om een code."),
+                )
+                return redirect(_next_url(request))
+            form.add_error("token", _("Deze code klopt niet. Probeer de volgende code uit de app."))
+        return self.render_page(form, status=400)
+
+
+class TwoFactorVerifyView(RoleRequiredMixin, View):
+    """The second step after the password: the current code from the authenticator app."""
+
+    allowed_roles = (Role.COORDINATOR, Role.ADMINISTRATOR)
+    template_name = "registration/two_factor_verify.html"
+
+    def render_page(self, form, status=200):
+        return render(
+            self.request,
+            self.template_name,
+            {"form": form, "next": _next_url(self.request)},
+            status=status,
+        )
+
+    def get(self, request):
+        if request.user.is_verified():
+            return redirect(_next_url(request))
+        if twofactor.confirmed_device(request.user) is None:
+            return redirect(f"{reverse('two-factor-setup')}?next={_next_url(request)}")
+        return self.render_page(TokenForm())
+
+    def post(self, request):
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            if twofactor.two_factor_verify(request=request, token=form.cleaned_data["token"]):
+                return redirect(_next_url(request))
+            form.add_error(
+                "token",
+                _("Deze code klopt niet (of er zijn te veel pogingen gedaan; wacht even)."),
+            )
+        return self.render_page(form, status=400)

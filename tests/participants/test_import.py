@@ -241,6 +241,15 @@ def test_upload_refuses_other_file_types(client_for, coordinator):
     assert "Alleen .csv- en .xlsx-bestanden" in response.content.decode()
 
 
+def test_upload_refuses_files_over_5_mb(client_for, coordinator):
+    upload = SimpleUploadedFile("lijst.csv", b"x" * (5 * 1024 * 1024 + 1), content_type="text/csv")
+
+    response = client_for(coordinator).post("/trajecten/importeren/", {"file": upload})
+
+    assert "Het bestand is groter dan 5 MB." in response.content.decode()
+    assert not Trajectory.objects.exists()
+
+
 def test_a_broken_xlsx_is_reported_not_crashed():
     result = run(b"not really a spreadsheet", name="kapot.xlsx")
 

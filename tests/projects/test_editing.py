@@ -318,3 +318,16 @@ def test_programme_ending_before_it_starts_is_refused(client_for, coordinator):
     )
 
     assert "De einddatum ligt vóór de startdatum." in response.content.decode()
+
+
+def test_a_tampered_tariff_form_count_is_capped_and_refused(client_for, coordinator):
+    ProjectFactory(slug="motopp")
+    data = agreement_post(2025, ("Standaard", "1.00", True))
+    total = next(key for key in data if key.endswith("TOTAL_FORMS"))
+    data[total] = "9" * 40
+
+    response = client_for(coordinator).post("/projecten/motopp/jaarafspraak/nieuw/", data)
+
+    assert response.status_code == 200
+    assert len(response.context["formset"].forms) <= 20
+    assert not Agreement.objects.exists()

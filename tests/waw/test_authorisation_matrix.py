@@ -57,6 +57,10 @@ MATRIX = {
     "healthz": (None, dict.fromkeys(ROLES, 200)),
     "login": (None, {**dict.fromkeys(ROLES, 302), "anon": 200}),
     "logout": (None, {**dict.fromkeys(ROLES, 405), "anon": 302}),
+    # Two-factor authentication is for coordinators and beheerders (optional while developing).
+    "two-factor-setup": (None, allowed(200, COORD)),
+    # Without a device the code page sends the user to the setup page.
+    "two-factor-verify": (None, allowed(302, COORD)),
     "projects:list": (None, allowed(200, EVERYONE)),
     "projects:detail": (lambda w: {"slug": w["project"].slug}, allowed(200, EVERYONE)),
     "projects:create": (None, allowed(200, COORD)),
@@ -90,6 +94,7 @@ MATRIX = {
     ),
     "participants:list": (None, allowed(200, PERSONAL)),
     "participants:detail": (lambda w: {"pk": w["participant"].pk}, scoped()),
+    "participants:export": (lambda w: {"pk": w["participant"].pk}, scoped()),
     "participants:update": (lambda w: {"pk": w["participant"].pk}, allowed(200, COORD)),
     "participants:enrol-participant": (
         lambda w: {"participant": w["participant"].pk},
@@ -123,6 +128,8 @@ MATRIX = {
     "monitor:edit": (lambda w: {"period": "2025-H2"}, allowed(200, COORD)),
     "monitor:pdf": (lambda w: {"period": "2025-H1"}, allowed(200, EVERYONE)),
     "monitor:json": (lambda w: {"period": "2025-H1"}, allowed(200, EVERYONE)),
+    # The whole audit trail and access log: the beheerder only.
+    "audit:log": (None, allowed(200, ())),
 }
 
 

@@ -1,0 +1,35 @@
+"""Which records the audit trail follows. django-auditlog logs every save and delete of these
+models with old → new values; bulk writes (``bulk_create``, ``update``) bypass it, so the
+services write these models one by one."""
+
+from auditlog.registry import auditlog
+from django.apps import apps
+
+# Personal data and what is billed or reported: participants and trajectories, invoices and
+# credit notes with their runs, participation budgets, budget lines, monitor editions and their
+# texts, traffic-light overrides and stories. Invoice lines need no entries of their own: they
+# are written once with their invoice and can never change (database triggers).
+TRACKED_MODELS = {
+    "participants.Participant": (),
+    "participants.Trajectory": (),
+    "billing.InvoiceRun": (),
+    "billing.Invoice": (),
+    "billing.ParticipationBudget": (),
+    "projects.BudgetLine": (),
+    # The snapshot is every figure of the edition: hundreds of values, frozen at publication.
+    "monitor.Edition": ("snapshot",),
+    "monitor.EditionText": (),
+    "monitor.TrafficLightOverride": (),
+    "monitor.Story": (),
+}
+# Bookkeeping that says nothing the entry's own timestamp and object id do not.
+ALWAYS_EXCLUDED = ("id", "created_at", "updated_at")
+
+
+def register_tracked_models() -> None:
+    for label, excluded in TRACKED_MODELS.items():
+        model = apps.get_model(label)
+        # Reverse relations are not values of the record (django-auditlog would log each one
+        # as "<Model>.None" on creation).
+        reverse = [field.name for field in model._meta.get_fields() if not field.concrete]
+        auditlog.register(model, exclude_fields=[*ALWAYS_EXCLUDED, *excluded, *reverse])

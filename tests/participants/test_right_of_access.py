@@ -1,0 +1,80 @@
+"""Right of access (AVG art. 15): everything stored about one participant as one JSON file."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.urls import reverse
+
+from audit.constants import AccessAction
+from audit.selectors import accesses_for, entry_kind
+from tests.factories import ParticipantFactory, TrajectoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def participant(huizen, laren):
+    participant = ParticipantFactory(
+        municipality=huizen, first_name="Mila", last_name="Kok", client_number="H-12"
+    )
+    TrajectoryFactory(
+        participant=participant,
+        enrolment_date=dt.date(2025, 1, 6),
+        start_date=dt.date(2025, 2, 3),
+        notes="Start na de zomer.",
+    )
+    # An earlier trajectory, paid by Laren before the move to Huizen.
+    TrajectoryFactory(
+        participant=participant, municipality_at_start=laren, enrolment_date=dt.date(2023, 3, 1)
+    )
+    return participant
+
+
+def export(client, participant):
+    return client.get(reverse("participants:export", args=[participant.pk]))
+
+
+def test_coordinator_downloads_everything_about_a_participant_as_json(
+    client_for, coordinator, participant
+):
+    response = export(client_for(coordinator), participant)
+
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    dossier = json.loads(response.content)
+    assert dossier["participant"]["last_name"] == "Kok"
+    assert dossier["participant"]["client_number"] == "H-12"
+    assert len(dossier["trajectories"]) == 2
+    assert dossier["trajectories"][1]["notes"] == "Start na de zomer."
+    assert {entry["action"] for entry in dossier["audit_trail"]} >= {"aangemaakt"}
+
+
+def test_the_export_is_in_the_access_log(client_for, coordinator, participant):
+    export(client_for(coordinator), participant)
+
+    entry = accesses_for([participant]).get()
+    assert (entry.actor, entry_kind(entry)) == (coordinator, AccessAction.EXPORT)
+
+
+def test_the_municipality_of_residence_exports_only_its_own_trajectories(
+    client_for, huizen_user, participant
+):
+    dossier = json.loads(export(client_for(huizen_user), participant).content)
+
+    assert [t["municipality_at_start"] for t in dossier["trajectories"]] == ["Huizen"]
+
+
+def test_a_former_municipality_cannot_export(client_for, laren_user, participant):
+    assert export(client_for(laren_user), participant).status_code == 404
+    assert not accesses_for([participant]).exists()
+
+
+def test_the_board_cannot_export(client_for, board_member, participant):
+    assert export(client_for(board_member), participant).status_code == 403
+
+
+def test_the_export_link_is_on_the_participant_page(client_for, coordinator, participant):
+    page = client_for(coordinator).get(participant.get_absolute_url()).content.decode()
+
+    assert reverse("participants:export", args=[participant.pk]) in page
