@@ -165,9 +165,11 @@ def _municipalities(count: int) -> tuple[list[Municipality], int]:
     region = {m.slug: m for m in Municipality.objects.filter(slug__in=REGION_WEIGHTS)}
     chosen = [region[slug] for slug in REGION_WEIGHTS if slug in region][:count]
     extra = synthetic_municipality_names(count - len(chosen))
-    existing = set(Municipality.objects.filter(slug__in=[slugify(n) for n in extra]).values_list(
-        "slug", flat=True
-    ))
+    existing = set(
+        Municipality.objects.filter(slug__in=[slugify(n) for n in extra]).values_list(
+            "slug", flat=True
+        )
+    )
     new = [Municipality(name=n, slug=slugify(n)) for n in extra if slugify(n) not in existing]
     Municipality.objects.bulk_create(new)
     by_slug = {m.slug: m for m in Municipality.objects.filter(slug__in=[slugify(n) for n in extra])}

@@ -39,8 +39,9 @@ FIELDS = (
 
 def _snapshot():
     return list(
-        Trajectory.objects.order_by("participant__client_number", "enrolment_date", "project__slug")
-        .values_list(*FIELDS)
+        Trajectory.objects.order_by(
+            "participant__client_number", "enrolment_date", "project__slug"
+        ).values_list(*FIELDS)
     )
 
 
@@ -78,8 +79,16 @@ def test_uses_the_region_first_then_invented_municipalities():
     used = set(Participant.objects.values_list("municipality__name", flat=True).distinct())
     assert report.municipalities == 10
     assert "Hilversum" in used
-    assert used <= {"Hilversum", "Gooise Meren", "Huizen", "Wijdemeren", "Blaricum", "Laren",
-                    "Eemnes", *synthetic_municipality_names(3)}
+    assert used <= {
+        "Hilversum",
+        "Gooise Meren",
+        "Huizen",
+        "Wijdemeren",
+        "Blaricum",
+        "Laren",
+        "Eemnes",
+        *synthetic_municipality_names(3),
+    }
     assert Municipality.objects.count() == 10
 
 
