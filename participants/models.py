@@ -133,6 +133,8 @@ class Trajectory(models.Model):
                 condition=Q(end_date__isnull=True, withdrawn_at__isnull=True),
                 name="trajectory_running_by_project",
             ),
+            # The monitor's cache digest reads the latest change.
+            models.Index(fields=["updated_at"], name="trajectory_updated_at"),
         ]
         constraints = [
             models.CheckConstraint(
