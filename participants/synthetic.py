@@ -13,13 +13,14 @@ billed.
 """
 
 import datetime as dt
+import io
 import random
 import time
 from dataclasses import dataclass
 from itertools import accumulate
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -321,6 +322,96 @@ class _Drawer:
         return trajectory
 
 
+PARTICIPANT_COLUMNS = (
+    "id", "first_name", "last_name", "date_of_birth", "municipality_id", "client_number",
+    "benefit_type", "is_refugee", "is_psychologically_vulnerable", "created_at", "updated_at",
+)  # fmt: skip
+TRAJECTORY_COLUMNS = (
+    "participant_id", "project_id", "municipality_at_start_id", "enrolment_date", "start_date",
+    "end_date", "outcome", "notes", "withdrawn_at", "withdrawal_reason", "created_at",
+    "updated_at",
+)  # fmt: skip
+
+
+def _copy(table: str, columns: tuple[str, ...], rows) -> None:
+    """PostgreSQL's COPY: several times faster than INSERT for a million rows (measured with
+    bench/: the ORM's bulk insert spends most of its time building SQL). The values are
+    dates, numbers and names from the fixed lists: no tabs, newlines or backslashes."""
+    lines = []
+    for row in rows:
+        lines.append("\t".join("\\N" if value is None else str(value) for value in row))
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(
+            f"COPY {table} ({', '.join(columns)}) FROM STDIN",
+            io.StringIO("\n".join(lines) + "\n"),
+        )
+
+
+def _insert_participants(batch: list[Participant]) -> None:
+    if connection.vendor != "postgresql":
+        Participant.objects.bulk_create(batch)
+        return
+    table = Participant._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) "  # noqa: S608 - our table
+            "FROM generate_series(1, %s)",
+            [len(batch)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    now = timezone.now().isoformat()
+    for participant, pk in zip(batch, ids, strict=True):
+        participant.pk = pk
+    _copy(
+        table,
+        PARTICIPANT_COLUMNS,
+        (
+            (
+                p.pk,
+                p.first_name,
+                p.last_name,
+                p.date_of_birth,
+                p.municipality_id,
+                p.client_number,
+                p.benefit_type,
+                p.is_refugee,
+                p.is_psychologically_vulnerable,
+                now,
+                now,
+            )
+            for p in batch
+        ),
+    )
+
+
+def _insert_trajectories(trajectories: list[Trajectory]) -> None:
+    if connection.vendor != "postgresql":
+        Trajectory.objects.bulk_create(trajectories)
+        return
+    now = timezone.now().isoformat()
+    _copy(
+        Trajectory._meta.db_table,
+        TRAJECTORY_COLUMNS,
+        (
+            (
+                t.participant.pk,
+                t.project_id,
+                t.municipality_at_start_id,
+                t.enrolment_date,
+                t.start_date,
+                t.end_date,
+                t.outcome,
+                t.notes,
+                t.withdrawn_at.isoformat() if t.withdrawn_at else None,
+                t.withdrawal_reason,
+                now,
+                now,
+            )
+            for t in trajectories
+        ),
+    )
+
+
 def generate_synthetic(
     *, participants: int, years: int, municipalities: int, seed: int = 1, batch_size: int = 5000
 ) -> SyntheticReport:
@@ -349,9 +440,9 @@ def generate_synthetic(
         for batch_start in range(0, participants, batch_size):
             batch_end = min(batch_start + batch_size, participants)
             batch = [drawer.participant(n) for n in range(batch_start + 1, batch_end + 1)]
-            Participant.objects.bulk_create(batch)
+            _insert_participants(batch)
             trajectories = [t for p in batch for t in drawer.trajectories(p)]
-            Trajectory.objects.bulk_create(trajectories)
+            _insert_trajectories(trajectories)
             trajectory_count += len(trajectories)
     return SyntheticReport(
         municipalities=len(chosen),
