@@ -173,6 +173,23 @@ def main() -> None:
             f" {results[name]['queries']} queries",
             flush=True,
         )
+    # What the first reader after a change waits for: the live figures computed, not cached.
+    from monitor.selectors import live_content
+    from waw.periods import Period
+
+    times = []
+    for _ in range(5):
+        began = time.perf_counter()
+        live_content(period=Period.parse(live_period), cached=False)
+        times.append((time.perf_counter() - began) * 1000)
+    results["monitor_uncached"] = {
+        "url": "monitor.selectors.live_content(cached=False)",
+        "median_ms": statistics.median(times),
+        "p95_ms": max(times),
+        "queries": None,
+        "requests": len(times),
+    }
+    print(f"  monitor figures uncached: median {statistics.median(times):.0f} ms", flush=True)
     print(f"  issuing {first_quarter}", flush=True)
     issuing = issue_side_by_side(period_text=first_quarter, user=user)
     print(
