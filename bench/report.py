@@ -30,11 +30,11 @@ ISSUE_RATIO_TARGET = 0.8
 
 def _size(n: int) -> str:
     exponent = len(str(n)) - 1
-    return f"10^{exponent}" if n == 10**exponent else f"{n:,}".replace(",", ".")
+    return f"10^{exponent}" if n == 10**exponent else f"{n:,}"
 
 
 def _ms(value: float) -> str:
-    return f"{value:,.0f}".replace(",", ".") if value >= 100 else f"{value:.1f}".replace(".", ",")
+    return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
 
 
 def main() -> None:
@@ -73,7 +73,7 @@ def main() -> None:
     for run in runs:
         out.append(
             f"| {_size(run['size'])} | {run['trajectories']:,} | {run['participants']:,} "
-            f"| {run['generate_seconds']:.0f} |".replace(",", ".")
+            f"| {run['generate_seconds']:.0f} |"
         )
     header = "| page | " + " | ".join(f"{_size(run['size'])} median / p95 (ms)" for run in runs)
     out += [
