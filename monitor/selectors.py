@@ -4,8 +4,9 @@ For a period P with first day F and last day E, over trajectories that are not w
 started (start in P), active_at_end (started by E, not ended by E), ended (end in P), of those
 dropped_out (outcome gestopt) and completed (the others), to_work (ended in P with work),
 successful (ended in P meeting the project's success criterion), and cumulative up to E:
-started_cumulative, ended_cumulative, successful_cumulative and success_rate. Every figure is
-counted by the database: one grouped query per breakdown.
+started_cumulative, ended_cumulative, successful_cumulative and success_rate. The database
+counts, in one grouped query per project, municipality and outcome (``_cells``); the outcome
+rules turn those counts into the figures, which are added up per breakdown.
 """
 
 import hashlib
