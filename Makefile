@@ -23,7 +23,7 @@ test: setup lint
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # The benchmark suite on a throwaway PostgreSQL 15 (bench/run.sh); writes bench/results.md.
-# Not part of `make test` or CI: the 10^6 pass takes the better part of half an hour.
+# Not part of `make test` or CI: the whole run takes ten to fifteen minutes.
 bench: setup
 	bash bench/run.sh
 
