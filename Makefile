@@ -8,7 +8,7 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-de
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system-packages lint
+.PHONY: run test setup system-packages lint bench
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -21,6 +21,11 @@ run: setup
 test: setup lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmark suite on a throwaway PostgreSQL 15 (bench/run.sh); writes bench/results.md.
+# Not part of `make test` or CI: the whole run takes ten to fifteen minutes.
+bench: setup
+	bash bench/run.sh
 
 lint: setup
 	$(BIN)/ruff check .

@@ -62,8 +62,8 @@ class CreditForm(forms.Form):
                 line.pk,
                 f"{line.project_name} – {line.participant_reference} – {line.start_date:%d-%m-%Y}",
             )
-            for line in invoice.lines.all()
-            if not line.credits.exists()
+            # Lines not yet credited, in one query (not one per line).
+            for line in invoice.lines.filter(credits__isnull=True)
         ]
         self.fields["lines"].choices = choices
         self.fields["rebill"].choices = choices

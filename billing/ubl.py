@@ -49,6 +49,9 @@ EXEMPTION_REASON = {
 
 POSTCODE_CITY = re.compile(r"^\s*(\d{4}\s?[A-Z]{2})\s+(.+?)\s*$")
 OIN = re.compile(r"^\d{20}$")
+# Characters XML 1.0 cannot hold at all (control characters, lone surrogates, U+FFFE/U+FFFF);
+# typed or imported text can contain them, and an e-invoice must still be written.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ def _el(parent, tag: str, text=None, **attributes):
     prefix, name = tag.split(":")
     element = etree.SubElement(parent, f"{{{NS[prefix]}}}{name}", attributes)
     if text is not None:
-        element.text = str(text)
+        element.text = NOT_XML.sub("", str(text))
     return element
 
 

@@ -104,10 +104,12 @@ def edition_publish(*, edition: Edition, user) -> Edition:
     for story in edition.stories.all():
         if not story.consent_given:
             raise ValidationError(CONSENT_MISSING % {"name": story.name})
+    # Computed afresh, not from the live cache: what is frozen must be exact.
     edition.snapshot = edition_content(
         period=parse_half_year(edition.period),
         overrides={o.project_id: (o.colour, o.reason) for o in edition.overrides.all()},
         texts=edition_texts(edition),
+        cached=False,
     )
     edition.published_at = timezone.now()
     edition.published_by = user

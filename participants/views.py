@@ -29,6 +29,7 @@ from participants.importing import import_trajectories
 from participants.models import Participant, Trajectory
 from participants.tables import ParticipantTable, TrajectoryTable
 from waw.mixins import BreadcrumbsMixin, UserFilterMixin
+from waw.pagination import EstimatedCountPaginator
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
 PERSONAL_DATA_READERS = (Role.COORDINATOR, Role.MUNICIPALITY)
@@ -48,7 +49,8 @@ class ParticipantListView(RoleRequiredMixin, BreadcrumbsMixin, SingleTableView):
     allowed_roles = PERSONAL_DATA_READERS
     table_class = ParticipantTable
     template_name = "participants/participant_list.html"
-    paginate_by = 25
+    # Paginated by the table only (ListView's paginate_by would count the rows a second time).
+    table_pagination = {"per_page": 25, "paginator_class": EstimatedCountPaginator}
 
     def get_queryset(self):
         queryset = selectors.participants_for(user=self.request.user)
@@ -173,7 +175,7 @@ class TrajectoryListView(
     filterset_class = TrajectoryFilter
     template_name = "participants/trajectory_list.html"
     # django-tables2 paginates (forgiving bad page numbers); FilterView must not as well.
-    table_pagination = {"per_page": 25}
+    table_pagination = {"per_page": 25, "paginator_class": EstimatedCountPaginator}
     export_formats = ("csv", "xlsx")
     export_name = "trajecten"
 

@@ -26,6 +26,14 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the monitor caches its live figures)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def huizen(db):
     return MunicipalityFactory(name="Huizen", slug="huizen")

@@ -297,3 +297,21 @@ def test_invoice_list_links_the_pdf_and_the_xml(invoice, client_for, huizen_user
     content = response.content.decode()
     assert f"/facturen/{invoice.number}/pdf/" in content
     assert f"/facturen/{invoice.number}/xml/" in content
+
+
+def test_control_characters_in_a_credit_reason_are_left_out_of_the_xml(
+    invoice, coordinator, credit_note_schema
+):
+    note = credit_invoice(
+        invoice=invoice,
+        line_ids=[invoice.lines.first().pk],
+        rebill_ids=[],
+        reason="Nooit\x00 gestart\x1b",
+        user=coordinator,
+        today=AFTER_Q1,
+    )
+
+    root = xml_of(note)
+
+    assert credit_note_schema.validate(root), credit_note_schema.error_log
+    assert "Reden: Nooit gestart" in text(root, "cbc:Note")
