@@ -93,6 +93,7 @@ def issue_side_by_side(*, period_text: str, user) -> dict:
         issue_date=timezone.localdate(),
         due_date=timezone.localdate(),
         lines=draft.lines,
+        reference="",
     )
     rendered: list[str] = []
 
