@@ -306,7 +306,7 @@ def test_control_characters_in_a_credit_reason_are_left_out_of_the_xml(
         invoice=invoice,
         line_ids=[invoice.lines.first().pk],
         rebill_ids=[],
-        reason="Nooit\x00 gestart\x1b",
+        reason="Nooit\x07 gestart\x1b",
         user=coordinator,
         today=AFTER_Q1,
     )
