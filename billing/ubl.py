@@ -16,6 +16,7 @@ from lxml import etree
 
 from billing.constants import DocumentKind
 from projects.constants import VAT_RATES, VatTreatment
+from waw.models import OIN_PATTERN
 from waw.money import ZERO, to_money
 from waw.periods import Period
 
@@ -48,7 +49,7 @@ EXEMPTION_REASON = {
 }
 
 POSTCODE_CITY = re.compile(r"^\s*(\d{4}\s?[A-Z]{2})\s+(.+?)\s*$")
-OIN = re.compile(r"^\d{20}$")
+OIN = re.compile(OIN_PATTERN)
 # Characters XML 1.0 cannot hold at all (control characters, lone surrogates, U+FFFE/U+FFFF);
 # typed or imported text can contain them, and an e-invoice must still be written.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

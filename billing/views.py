@@ -83,34 +83,36 @@ class InvoiceDetailView(InvoiceMixin, BreadcrumbsMixin, DetailView):
         return [_invoices_crumb(), (self.object.get_absolute_url(), self.object.number)]
 
 
-class InvoicePdfView(InvoiceMixin, View):
-    """Serves the archived file; an issued invoice is never rendered again."""
+class ArchivedFileView(InvoiceMixin, View):
+    """Serves one of the files archived when the document was issued; an issued invoice is
+    never rendered again. Each download is in the access log."""
+
+    field: str
+    extension: str
+    content_type: str
 
     def get(self, request, number):
         invoice = self.get_object()
-        audit_services.access_record(user=request.user, obj=invoice, action=AccessAction.DOWNLOAD)
-        return FileResponse(
-            invoice.pdf.open("rb"),
-            as_attachment=True,
-            filename=f"factuur-{invoice.number}.pdf",
-            content_type="application/pdf",
-        )
-
-
-class InvoiceXmlView(InvoiceMixin, View):
-    """Serves the archived e-invoice (UBL XML) of the same document."""
-
-    def get(self, request, number):
-        invoice = self.get_object()
-        if not invoice.xml:
+        archived = getattr(invoice, self.field)
+        if not archived:  # documents issued before e-invoices existed have no XML
             raise Http404
         audit_services.access_record(user=request.user, obj=invoice, action=AccessAction.DOWNLOAD)
         return FileResponse(
-            invoice.xml.open("rb"),
+            archived.open("rb"),
             as_attachment=True,
-            filename=f"{invoice.get_kind_display()}-{invoice.number}.xml",
-            content_type="application/xml",
+            filename=f"{invoice.get_kind_display()}-{invoice.number}.{self.extension}",
+            content_type=self.content_type,
         )
+
+
+class InvoicePdfView(ArchivedFileView):
+    field, extension, content_type = "pdf", "pdf", "application/pdf"
+
+
+class InvoiceXmlView(ArchivedFileView):
+    """The e-invoice (UBL XML) of the same document."""
+
+    field, extension, content_type = "xml", "xml", "application/xml"
 
 
 class RunView(RoleRequiredMixin, BreadcrumbsMixin, View):

@@ -14,19 +14,10 @@ from django.db import transaction
 from participants.constants import BenefitType, Outcome
 from participants.models import Participant, Trajectory
 from participants.services import trajectory_enrol
+from participants.synthetic import FIRST_NAMES, LAST_NAMES
 from projects.models import Project
 from waw.models import Municipality
 
-FIRST_NAMES = [
-    "Anouk", "Bram", "Chantal", "Daan", "Esra", "Fatima", "Gerrit", "Hanna", "Ilse", "Jeroen",
-    "Kevin", "Lotte", "Mohamed", "Noor", "Omar", "Petra", "Quinten", "Rik", "Saskia", "Tim",
-    "Umut", "Vera", "Wouter", "Yara", "Zeynep", "Ahmed", "Bianca", "Dewi", "Elif", "Joost",
-]  # fmt: skip
-LAST_NAMES = [
-    "de Boer", "Bakker", "Visser", "Smit", "Meijer", "de Groot", "Mulder", "Bos", "Vos",
-    "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer", "de Wit", "Dijkstra", "Yilmaz",
-    "El Amrani", "Kaya", "Janssen", "van Dijk", "Koster", "Prins", "Huisman", "Veenstra",
-]  # fmt: skip
 # Roughly the size of each municipality's share of the region's participants.
 MUNICIPALITY_WEIGHTS = {
     "hilversum": 34, "gooise-meren": 22, "huizen": 16, "wijdemeren": 9,

@@ -5,6 +5,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Organisatie-identificatienummer: how Dutch public bodies are addressed over Peppol.
+OIN_PATTERN = r"^\d{20}$"
+
 
 class Municipality(models.Model):
     """A municipality (gemeente) of the labour-market region; pays for its own residents."""
@@ -28,7 +31,7 @@ class Municipality(models.Model):
         _("OIN"),
         max_length=20,
         blank=True,
-        validators=[RegexValidator(r"^\d{20}$", _("Een OIN bestaat uit precies 20 cijfers."))],
+        validators=[RegexValidator(OIN_PATTERN, _("Een OIN bestaat uit precies 20 cijfers."))],
         help_text=_(
             "Organisatie-identificatienummer (20 cijfers): het adres voor e-facturen via Peppol."
         ),

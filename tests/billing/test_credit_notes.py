@@ -170,3 +170,22 @@ def test_gemeente_user_cannot_credit(client_for, huizen_user, invoice):
 
     assert response.status_code == 403
     assert not Invoice.objects.filter(kind="credit_note").exists()
+
+
+@pytest.mark.parametrize(("suffix", "extension"), [("pdf", "pdf"), ("xml", "xml")])
+def test_credit_note_downloads_are_named_as_credit_notes(
+    client_for, coordinator, invoice, suffix, extension
+):
+    note = credit_invoice(
+        invoice=invoice,
+        line_ids=[invoice.lines.first().pk],
+        rebill_ids=[],
+        reason="Nooit gestart",
+        user=coordinator,
+        today=AFTER_Q1,
+    )
+
+    response = client_for(coordinator).get(f"/facturen/{note.number}/{suffix}/")
+
+    assert response.status_code == 200
+    assert f'filename="creditnota-{note.number}.{extension}"' in response["Content-Disposition"]
