@@ -14,7 +14,7 @@ from billing.models import Invoice, InvoiceLine, ParticipationBudget
 from billing.ubl import OIN
 from participants.models import Trajectory
 from projects.constants import VAT_RATES, VatTreatment
-from projects.models import Project, TariffOption
+from projects.models import PriceStep, Project, TariffOption
 from waw.money import ZERO, format_euro, to_money
 from waw.periods import Period
 from waw.roles import municipality_scope
@@ -31,6 +31,8 @@ class DraftLine:
     amount: Decimal
     vat_treatment: str = VatTreatment.OUTSIDE_SCOPE
     vat_amount: Decimal = ZERO
+    # The price applied (billing rule 8), marked as such when the run is issued.
+    price_step: PriceStep | None = None
 
 
 def vat_on(amount: Decimal, treatment: str) -> Decimal:
@@ -101,6 +103,7 @@ class RunPreview:
     invoices: list[DraftInvoice]
     attention: list[Attention]
     refusals: list[str]
+    settlements: list["DraftSettlement"] = field(default_factory=list)
 
     @property
     def total(self) -> Decimal:
@@ -108,7 +111,7 @@ class RunPreview:
 
     @property
     def can_issue(self) -> bool:
-        return not self.refusals and bool(self.invoices)
+        return not self.refusals and bool(self.invoices or self.settlements)
 
 
 def participant_reference(participant) -> str:
@@ -162,55 +165,117 @@ def _share_projects_and_municipalities(trajectories: list[Trajectory]) -> None:
         trajectory.municipality_at_start = municipalities[trajectory.municipality_at_start_id]
 
 
-def _default_tariffs(trajectories) -> dict[tuple[int, int], tuple[Decimal, str]]:
-    keys = {(t.project_id, t.start_date.year) for t in trajectories}
-    if not keys:
-        return {}
-    options = TariffOption.objects.filter(
-        is_default=True,
-        agreement__project_id__in={p for p, _ in keys},
-        agreement__year__in={y for _, y in keys},
-    ).values_list(
-        "agreement__project_id",
-        "agreement__year",
-        "price_per_participant",
-        "agreement__vat_treatment",
+def price_histories(*, option_ids) -> dict[int, list[PriceStep]]:
+    """Per tariff option, its price history in date order (three queries for any number)."""
+    options = (
+        TariffOption.objects.filter(pk__in=set(option_ids))
+        .select_related("agreement")
+        .prefetch_related("later_prices")
     )
-    return {(project, year): (price, vat) for project, year, price, vat in options}
+    return {option.pk: option.price_history() for option in options}
 
 
-def tariff_in_force(trajectory, tariffs) -> tuple[Decimal, str] | None:
-    """Billing rule 2: (price, VAT treatment) of the cohort's tariff option, else of the
-    project's default tariff for the year of the start date; None when there is none."""
-    if trajectory.cohort_id:
-        option = trajectory.cohort.tariff_option
-        return option.price_per_participant, option.agreement.vat_treatment
-    return tariffs.get((trajectory.project_id, trajectory.start_date.year))
+def price_in_force(*, history: list[PriceStep], day: dt.date) -> PriceStep | None:
+    """Billing rule 8: the price of an option in force on ``day`` — the last step that starts
+    on or before it; None when the option has no price yet on that day."""
+    in_force = None
+    for step in history:
+        if step.valid_from > day:
+            break
+        in_force = step
+    return in_force
+
+
+@dataclass
+class Tariffs:
+    """What pricing a run needs, loaded once: the default option per project and year, the
+    options' agreements (for VAT) and every option's price history."""
+
+    defaults: dict[tuple[int, int], int]
+    histories: dict[int, list[PriceStep]]
+    vat: dict[int, str]
+
+    @classmethod
+    def load(cls, trajectories) -> "Tariffs":
+        keys = {(t.project_id, t.start_date.year) for t in trajectories}
+        defaults = {}
+        if keys:
+            defaults = {
+                (project, year): option
+                for option, project, year in TariffOption.objects.filter(
+                    is_default=True,
+                    agreement__project_id__in={p for p, _ in keys},
+                    agreement__year__in={y for _, y in keys},
+                ).values_list("pk", "agreement__project_id", "agreement__year")
+            }
+        option_ids = set(defaults.values()) | {
+            t.cohort.tariff_option_id for t in trajectories if t.cohort_id
+        }
+        vat = dict(
+            TariffOption.objects.filter(pk__in=option_ids).values_list(
+                "pk", "agreement__vat_treatment"
+            )
+        )
+        return cls(defaults=defaults, histories=price_histories(option_ids=option_ids), vat=vat)
+
+    def option_for(self, trajectory) -> int | None:
+        if trajectory.cohort_id:
+            return trajectory.cohort.tariff_option_id
+        return self.defaults.get((trajectory.project_id, trajectory.start_date.year))
+
+
+def tariff_in_force(trajectory, tariffs: Tariffs) -> tuple[PriceStep, str] | None:
+    """Billing rules 2 and 8: (price step, VAT treatment) of the group's tariff option, else of
+    the project's default option for the start date's year, at the price in force on the start
+    date; None when there is none."""
+    option = tariffs.option_for(trajectory)
+    if option is None:
+        return None
+    step = price_in_force(history=tariffs.histories.get(option, []), day=trajectory.start_date)
+    if step is None:
+        return None
+    return step, tariffs.vat[option]
+
+
+@dataclass
+class DraftSettlement:
+    """A trajectory the run settles at € 0 (billing rule 9): no line, but a record."""
+
+    trajectory: Trajectory
+    price_step: PriceStep
+
+    @property
+    def municipality(self):
+        return self.trajectory.municipality_at_start
 
 
 def run_preview(*, period: Period, today: dt.date) -> RunPreview:
     """What issuing ``period`` would bill, one draft invoice per municipality at start.
 
-    A price of € 0 makes no line (rule 4); a trajectory without a tariff for its start year
-    blocks issuing and is listed, as is a period that has not ended yet.
+    A price of € 0 makes no line but settles the trajectory (rules 4 and 9); a trajectory
+    without a tariff for its start date blocks issuing and is listed, as is a period that has
+    not ended yet.
     """
     trajectories = list(billable_trajectories(period=period))
     _share_projects_and_municipalities(trajectories)
-    tariffs = _default_tariffs(trajectories)
+    tariffs = Tariffs.load(trajectories)
     drafts: dict[int, DraftInvoice] = {}
     attention = []
+    settlements = []
     for trajectory in trajectories:
         tariff = tariff_in_force(trajectory, tariffs)
         if tariff is None:
             attention.append(
                 Attention(
                     trajectory,
-                    _("geen tarief voor %(year)s") % {"year": trajectory.start_date.year},
+                    _("geen tarief op %(day)s")
+                    % {"day": trajectory.start_date.strftime("%d-%m-%Y")},
                 )
             )
             continue
-        price, vat_treatment = tariff
-        if price == ZERO:
+        step, vat_treatment = tariff
+        if step.price == ZERO:
+            settlements.append(DraftSettlement(trajectory=trajectory, price_step=step))
             continue
         municipality = trajectory.municipality_at_start
         draft = drafts.setdefault(municipality.pk, DraftInvoice(municipality))
@@ -220,9 +285,10 @@ def run_preview(*, period: Period, today: dt.date) -> RunPreview:
                 project_name=trajectory.project.name,
                 participant_reference=participant_reference(trajectory.participant),
                 start_date=trajectory.start_date,
-                amount=to_money(price),
+                amount=to_money(step.price),
                 vat_treatment=vat_treatment,
-                vat_amount=vat_on(price, vat_treatment),
+                vat_amount=vat_on(step.price, vat_treatment),
+                price_step=step,
             )
         )
     refusals = []
@@ -237,13 +303,19 @@ def run_preview(*, period: Period, today: dt.date) -> RunPreview:
     if attention:
         refusals.append(
             _(
-                "%(n)s trajecten hebben geen tarief voor hun startjaar; "
-                "leg eerst de jaarafspraak vast."
+                "%(n)s trajecten hebben geen tarief op hun startdatum; "
+                "leg eerst de jaarafspraak of de prijs vast."
             )
             % {"n": len(attention)}
         )
     invoices = sorted(drafts.values(), key=lambda d: d.municipality.name)
-    return RunPreview(period=period, invoices=invoices, attention=attention, refusals=refusals)
+    return RunPreview(
+        period=period,
+        invoices=invoices,
+        attention=attention,
+        refusals=refusals,
+        settlements=settlements,
+    )
 
 
 def invoices_for(*, user) -> QuerySet[Invoice]:

@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -25,6 +27,7 @@ from billing.models import (
 )
 from billing.selectors import DraftInvoice, run_preview, vat_summary
 from billing.ubl import render_ubl
+from projects.models import PriceStep, TariffOption, TariffPrice
 from waw.pdf import render_to_pdf
 from waw.periods import Period
 
@@ -202,7 +205,7 @@ def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceR
         preview = run_preview(period=period, today=today)
         if preview.refusals:
             raise RunRefused(preview.refusals)
-        if not preview.invoices:
+        if not (preview.invoices or preview.settlements):
             raise RunRefused(NOTHING_TO_BILL)
         run = InvoiceRun.objects.create(
             period=str(period), issued_at=timezone.now(), issued_by=user
@@ -234,9 +237,44 @@ def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceR
             BilledTrajectory.objects.bulk_create(
                 BilledTrajectory(trajectory_id=line.trajectory_id, line=line) for line in lines
             )
+        record_financing_of_run(run=run, preview=preview)
         series.save(update_fields=["last_number"])
     logger.info("Factuurrun %s uitgegeven: %s facturen", period, len(preview.invoices))
     return run
+
+
+def _applied_prices(preview) -> list[tuple[PriceStep, dt.date]]:
+    applied = [
+        (line.price_step, line.start_date)
+        for draft in preview.invoices
+        for line in draft.lines
+        if line.price_step is not None
+    ]
+    applied += [(s.price_step, s.trajectory.start_date) for s in preview.settlements]
+    return applied
+
+
+def mark_prices_applied(*, applied: list[tuple[PriceStep, dt.date]]) -> None:
+    """Billing rule 8: every price a run applies is marked with the latest start date it was
+    applied to; from then on it is never changed, and a new price can only start after it."""
+    latest: dict[tuple[str, int], dt.date] = {}
+    for step, day in applied:
+        key = ("later", step.record.pk) if step.record else ("first", step.option_id)
+        latest[key] = max(day, latest.get(key, day))
+    for (which, pk), day in latest.items():
+        model, field = (
+            (TariffPrice, "applied_until")
+            if which == "later"
+            else (TariffOption, "price_applied_until")
+        )
+        model.objects.filter(pk=pk).update(
+            **{field: Greatest(Coalesce(F(field), Value(day)), Value(day))}
+        )
+
+
+def record_financing_of_run(*, run: InvoiceRun, preview) -> None:
+    """What a run records besides its invoices: the prices it applied (rule 8)."""
+    mark_prices_applied(applied=_applied_prices(preview))
 
 
 CREDIT_REASON_REQUIRED = gettext_lazy("Geef een reden voor de creditnota.")

@@ -10,6 +10,7 @@ from projects.models import (
     Programme,
     Project,
     TariffOption,
+    TariffPrice,
 )
 
 
@@ -62,9 +63,32 @@ class AgreementAdmin(admin.ModelAdmin):
     inlines = [TariffOptionInline]
 
 
+class TariffPriceInline(admin.TabularInline):
+    """Read only: a later price is added through the agreement form, whose service refuses to
+    touch an applied price (billing rule 8)."""
+
+    model = TariffPrice
+    extra = 0
+    fields = ("valid_from", "price", "applied_until")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(TariffOption)
 class TariffOptionAdmin(admin.ModelAdmin):
-    list_display = ("agreement", "label", "price_per_participant", "min_group_size", "is_default")
+    inlines = [TariffPriceInline]
+    readonly_fields = ("price_applied_until",)
+    list_display = (
+        "agreement",
+        "label",
+        "price_per_participant",
+        "price_from",
+        "min_group_size",
+        "is_default",
+    )
     list_filter = ("agreement__year", "is_default")
     list_select_related = ("agreement__project",)
     search_fields = ("agreement__project__name", "label")

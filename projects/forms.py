@@ -11,6 +11,7 @@ from projects.models import (
     Project,
     TariffOption,
 )
+from waw.money import EuroFormField
 
 
 class DateInput(forms.DateInput):
@@ -98,7 +99,15 @@ class AgreementForm(forms.ModelForm):
 TariffOptionFormSet = inlineformset_factory(
     Agreement,
     TariffOption,
-    fields=["label", "price_per_participant", "project_costs", "min_group_size", "is_default"],
+    fields=[
+        "label",
+        "price_per_participant",
+        "price_from",
+        "project_costs",
+        "min_group_size",
+        "is_default",
+    ],
+    widgets={"price_from": DateInput()},
     extra=1,
     can_delete=True,
     # An agreement has a handful of tariff options. Without a cap a tampered TOTAL_FORMS makes
@@ -107,6 +116,33 @@ TariffOptionFormSet = inlineformset_factory(
     absolute_max=20,
     validate_max=True,
 )
+
+
+class NewPriceForm(forms.Form):
+    """Billing rule 8 in the agreement form: a price change is a new price from a date."""
+
+    option = forms.ModelChoiceField(
+        label=_("Tariefoptie"), queryset=TariffOption.objects.none(), required=False
+    )
+    valid_from = forms.DateField(label=_("Geldig vanaf"), required=False, widget=DateInput())
+    price = EuroFormField(
+        label=_("Nieuwe prijs per deelnemer"), min_value=0, required=False, widget=forms.TextInput
+    )
+
+    def __init__(self, *args, agreement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agreement is not None and agreement.pk:
+            self.fields["option"].queryset = agreement.tariff_options.all()
+
+    def clean(self):
+        data = super().clean()
+        given = [data.get(name) not in (None, "") for name in ("option", "valid_from", "price")]
+        if any(given) and not all(given):
+            raise forms.ValidationError(
+                _("Vul voor een nieuwe prijs de optie, de datum en de prijs in.")
+            )
+        data["wanted"] = all(given)
+        return data
 
 
 class DecisionForm(forms.ModelForm):

@@ -1,5 +1,9 @@
 """Programmes, projects, yearly agreements with their tariffs, decisions and budgets."""
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -184,7 +188,19 @@ class TariffOption(models.Model):
         related_name="tariff_options",
     )
     label = models.CharField(_("omschrijving"), max_length=150, default=_("Standaard"))
+    # The option's first price, in force from ``price_from``; later prices are TariffPrice rows.
     price_per_participant = MoneyField(_("prijs per deelnemer"))
+    price_from = models.DateField(
+        _("prijs geldig vanaf"),
+        null=True,
+        blank=True,
+        help_text=_("Leeg: 1 januari van het jaar van de afspraak."),
+    )
+    # The latest start date billed or settled at the first price (billing rule 8): set by billing,
+    # after which the first price is never changed.
+    price_applied_until = models.DateField(
+        _("prijs toegepast tot en met"), null=True, blank=True, editable=False
+    )
     project_costs = MoneyField(
         _("projectkosten bij deze optie"),
         null=True,
@@ -228,6 +244,86 @@ class TariffOption(models.Model):
 
     def __str__(self):
         return f"{self.agreement}: {self.label}"
+
+    @property
+    def first_price_from(self):
+        return self.price_from or date(self.agreement.year, 1, 1)
+
+    def price_history(self) -> list["PriceStep"]:
+        """Every price of the option in date order: the first price, then the later ones."""
+        steps = [
+            PriceStep(
+                option_id=self.pk,
+                valid_from=self.first_price_from,
+                price=self.price_per_participant,
+                applied_until=self.price_applied_until,
+                record=None,
+            )
+        ]
+        steps += [
+            PriceStep(
+                option_id=self.pk,
+                valid_from=later.valid_from,
+                price=later.price,
+                applied_until=later.applied_until,
+                record=later,
+            )
+            for later in sorted(self.later_prices.all(), key=lambda p: p.valid_from)
+        ]
+        return steps
+
+
+@dataclass(frozen=True)
+class PriceStep:
+    """One step of an option's price history; ``record`` is the TariffPrice, None for the
+    option's first price."""
+
+    option_id: int
+    valid_from: date
+    price: Decimal
+    applied_until: date | None
+    record: "TariffPrice | None"
+
+    @property
+    def is_applied(self) -> bool:
+        return self.applied_until is not None
+
+
+class TariffPrice(models.Model):
+    """A later price of a tariff option, in force from its date until the option's next price
+    (billing rule 8). Once applied to a billed or settled trajectory it is never changed."""
+
+    option = models.ForeignKey(
+        TariffOption,
+        verbose_name=_("tariefoptie"),
+        on_delete=models.PROTECT,
+        related_name="later_prices",
+    )
+    valid_from = models.DateField(_("geldig vanaf"))
+    price = MoneyField(_("prijs per deelnemer"))
+    applied_until = models.DateField(
+        _("toegepast tot en met"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("prijs vanaf datum")
+        verbose_name_plural = _("prijzen vanaf datum")
+        ordering = ["option", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["option", "valid_from"],
+                name="one_price_per_option_and_date",
+                violation_error_message=_("Deze tariefoptie heeft al een prijs vanaf die datum."),
+            ),
+            models.CheckConstraint(
+                condition=Q(price__gte=0),
+                name="later_price_not_negative",
+                violation_error_message=_("Een prijs per deelnemer kan niet negatief zijn."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.option}: {self.price} vanaf {self.valid_from:%d-%m-%Y}"
 
 
 class Cohort(models.Model):

@@ -18,6 +18,7 @@ from projects.models import (
     Programme,
     Project,
     TariffOption,
+    TariffPrice,
 )
 from waw.models import Municipality
 from waw.money import to_money
@@ -45,6 +46,92 @@ def project_save(*, project: Project) -> Project:
     return record_save(record=project)
 
 
+PRICE_APPLIED = _(
+    "De prijs van tariefoptie “%(option)s” vanaf %(day)s is al toegepast op gefactureerde of "
+    "verrekende trajecten; wijzig hem niet, maar voer een nieuwe prijs in vanaf een datum."
+)
+PRICE_APPLIED_UNTIL = _(
+    "De prijs vanaf %(from)s is al toegepast op trajecten die tot en met %(until)s zijn gestart; "
+    "een nieuwe prijs kan pas ingaan na %(until)s."
+)
+PRICE_DATE_OUTSIDE_YEAR = _(
+    "Een prijs van de jaarafspraak %(year)s geldt vanaf een datum in %(year)s."
+)
+PRICE_NOT_AFTER_FIRST = _(
+    "Een nieuwe prijs gaat in na de eerste prijs van de optie (vanaf %(day)s)."
+)
+OPTION_WITH_APPLIED_PRICE = _(
+    "Tariefoptie “%(option)s” is al toegepast op gefactureerde trajecten en kan niet worden "
+    "verwijderd."
+)
+
+
+def _day(value) -> str:
+    return value.strftime("%d-%m-%Y")
+
+
+def _check_first_price_unchanged(option: TariffOption) -> None:
+    """Billing rule 8: an applied first price (amount or start date) is never changed."""
+    if not option.pk:
+        return
+    stored = TariffOption.objects.filter(pk=option.pk).select_related("agreement").first()
+    if stored is None or stored.price_applied_until is None:
+        return
+    if (
+        stored.price_per_participant != option.price_per_participant
+        or stored.first_price_from != option.first_price_from
+    ):
+        raise ValidationError(
+            PRICE_APPLIED % {"option": stored.label, "day": _day(stored.first_price_from)}
+        )
+
+
+def _check_first_price_date(option: TariffOption, agreement: Agreement) -> None:
+    if option.price_from and option.price_from.year != agreement.year:
+        raise ValidationError({"price_from": PRICE_DATE_OUTSIDE_YEAR % {"year": agreement.year}})
+    if option.pk:
+        first_later = option.later_prices.order_by("valid_from").first()
+        if first_later and option.first_price_from >= first_later.valid_from:
+            raise ValidationError(
+                {"price_from": PRICE_NOT_AFTER_FIRST % {"day": _day(option.first_price_from)}}
+            )
+
+
+@transaction.atomic
+def tariff_price_add(*, option: TariffOption, valid_from, price) -> TariffPrice:
+    """Billing rule 8: a price change is a new price from a date, in force until the option's
+    next price. It may not start on or before a start date already billed at the price it
+    follows, so nothing billed or settled ever changes price."""
+    option = TariffOption.objects.select_for_update().select_related("agreement").get(pk=option.pk)
+    year = option.agreement.year
+    if valid_from is None or valid_from.year != year:
+        raise ValidationError({"valid_from": PRICE_DATE_OUTSIDE_YEAR % {"year": year}})
+    if valid_from <= option.first_price_from:
+        raise ValidationError(
+            {"valid_from": PRICE_NOT_AFTER_FIRST % {"day": _day(option.first_price_from)}}
+        )
+    preceding = [step for step in option.price_history() if step.valid_from < valid_from][-1]
+    if preceding.applied_until is not None and preceding.applied_until >= valid_from:
+        raise ValidationError(
+            {
+                "valid_from": PRICE_APPLIED_UNTIL
+                % {"from": _day(preceding.valid_from), "until": _day(preceding.applied_until)}
+            }
+        )
+    return record_save(record=TariffPrice(option=option, valid_from=valid_from, price=price))
+
+
+@transaction.atomic
+def tariff_price_remove(*, price: TariffPrice) -> None:
+    """Remove a later price that was never applied; an applied one stays (billing rule 8)."""
+    price = TariffPrice.objects.select_for_update().select_related("option").get(pk=price.pk)
+    if price.applied_until is not None:
+        raise ValidationError(
+            PRICE_APPLIED % {"option": price.option.label, "day": _day(price.valid_from)}
+        )
+    price.delete()
+
+
 @transaction.atomic
 def agreement_save(
     *,
@@ -60,7 +147,18 @@ def agreement_save(
     record_save(record=agreement)
     for option in removed_options:
         if option.pk:
+            stored = TariffOption.objects.get(pk=option.pk)
+            if (
+                stored.price_applied_until
+                or stored.later_prices.exclude(applied_until=None).exists()
+            ):
+                raise ValidationError(OPTION_WITH_APPLIED_PRICE % {"option": stored.label})
+            stored.later_prices.all().delete()
             option.delete()
+    for option in tariff_options:
+        option.agreement = agreement
+        _check_first_price_unchanged(option)
+        _check_first_price_date(option, agreement)
     # Clear the old default first so the one-default constraint holds after every statement.
     for option in tariff_options:
         option.agreement = agreement
@@ -162,15 +260,24 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
         report.add("jaarafspraken", created)
         if created:
             for option in row.get("tariff_options", []):
-                TariffOption.objects.create(
+                tariff_option = TariffOption.objects.create(
                     agreement=agreement,
                     label=option.get("label", "Standaard"),
                     price_per_participant=to_money(option["price_per_participant"]),
+                    price_from=option.get("price_from"),
                     project_costs=_money(option.get("project_costs")),
                     min_group_size=option.get("min_group_size"),
                     is_default=option.get("is_default", False),
                 )
                 report.add("tariefopties", True)
+                # Billing rule 8: later prices of the option, each from its date.
+                for later in option.get("later_prices", []):
+                    TariffPrice.objects.create(
+                        option=tariff_option,
+                        valid_from=later["valid_from"],
+                        price=to_money(later["price"]),
+                    )
+                    report.add("prijzen vanaf datum", True)
 
     for row in data.get("decisions", []):
         _obj, created = Decision.objects.get_or_create(
