@@ -213,3 +213,37 @@ class ParticipationBudget(models.Model):
 
     def __str__(self):
         return f"{self.municipality} {self.year}"
+
+
+class SettledTrajectory(models.Model):
+    """Billing rule 9: a billable trajectory whose price in force on its start date was € 0,
+    settled by the first run that reached it — no invoice line, and never billed afterwards,
+    whatever happens to prices (one per trajectory, ever: the database refuses a second)."""
+
+    trajectory = models.OneToOneField(
+        "participants.Trajectory",
+        verbose_name=_("traject"),
+        on_delete=models.PROTECT,
+        related_name="settlement",
+    )
+    run = models.ForeignKey(
+        InvoiceRun,
+        verbose_name=_("factuurrun"),
+        on_delete=models.PROTECT,
+        related_name="settlements",
+    )
+    municipality = models.ForeignKey(
+        "waw.Municipality",
+        verbose_name=_("gemeente"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    price_from = models.DateField(_("prijs € 0 geldig vanaf"))
+
+    class Meta:
+        verbose_name = _("verrekend traject (€ 0)")
+        verbose_name_plural = _("verrekende trajecten (€ 0)")
+        ordering = ["run", "trajectory"]
+
+    def __str__(self):
+        return f"{self.trajectory_id} verrekend in {self.run}"

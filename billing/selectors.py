@@ -136,14 +136,16 @@ NOT_ON_AN_INVOICE = (
 
 
 def billable_trajectories(*, period: Period) -> QuerySet[Trajectory]:
-    """Billing rules 1 and 3: started on or before the period's last day, not withdrawn, and
-    never billed (a trajectory is billed at most once, ever; late registrations are caught up)."""
+    """Billing rules 1, 3 and 9: started on or before the period's last day, not withdrawn, and
+    never billed nor settled at € 0 (a trajectory is billed at most once, ever; late
+    registrations are caught up)."""
     return (
         Trajectory.objects.filter(
             start_date__isnull=False,
             start_date__lte=period.last_day,
             withdrawn_at__isnull=True,
             billing_mark__isnull=True,
+            settlement__isnull=True,  # rule 9: settled at € 0, never billed afterwards
         )
         # Projects and municipalities are few: run_preview attaches one shared instance of each
         # (measured with bench/: building them per row took most of a national run's preview).

@@ -24,6 +24,7 @@ from billing.models import (
     InvoiceRun,
     NumberSeries,
     ParticipationBudget,
+    SettledTrajectory,
 )
 from billing.selectors import DraftInvoice, run_preview, vat_summary
 from billing.ubl import render_ubl
@@ -272,8 +273,23 @@ def mark_prices_applied(*, applied: list[tuple[PriceStep, dt.date]]) -> None:
         )
 
 
+def settle_at_zero(*, run: InvoiceRun, settlements) -> None:
+    """Billing rule 9: record each trajectory the run reached at a price of € 0 as settled."""
+    SettledTrajectory.objects.bulk_create(
+        SettledTrajectory(
+            trajectory=settlement.trajectory,
+            run=run,
+            municipality_id=settlement.trajectory.municipality_at_start_id,
+            price_from=settlement.price_step.valid_from,
+        )
+        for settlement in settlements
+    )
+
+
 def record_financing_of_run(*, run: InvoiceRun, preview) -> None:
-    """What a run records besides its invoices: the prices it applied (rule 8)."""
+    """What a run records besides its invoices: the trajectories it settled at € 0 (rule 9)
+    and the prices it applied (rule 8)."""
+    settle_at_zero(run=run, settlements=preview.settlements)
     mark_prices_applied(applied=_applied_prices(preview))
 
 
