@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 
 from billing.models import Invoice, InvoiceLine, ParticipationBudget
 from billing.ubl import OIN
 from participants.models import Trajectory
-from projects.constants import VAT_RATES, VatTreatment
+from projects.constants import VAT_RATES, CohortStatus, VatTreatment
 from projects.models import PriceStep, Project, TariffOption
 from waw.money import ZERO, format_euro, to_money
 from waw.periods import Period
@@ -136,9 +136,9 @@ NOT_ON_AN_INVOICE = (
 
 
 def billable_trajectories(*, period: Period) -> QuerySet[Trajectory]:
-    """Billing rules 1, 3 and 9: started on or before the period's last day, not withdrawn, and
-    never billed nor settled at € 0 (a trajectory is billed at most once, ever; late
-    registrations are caught up)."""
+    """Billing rules 1, 3, 9 and 10: started on or before the period's last day, not withdrawn,
+    not in a group that has not started, and never billed nor settled at € 0 (a trajectory is
+    billed at most once, ever; late registrations are caught up)."""
     return (
         Trajectory.objects.filter(
             start_date__isnull=False,
@@ -147,6 +147,9 @@ def billable_trajectories(*, period: Period) -> QuerySet[Trajectory]:
             billing_mark__isnull=True,
             settlement__isnull=True,  # rule 9: settled at € 0, never billed afterwards
         )
+        # Rule 10: a planned group's participants wait until it starts; a cancelled group's
+        # are never billed.
+        .filter(Q(cohort__isnull=True) | Q(cohort__status=CohortStatus.STARTED))
         # Projects and municipalities are few: run_preview attaches one shared instance of each
         # (measured with bench/: building them per row took most of a national run's preview).
         .select_related("participant", "cohort__tariff_option__agreement")

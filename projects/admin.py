@@ -96,7 +96,10 @@ class TariffOptionAdmin(admin.ModelAdmin):
 
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
-    list_display = ("name", "project", "start_date", "tariff_option")
+    """Status and reason change only by the start or cancel decision on the group page."""
+
+    list_display = ("name", "project", "start_date", "tariff_option", "status")
+    readonly_fields = ("status", "decision_reason", "decided_at", "decided_by")
     list_filter = ("project",)
     list_select_related = ("project", "tariff_option__agreement__project")
     search_fields = ("name", "project__name")

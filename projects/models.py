@@ -4,13 +4,21 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from projects.constants import BudgetLineKind, ProjectStatus, SuccessCriterion, VatTreatment
+from projects.constants import (
+    BudgetLineKind,
+    CohortStatus,
+    ProjectStatus,
+    SuccessCriterion,
+    VatTreatment,
+)
 from waw.money import MoneyField
 
 UNIQUE_NAME = {"unique": _("Deze naam is al in gebruik; kies een andere.")}
@@ -327,34 +335,89 @@ class TariffPrice(models.Model):
 
 
 class Cohort(models.Model):
-    """A class or group of a project that starts together and has chosen one tariff option."""
+    """A class or group of a project that starts together and has chosen one tariff option of
+    that year's agreement (billing rule 10): planned, then started or cancelled."""
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="cohorts"
     )
     name = models.CharField(_("naam"), max_length=150)
     start_date = models.DateField(_("startdatum"))
+    capacity = models.PositiveSmallIntegerField(
+        _("capaciteit"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Het grootste aantal deelnemers; leeg als er geen maximum is."),
+    )
     tariff_option = models.ForeignKey(
         TariffOption,
         verbose_name=_("tariefoptie"),
         on_delete=models.PROTECT,
         related_name="cohorts",
     )
+    status = models.CharField(
+        _("status"), max_length=20, choices=CohortStatus.choices, default=CohortStatus.PLANNED
+    )
+    decision_reason = models.TextField(
+        _("reden"),
+        blank=True,
+        help_text=_("Waarom de groep onder het minimum startte, of waarom hij is geannuleerd."),
+    )
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("besloten door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("groep")
         verbose_name_plural = _("groepen")
-        ordering = ["project__name", "start_date"]
+        ordering = ["project__name", "start_date", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "name"],
                 name="cohort_name_unique_per_project",
                 violation_error_message=_("Dit project heeft al een groep met deze naam."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CohortStatus.values),
+                name="cohort_status_known",
+            ),
         ]
 
     def __str__(self):
         return f"{self.project} – {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("projects:group", kwargs={"slug": self.project.slug, "pk": self.pk})
+
+    @property
+    def minimum(self) -> int | None:
+        return self.tariff_option.min_group_size
+
+    def clean(self):
+        errors = {}
+        option = self.tariff_option if self.tariff_option_id else None
+        if option is not None and self.project_id:
+            agreement = option.agreement
+            if agreement.project_id != self.project_id:
+                errors["tariff_option"] = _(
+                    "Deze tariefoptie hoort bij een ander project; kies een optie van %(project)s."
+                ) % {"project": self.project}
+            elif self.start_date and agreement.year != self.start_date.year:
+                errors["start_date"] = _(
+                    "De startdatum ligt buiten het jaar van de afspraak (%(year)s) van deze "
+                    "tariefoptie; kies een optie van de jaarafspraak %(start_year)s of een "
+                    "startdatum in %(year)s."
+                ) % {"year": agreement.year, "start_year": self.start_date.year}
+        if errors:
+            raise ValidationError(errors)
 
 
 class Decision(models.Model):

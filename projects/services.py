@@ -9,11 +9,13 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from projects.constants import CohortStatus
 from projects.models import (
     Agreement,
     Budget,
     BudgetLine,
     Category,
+    Cohort,
     Decision,
     Programme,
     Project,
@@ -168,6 +170,37 @@ def agreement_save(
         if not option.pk or option.is_default:
             record_save(record=option)
     return agreement
+
+
+GROUP_DECIDED_IS_FIXED = _(
+    "Groep %(group)s is %(status)s; de startdatum en de tariefoptie liggen daarmee vast."
+)
+GROUP_STATUS_BY_DECISION = _(
+    "De status van een groep verandert alleen met het besluit starten of annuleren."
+)
+
+
+@transaction.atomic
+def cohort_save(*, cohort: Cohort) -> Cohort:
+    """Create or change a group (billing rule 10): its option belongs to the agreement of its
+    project for the year of its start date. A decided group keeps its start date and option,
+    and the status changes only by the start or cancel decision."""
+    if cohort.pk:
+        stored = Cohort.objects.select_for_update().get(pk=cohort.pk)
+        if stored.status != cohort.status:
+            raise ValidationError(GROUP_STATUS_BY_DECISION)
+        if stored.status != CohortStatus.PLANNED and (
+            stored.start_date != cohort.start_date
+            or stored.tariff_option_id != cohort.tariff_option_id
+        ):
+            raise ValidationError(
+                GROUP_DECIDED_IS_FIXED
+                % {"group": stored.name, "status": stored.get_status_display()}
+            )
+    elif cohort.status != CohortStatus.PLANNED:
+        raise ValidationError(GROUP_STATUS_BY_DECISION)
+    cohort.name = cohort.name.strip()
+    return record_save(record=cohort)
 
 
 @dataclass
