@@ -1,19 +1,22 @@
 """Billing reads: what a run would bill, and the invoices a user may see."""
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 
+from billing.constants import LineKind
 from billing.models import Invoice, InvoiceLine, ParticipationBudget
 from billing.ubl import OIN
 from participants.models import Trajectory
-from projects.constants import VAT_RATES, CohortStatus, VatTreatment
+from projects.constants import VAT_RATES, CohortStatus, CostSharing, VatTreatment
 from projects.models import PriceStep, Project, TariffOption
 from waw.money import ZERO, format_euro, to_money
 from waw.periods import Period
@@ -24,7 +27,7 @@ MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 @dataclass
 class DraftLine:
-    trajectory: Trajectory
+    trajectory: Trajectory | None
     project_name: str
     participant_reference: str
     start_date: dt.date
@@ -33,6 +36,14 @@ class DraftLine:
     vat_amount: Decimal = ZERO
     # The price applied (billing rule 8), marked as such when the run is issued.
     price_step: PriceStep | None = None
+    kind: str = LineKind.TRAJECTORY
+    cohort: object = None  # the group of a minimum-purchase line (rule 11)
+    agreement: object = None  # the agreement of a share of fixed project costs (rule 12)
+    description: str = ""
+
+    @property
+    def trajectory_id(self):
+        return self.trajectory.pk if self.trajectory is not None else None
 
 
 def vat_on(amount: Decimal, treatment: str) -> Decimal:
@@ -81,13 +92,27 @@ class DraftInvoice:
 
     @staticmethod
     def subtotals_of(lines) -> list[tuple[str, int, Decimal]]:
-        """Per project: (project, number of lines, subtotal), in project order."""
+        """Per project: (project, number of participant lines, subtotal of those), in project
+        order."""
         groups: dict[str, list[Decimal]] = defaultdict(list)
         for line in lines:
-            groups[line.project_name].append(line.amount)
+            if line.kind == LineKind.TRAJECTORY:
+                groups[line.project_name].append(line.amount)
         return [
             (name, len(amounts), to_money(sum(amounts, ZERO)))
             for name, amounts in sorted(groups.items())
+        ]
+
+    @staticmethod
+    def kind_subtotals_of(lines) -> list[tuple[str, int, Decimal]]:
+        """Per line kind present: (label, number of lines, subtotal), in the kinds' order."""
+        groups: dict[str, list[Decimal]] = defaultdict(list)
+        for line in lines:
+            groups[line.kind].append(line.amount)
+        return [
+            (str(kind.label), len(groups[kind]), to_money(sum(groups[kind], ZERO)))
+            for kind in LineKind
+            if kind in groups
         ]
 
 
@@ -104,6 +129,13 @@ class RunPreview:
     attention: list[Attention]
     refusals: list[str]
     settlements: list["DraftSettlement"] = field(default_factory=list)
+    shortfalls: list["DraftShortfall"] = field(default_factory=list)
+    shares: list["DraftShare"] = field(default_factory=list)
+
+    @property
+    def explanations(self) -> list[str]:
+        """One sentence per minimum purchase and per share of fixed costs in this run."""
+        return [item.explanation for item in (*self.shortfalls, *self.shares)]
 
     @property
     def total(self) -> Decimal:
@@ -313,6 +345,15 @@ def run_preview(*, period: Period, today: dt.date) -> RunPreview:
             )
             % {"n": len(attention)}
         )
+    in_run = [line.trajectory for d in drafts.values() for line in d.lines]
+    in_run += [settlement.trajectory for settlement in settlements]
+    shortfalls, shortfall_refusals = shortfalls_due(trajectories=in_run, tariffs=tariffs)
+    shares, share_refusals = shares_due(period=period)
+    refusals += shortfall_refusals + share_refusals
+    for item in (*shortfalls, *shares):
+        for line in item.lines():
+            draft = drafts.setdefault(line.municipality.pk, DraftInvoice(line.municipality))
+            draft.lines.append(line.draft)
     invoices = sorted(drafts.values(), key=lambda d: d.municipality.name)
     return RunPreview(
         period=period,
@@ -320,7 +361,354 @@ def run_preview(*, period: Period, today: dt.date) -> RunPreview:
         attention=attention,
         refusals=refusals,
         settlements=settlements,
+        shortfalls=shortfalls,
+        shares=shares,
     )
+
+
+# --- billing rules 11 and 12: minimum purchase and shares of fixed project costs -------------
+
+
+def split_by_largest_remainder(*, total: Decimal, weights: dict) -> dict:
+    """Split ``total`` over the keys (municipalities) in proportion to their weights, to the
+    cent: every share is rounded down to the cent and the cents left over go one each to the
+    largest fractions, ties alphabetically by name — so the shares add up exactly (billing
+    rule 11). € 1.000,00 over three equal weights: € 333,34 / € 333,33 / € 333,33."""
+    weights = {key: Fraction(weight) for key, weight in weights.items() if weight}
+    weight_sum = sum(weights.values(), Fraction(0))
+    if not weights or weight_sum <= 0:
+        return {}
+    cents = int(to_money(total) * 100)
+    exact = {key: cents * weight / weight_sum for key, weight in weights.items()}
+    shares = {key: math.floor(value) for key, value in exact.items()}
+    left_over = cents - sum(shares.values())
+    by_fraction = sorted(
+        exact, key=lambda key: (-(exact[key] - shares[key]), getattr(key, "name", str(key)))
+    )
+    for key in by_fraction[:left_over]:
+        shares[key] += 1
+    return {key: (Decimal(share) / 100).quantize(Decimal("0.01")) for key, share in shares.items()}
+
+
+def _counts_text(counts: dict) -> str:
+    return ", ".join(f"{m.name} {n}" for m, n in sorted(counts.items(), key=lambda i: i[0].name))
+
+
+@dataclass
+class SplitLine:
+    municipality: object
+    draft: DraftLine
+
+
+@dataclass
+class DraftShortfall:
+    """Billing rule 11: a group that started below its option's minimum bills the shortfall
+    once, in the run that first bills its participants, split over their municipalities."""
+
+    cohort: object
+    minimum: int
+    started: int
+    price_step: PriceStep
+    vat_treatment: str
+    counts: dict  # municipality → started participants of the group
+
+    @property
+    def amount(self) -> Decimal:
+        return to_money((self.minimum - self.started) * self.price_step.price)
+
+    @property
+    def shares(self) -> dict:
+        return split_by_largest_remainder(total=self.amount, weights=self.counts)
+
+    @property
+    def explanation(self) -> str:
+        return _(
+            "Minimale afname %(group)s (%(project)s): gestart met %(started)s van minimaal "
+            "%(minimum)s deelnemers, dus %(missing)s × %(price)s = %(amount)s, verdeeld naar "
+            "gestarte deelnemers (%(counts)s)."
+        ) % {
+            "group": self.cohort.name,
+            "project": self.cohort.project.name,
+            "started": self.started,
+            "minimum": self.minimum,
+            "missing": self.minimum - self.started,
+            "price": format_euro(self.price_step.price),
+            "amount": format_euro(self.amount),
+            "counts": _counts_text(self.counts),
+        }
+
+    def lines(self) -> list[SplitLine]:
+        return [
+            SplitLine(
+                municipality,
+                DraftLine(
+                    trajectory=None,
+                    kind=LineKind.SHORTFALL,
+                    cohort=self.cohort,
+                    project_name=self.cohort.project.name,
+                    participant_reference="",
+                    start_date=self.cohort.start_date,
+                    amount=share,
+                    vat_treatment=self.vat_treatment,
+                    vat_amount=vat_on(share, self.vat_treatment),
+                    description=_(
+                        "Minimale afname groep %(group)s: %(missing)s × %(price)s, aandeel "
+                        "%(n)s van %(started)s gestarte deelnemers"
+                    )
+                    % {
+                        "group": self.cohort.name,
+                        "missing": self.minimum - self.started,
+                        "price": format_euro(self.price_step.price),
+                        "n": self.counts[municipality],
+                        "started": self.started,
+                    },
+                ),
+            )
+            for municipality, share in sorted(self.shares.items(), key=lambda i: i[0].name)
+            if share
+        ]
+
+
+def shortfalls_due(*, trajectories, tariffs: Tariffs) -> tuple[list[DraftShortfall], list[str]]:
+    """Billing rule 11 for the groups whose participants this run bills for the first time:
+    those that started with fewer participants than their option's minimum."""
+    from billing.models import BilledShortfall
+
+    by_group: dict[int, list[Trajectory]] = defaultdict(list)
+    for trajectory in trajectories:
+        if trajectory.cohort_id:
+            by_group[trajectory.cohort_id].append(trajectory)
+    if not by_group:
+        return [], []
+    billed_before = set(
+        Trajectory.objects.filter(cohort_id__in=by_group)
+        .filter(Q(billing_mark__isnull=False) | Q(settlement__isnull=False))
+        .values_list("cohort_id", flat=True)
+    ) | set(
+        BilledShortfall.objects.filter(cohort_id__in=by_group).values_list("cohort_id", flat=True)
+    )
+    shortfalls, refusals = [], []
+    for cohort_id, members in sorted(by_group.items()):
+        cohort = members[0].cohort
+        minimum = cohort.tariff_option.min_group_size
+        if cohort_id in billed_before or not minimum or len(members) >= minimum:
+            continue
+        option = cohort.tariff_option_id
+        step = price_in_force(history=tariffs.histories.get(option, []), day=cohort.start_date)
+        if step is None:
+            refusals.append(
+                _("Groep %(group)s heeft geen prijs op zijn startdatum %(day)s.")
+                % {"group": cohort.name, "day": cohort.start_date.strftime("%d-%m-%Y")}
+            )
+            continue
+        if step.price == ZERO:
+            continue
+        counts: dict = defaultdict(int)
+        for member in members:
+            counts[member.municipality_at_start] += 1
+        cohort.project = members[0].project
+        shortfalls.append(
+            DraftShortfall(
+                cohort=cohort,
+                minimum=minimum,
+                started=len(members),
+                price_step=step,
+                vat_treatment=tariffs.vat[option],
+                counts=dict(counts),
+            )
+        )
+    return shortfalls, refusals
+
+
+@dataclass
+class DraftShare:
+    """Billing rule 12: an agreement's fixed project costs shared over the municipalities by
+    its sharing rule, once, in the first run whose period contains 31 December of its year."""
+
+    agreement: object
+    amount: Decimal
+    weights: dict  # municipality → participants, inhabitants or percentage
+    key_label: str
+
+    @property
+    def shares(self) -> dict:
+        return split_by_largest_remainder(total=self.amount, weights=self.weights)
+
+    @property
+    def explanation(self) -> str:
+        return _(
+            "Aandeel projectkosten %(project)s %(year)s: %(amount)s, verdeeld %(rule)s (%(key)s)."
+        ) % {
+            "project": self.agreement.project.name,
+            "year": self.agreement.year,
+            "amount": format_euro(self.amount),
+            "rule": self.agreement.get_cost_sharing_display(),
+            "key": self.key_label,
+        }
+
+    def lines(self) -> list[SplitLine]:
+        vat_treatment = self.agreement.vat_treatment
+        return [
+            SplitLine(
+                municipality,
+                DraftLine(
+                    trajectory=None,
+                    kind=LineKind.SHARE,
+                    agreement=self.agreement,
+                    project_name=self.agreement.project.name,
+                    participant_reference="",
+                    start_date=dt.date(self.agreement.year, 12, 31),
+                    amount=share,
+                    vat_treatment=vat_treatment,
+                    vat_amount=vat_on(share, vat_treatment),
+                    description=_(
+                        "Aandeel projectkosten %(year)s, %(rule)s: %(weight)s van %(total)s"
+                    )
+                    % {
+                        "year": self.agreement.year,
+                        "rule": self.agreement.get_cost_sharing_display(),
+                        "weight": _weight_text(self.weights[municipality], self.agreement),
+                        "total": _weight_text(sum(self.weights.values()), self.agreement),
+                    },
+                ),
+            )
+            for municipality, share in sorted(self.shares.items(), key=lambda i: i[0].name)
+            if share
+        ]
+
+
+def _weight_text(weight, agreement) -> str:
+    if agreement.cost_sharing == CostSharing.FIXED:
+        return f"{weight:.2f}%".replace(".", ",")
+    return f"{weight:n}" if isinstance(weight, int) else str(weight)
+
+
+def fixed_project_costs(*, agreement) -> Decimal:
+    """An agreement's fixed project costs (billing rule 12): its joint project costs plus the
+    project costs of the tariff options in use that year — the default option, and each
+    option chosen by a group that started."""
+    options = agreement.tariff_options.filter(
+        Q(is_default=True) | Q(cohorts__status=CohortStatus.STARTED)
+    ).distinct()
+    option_costs = sum((o.project_costs or ZERO for o in options), ZERO)
+    return to_money(agreement.joint_project_costs + option_costs)
+
+
+def _participants_weights(agreement) -> dict:
+    from waw.models import Municipality
+
+    rows = (
+        Trajectory.objects.filter(
+            project_id=agreement.project_id,
+            start_date__year=agreement.year,
+            withdrawn_at__isnull=True,
+        )
+        .filter(Q(cohort__isnull=True) | Q(cohort__status=CohortStatus.STARTED))
+        .values("municipality_at_start")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {row["municipality_at_start"]: row["n"] for row in rows}
+    return {m: counts[m.pk] for m in Municipality.objects.filter(pk__in=counts)}
+
+
+def share_weights(*, agreement) -> tuple[dict, str, str]:
+    """Billing rule 12: (municipality → weight, the key in words, a refusal or "")."""
+    from projects.models import MunicipalityInhabitants
+    from waw.models import Municipality
+
+    year = agreement.year
+    rule = agreement.cost_sharing
+    name = f"{agreement.project.name} {year}"
+    if rule == CostSharing.BY_PARTICIPANTS:
+        weights = _participants_weights(agreement)
+        if not weights:
+            return (
+                {},
+                "",
+                _(
+                    "De projectkosten van %(name)s worden naar deelnemers verdeeld, maar er zijn "
+                    "in %(year)s geen gestarte trajecten; kies een andere verdeling."
+                )
+                % {"name": name, "year": year},
+            )
+        return weights, _("gestarte trajecten: %(counts)s") % {"counts": _counts_text(weights)}, ""
+    if rule == CostSharing.BY_INHABITANTS:
+        municipalities = list(Municipality.objects.order_by("name"))
+        known = {
+            row.municipality_id: row.inhabitants
+            for row in MunicipalityInhabitants.objects.filter(year=year)
+        }
+        missing = [m.name for m in municipalities if m.pk not in known]
+        if missing:
+            return (
+                {},
+                "",
+                _(
+                    "De projectkosten van %(name)s worden naar inwoners verdeeld, maar het "
+                    "inwonertal per 1 januari %(year)s ontbreekt voor %(missing)s; vul het in "
+                    "onder Beheer → Inwonertallen."
+                )
+                % {"name": name, "year": year, "missing": ", ".join(missing)},
+            )
+        weights = {m: known[m.pk] for m in municipalities}
+        return weights, _("inwoners per 1 januari %(year)s") % {"year": year}, ""
+    if rule == CostSharing.FIXED:
+        weights = {
+            share.municipality: share.percentage
+            for share in agreement.cost_shares.select_related("municipality")
+        }
+        if sum(weights.values(), Decimal(0)) != 100:
+            return (
+                {},
+                "",
+                _("De vaste verdeling van %(name)s telt niet op tot 100%%; pas de percentages aan.")
+                % {"name": name},
+            )
+        return (
+            weights,
+            _("vaste verdeling: %(p)s")
+            % {
+                "p": ", ".join(
+                    f"{m.name} {_weight_text(w, agreement)}"
+                    for m, w in sorted(weights.items(), key=lambda i: i[0].name)
+                )
+            },
+            "",
+        )
+    return {}, "", ""
+
+
+def _last_whole_year(period: Period) -> int:
+    """The latest year whose 31 December lies on or before the period's last day."""
+    last = period.last_day
+    return last.year if (last.month, last.day) == (12, 31) else last.year - 1
+
+
+def shares_due(*, period: Period) -> tuple[list[DraftShare], list[str]]:
+    """Billing rule 12: the agreements whose fixed project costs this run shares out — not
+    centraal, not shared before, and a year whose 31 December lies in or before the period."""
+    from projects.models import Agreement
+
+    agreements = (
+        Agreement.objects.filter(year__lte=_last_whole_year(period), share_mark__isnull=True)
+        .exclude(cost_sharing=CostSharing.CENTRAL)
+        .select_related("project")
+        .order_by("project__name", "year")
+    )
+    shares, refusals = [], []
+    for agreement in agreements:
+        amount = fixed_project_costs(agreement=agreement)
+        if amount == ZERO:
+            continue
+        weights, key_label, refusal = share_weights(agreement=agreement)
+        if refusal:
+            refusals.append(refusal)
+            continue
+        shares.append(
+            DraftShare(agreement=agreement, amount=amount, weights=weights, key_label=key_label)
+        )
+    return shares, refusals
 
 
 def invoices_for(*, user) -> QuerySet[Invoice]:
@@ -341,7 +729,9 @@ INVOICE_LINE_COLUMNS = [
     "periode",
     "factuurdatum",
     "project",
+    "soort regel",
     "deelnemer",
+    "omschrijving",
     "startdatum",
     "bedrag",
 ]
@@ -363,7 +753,9 @@ def invoice_line_rows(*, invoices: QuerySet[Invoice]):
             invoice.period,
             invoice.issue_date.strftime("%d-%m-%Y"),
             line.project_name,
+            line.get_kind_display(),
             line.participant_reference,
+            line.description,
             line.start_date.strftime("%d-%m-%Y"),
             f"{line.amount:.2f}".replace(".", ","),
         ]

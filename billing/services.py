@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy
 
 from billing.constants import DocumentKind
 from billing.models import (
+    BilledShare,
+    BilledShortfall,
     BilledTrajectory,
     Invoice,
     InvoiceLine,
@@ -89,6 +91,7 @@ def _render_document(
         "due_date": due_date,
         "lines": lines,
         "subtotals": DraftInvoice.subtotals_of(lines),
+        "kind_subtotals": DraftInvoice.kind_subtotals_of(lines),
         "vat_summary": vat_summary(lines),
         "net_total": net,
         "vat_total": vat,
@@ -192,6 +195,23 @@ def _issue_document(
     return invoice, saved
 
 
+def invoice_line_from_draft(line) -> InvoiceLine:
+    """The (unsaved) invoice line of a draft line, of any kind (rules 2, 11 and 12)."""
+    return InvoiceLine(
+        kind=line.kind,
+        trajectory=line.trajectory,
+        cohort=line.cohort,
+        agreement=line.agreement,
+        description=line.description,
+        project_name=line.project_name,
+        participant_reference=line.participant_reference,
+        start_date=line.start_date,
+        amount=line.amount,
+        vat_treatment=line.vat_treatment,
+        vat_amount=line.vat_amount,
+    )
+
+
 def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceRun:
     """Issue the invoices of a period: number them, render and archive each PDF once.
 
@@ -222,21 +242,12 @@ def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceR
                 issue_date=today,
                 due_date=due_date,
                 run=run,
-                lines=[
-                    InvoiceLine(
-                        trajectory=line.trajectory,
-                        project_name=line.project_name,
-                        participant_reference=line.participant_reference,
-                        start_date=line.start_date,
-                        amount=line.amount,
-                        vat_treatment=line.vat_treatment,
-                        vat_amount=line.vat_amount,
-                    )
-                    for line in draft.lines
-                ],
+                lines=[invoice_line_from_draft(line) for line in draft.lines],
             )
             BilledTrajectory.objects.bulk_create(
-                BilledTrajectory(trajectory_id=line.trajectory_id, line=line) for line in lines
+                BilledTrajectory(trajectory_id=line.trajectory_id, line=line)
+                for line in lines
+                if line.trajectory_id
             )
         record_financing_of_run(run=run, preview=preview)
         series.save(update_fields=["last_number"])
@@ -252,6 +263,7 @@ def _applied_prices(preview) -> list[tuple[PriceStep, dt.date]]:
         if line.price_step is not None
     ]
     applied += [(s.price_step, s.trajectory.start_date) for s in preview.settlements]
+    applied += [(s.price_step, s.cohort.start_date) for s in preview.shortfalls]
     return applied
 
 
@@ -286,11 +298,26 @@ def settle_at_zero(*, run: InvoiceRun, settlements) -> None:
     )
 
 
+def mark_shortfalls_and_shares_billed(*, run: InvoiceRun, preview) -> None:
+    """Billing rules 11 and 12: each group's minimum purchase and each agreement's share of
+    fixed costs is billed once, ever — the marks are unique in the database, so a second run
+    (also one racing this one) fails instead of billing it again."""
+    BilledShortfall.objects.bulk_create(
+        BilledShortfall(cohort=item.cohort, run=run, amount=item.amount)
+        for item in preview.shortfalls
+    )
+    BilledShare.objects.bulk_create(
+        BilledShare(agreement=item.agreement, run=run, amount=item.amount)
+        for item in preview.shares
+    )
+
+
 def record_financing_of_run(*, run: InvoiceRun, preview) -> None:
-    """What a run records besides its invoices: the trajectories it settled at € 0 (rule 9)
-    and the prices it applied (rule 8)."""
+    """What a run records besides its invoices: the trajectories it settled at € 0 (rule 9),
+    the prices it applied (rule 8), the minimum purchases and shares it billed (11, 12)."""
     settle_at_zero(run=run, settlements=preview.settlements)
     mark_prices_applied(applied=_applied_prices(preview))
+    mark_shortfalls_and_shares_billed(run=run, preview=preview)
 
 
 CREDIT_REASON_REQUIRED = gettext_lazy("Geef een reden voor de creditnota.")
@@ -345,7 +372,11 @@ def credit_invoice(
             reason=reason.strip(),
             lines=[
                 InvoiceLine(
+                    kind=line.kind,
                     trajectory=line.trajectory,
+                    cohort=line.cohort,
+                    agreement=line.agreement,
+                    description=line.description,
                     project_name=line.project_name,
                     participant_reference=line.participant_reference,
                     start_date=line.start_date,
@@ -357,7 +388,11 @@ def credit_invoice(
                 for line in lines
             ],
         )
-        rebill = {line.trajectory_id for line in lines if line.pk in set(rebill_ids)}
+        rebill = {
+            line.trajectory_id
+            for line in lines
+            if line.pk in set(rebill_ids) and line.trajectory_id
+        }
         BilledTrajectory.objects.filter(trajectory_id__in=rebill).delete()
         series.save(update_fields=["last_number"])
     return credit_note

@@ -2,11 +2,13 @@ from django.contrib import admin
 
 from projects.models import (
     Agreement,
+    AgreementCostShare,
     Budget,
     BudgetLine,
     Category,
     Cohort,
     Decision,
+    MunicipalityInhabitants,
     Programme,
     Project,
     TariffOption,
@@ -48,6 +50,28 @@ class TariffOptionInline(admin.TabularInline):
     extra = 0
 
 
+class AgreementCostShareInline(admin.TabularInline):
+    """Read only: the agreement form's service checks that the percentages add up to 100."""
+
+    model = AgreementCostShare
+    extra = 0
+    fields = ("municipality", "percentage")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MunicipalityInhabitants)
+class MunicipalityInhabitantsAdmin(admin.ModelAdmin):
+    """Inhabitants on 1 January (CBS), the key of "naar inwoners" (billing rule 12)."""
+
+    list_display = ("municipality", "year", "inhabitants")
+    list_filter = ("year",)
+    list_select_related = ("municipality",)
+
+
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
     list_display = (
@@ -60,7 +84,7 @@ class AgreementAdmin(admin.ModelAdmin):
     list_filter = ("year",)
     list_select_related = ("project",)
     search_fields = ("project__name", "target_text", "notes")
-    inlines = [TariffOptionInline]
+    inlines = [TariffOptionInline, AgreementCostShareInline]
 
 
 class TariffPriceInline(admin.TabularInline):

@@ -2,6 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from projects.constants import CostSharing
 from projects.models import (
     Agreement,
     Budget,
@@ -92,8 +93,40 @@ class AgreementForm(forms.ModelForm):
             "target_text",
             "notes",
             "vat_treatment",
+            "cost_sharing",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        from waw.models import Municipality
+
+        super().__init__(*args, **kwargs)
+        self.fields["cost_sharing"].required = False
+        # Billing rule 12, "vaste verdeling": one percentage per municipality.
+        self.municipalities = list(Municipality.objects.order_by("name"))
+        current = {}
+        if self.instance.pk:
+            current = dict(self.instance.cost_shares.values_list("municipality", "percentage"))
+        for municipality in self.municipalities:
+            self.fields[f"percentage_{municipality.pk}"] = forms.DecimalField(
+                label=_("Vaste verdeling: %(m)s (%%)") % {"m": municipality.name},
+                required=False,
+                min_value=0,
+                max_value=100,
+                max_digits=5,
+                decimal_places=2,
+                initial=current.get(municipality.pk),
+            )
+
+    def clean_cost_sharing(self):
+        return self.cleaned_data.get("cost_sharing") or CostSharing.CENTRAL
+
+    def percentages(self) -> dict:
+        return {
+            m: self.cleaned_data.get(f"percentage_{m.pk}")
+            for m in self.municipalities
+            if self.cleaned_data.get(f"percentage_{m.pk}")
+        }
 
 
 TariffOptionFormSet = inlineformset_factory(

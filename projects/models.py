@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.constants import (
     BudgetLineKind,
     CohortStatus,
+    CostSharing,
     ProjectStatus,
     SuccessCriterion,
     VatTreatment,
@@ -165,6 +166,16 @@ class Agreement(models.Model):
         choices=VatTreatment.choices,
         default=VatTreatment.OUTSIDE_SCOPE,
     )
+    cost_sharing = models.CharField(
+        _("verdeling vaste projectkosten"),
+        max_length=20,
+        choices=CostSharing.choices,
+        default=CostSharing.CENTRAL,
+        help_text=_(
+            "Centraal: niet gefactureerd (programmamiddelen of centrumgemeente). Anders wordt "
+            "het aandeel van elke gemeente gefactureerd in de eerste run over 31 december."
+        ),
+    )
 
     class Meta:
         verbose_name = _("jaarafspraak")
@@ -184,6 +195,76 @@ class Agreement(models.Model):
 
     def __str__(self):
         return f"{self.project} {self.year}"
+
+
+class AgreementCostShare(models.Model):
+    """A municipality's percentage of an agreement's fixed project costs under the sharing
+    rule "vaste verdeling" (billing rule 12); an agreement's percentages add up to 100."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("jaarafspraak"),
+        on_delete=models.CASCADE,
+        related_name="cost_shares",
+    )
+    municipality = models.ForeignKey(
+        "waw.Municipality", verbose_name=_("gemeente"), on_delete=models.PROTECT, related_name="+"
+    )
+    percentage = models.DecimalField(
+        _("percentage"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        verbose_name = _("vaste verdeling")
+        verbose_name_plural = _("vaste verdelingen")
+        ordering = ["agreement", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "municipality"],
+                name="one_cost_share_per_agreement_municipality",
+            ),
+            models.CheckConstraint(
+                condition=Q(percentage__gte=0) & Q(percentage__lte=100),
+                name="cost_share_percentage_0_to_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement}: {self.municipality} {self.percentage}%"
+
+
+class MunicipalityInhabitants(models.Model):
+    """A municipality's number of inhabitants on 1 January of a year (CBS), the key of the
+    sharing rule "naar inwoners" (billing rule 12)."""
+
+    municipality = models.ForeignKey(
+        "waw.Municipality",
+        verbose_name=_("gemeente"),
+        on_delete=models.PROTECT,
+        related_name="inhabitants",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("jaar (per 1 januari)"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    inhabitants = models.PositiveIntegerField(_("inwoners"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("inwonertal")
+        verbose_name_plural = _("inwonertallen")
+        ordering = ["-year", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"],
+                name="one_inhabitants_count_per_municipality_year",
+                violation_error_message=_("Deze gemeente heeft al een inwonertal voor dit jaar."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} 1-1-{self.year}: {self.inhabitants}"
 
 
 class TariffOption(models.Model):

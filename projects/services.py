@@ -2,6 +2,7 @@
 
 import tomllib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -9,14 +10,16 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from projects.constants import CohortStatus
+from projects.constants import CohortStatus, CostSharing
 from projects.models import (
     Agreement,
+    AgreementCostShare,
     Budget,
     BudgetLine,
     Category,
     Cohort,
     Decision,
+    MunicipalityInhabitants,
     Programme,
     Project,
     TariffOption,
@@ -134,19 +137,45 @@ def tariff_price_remove(*, price: TariffPrice) -> None:
     price.delete()
 
 
+PERCENTAGES_NOT_100 = _(
+    "De percentages van de vaste verdeling tellen op tot %(sum)s%%; samen moeten ze precies "
+    "100%% zijn."
+)
+
+
+def _save_cost_shares(*, agreement: Agreement, percentages) -> None:
+    """Billing rule 12: the percentages of a "vaste verdeling" add up to exactly 100."""
+    if percentages is not None:
+        agreement.cost_shares.all().delete()
+        AgreementCostShare.objects.bulk_create(
+            AgreementCostShare(agreement=agreement, municipality=m, percentage=p)
+            for m, p in percentages.items()
+            if p
+        )
+    if agreement.cost_sharing == CostSharing.FIXED:
+        total = sum(agreement.cost_shares.values_list("percentage", flat=True), Decimal(0))
+        if total != 100:
+            raise ValidationError(
+                {"cost_sharing": PERCENTAGES_NOT_100 % {"sum": f"{total:.2f}".replace(".", ",")}}
+            )
+
+
 @transaction.atomic
 def agreement_save(
     *,
     agreement: Agreement,
     tariff_options: list[TariffOption],
     removed_options: list[TariffOption] = (),
+    percentages: dict | None = None,
 ) -> Agreement:
-    """Save a yearly agreement with its tariff options: at least one, exactly one default."""
+    """Save a yearly agreement with its tariff options (at least one, exactly one default) and
+    the sharing of its fixed project costs (rule 12: a fixed split adds up to 100%)."""
     if not tariff_options:
         raise ValidationError(AT_LEAST_ONE_TARIFF)
     if sum(1 for option in tariff_options if option.is_default) != 1:
         raise ValidationError(ONE_DEFAULT_TARIFF)
     record_save(record=agreement)
+    _save_cost_shares(agreement=agreement, percentages=percentages)
     for option in removed_options:
         if option.pk:
             stored = TariffOption.objects.get(pk=option.pk)
@@ -288,6 +317,7 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                 "target_success_rate": row.get("target_success_rate"),
                 "target_text": row.get("target_text", ""),
                 "notes": row.get("notes", ""),
+                "cost_sharing": row.get("cost_sharing", CostSharing.CENTRAL),
             },
         )
         report.add("jaarafspraken", created)
@@ -311,6 +341,15 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                         price=to_money(later["price"]),
                     )
                     report.add("prijzen vanaf datum", True)
+
+    # Billing rule 12, "naar inwoners": inhabitants on 1 January per municipality and year.
+    for row in data.get("inhabitants", []):
+        _obj, created = MunicipalityInhabitants.objects.get_or_create(
+            municipality=Municipality.objects.get(slug=row["municipality"]),
+            year=row["year"],
+            defaults={"inhabitants": row["inhabitants"]},
+        )
+        report.add("inwonertallen", created)
 
     for row in data.get("decisions", []):
         _obj, created = Decision.objects.get_or_create(

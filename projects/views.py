@@ -227,7 +227,10 @@ class AgreementFormMixin(ProjectChildMixin, EditorFormMixin):
         try:
             with transaction.atomic():
                 self.object = services.agreement_save(
-                    agreement=form.instance, tariff_options=kept, removed_options=removed
+                    agreement=form.instance,
+                    tariff_options=kept,
+                    removed_options=removed,
+                    percentages=form.percentages(),
                 )
                 if new_price is not None and new_price.cleaned_data["wanted"]:
                     services.tariff_price_add(

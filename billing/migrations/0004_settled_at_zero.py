@@ -5,27 +5,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('billing', '0003_invoice_einvoice'),
-        ('participants', '0003_indexes_for_large_tables'),
-        ('waw', '0002_municipality_oin'),
+        ("billing", "0003_invoice_einvoice"),
+        ("participants", "0003_indexes_for_large_tables"),
+        ("waw", "0002_municipality_oin"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SettledTrajectory',
+            name="SettledTrajectory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('price_from', models.DateField(verbose_name='prijs € 0 geldig vanaf')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='waw.municipality', verbose_name='gemeente')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='settlements', to='billing.invoicerun', verbose_name='factuurrun')),
-                ('trajectory', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='settlement', to='participants.trajectory', verbose_name='traject')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("price_from", models.DateField(verbose_name="prijs € 0 geldig vanaf")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="waw.municipality",
+                        verbose_name="gemeente",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="settlements",
+                        to="billing.invoicerun",
+                        verbose_name="factuurrun",
+                    ),
+                ),
+                (
+                    "trajectory",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="settlement",
+                        to="participants.trajectory",
+                        verbose_name="traject",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'verrekend traject (€ 0)',
-                'verbose_name_plural': 'verrekende trajecten (€ 0)',
-                'ordering': ['run', 'trajectory'],
+                "verbose_name": "verrekend traject (€ 0)",
+                "verbose_name_plural": "verrekende trajecten (€ 0)",
+                "ordering": ["run", "trajectory"],
             },
         ),
     ]

@@ -7,36 +7,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0001_initial'),
+        ("projects", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='tariffoption',
-            name='price_applied_until',
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name='prijs toegepast tot en met'),
+            model_name="tariffoption",
+            name="price_applied_until",
+            field=models.DateField(
+                blank=True, editable=False, null=True, verbose_name="prijs toegepast tot en met"
+            ),
         ),
         migrations.AddField(
-            model_name='tariffoption',
-            name='price_from',
-            field=models.DateField(blank=True, help_text='Leeg: 1 januari van het jaar van de afspraak.', null=True, verbose_name='prijs geldig vanaf'),
+            model_name="tariffoption",
+            name="price_from",
+            field=models.DateField(
+                blank=True,
+                help_text="Leeg: 1 januari van het jaar van de afspraak.",
+                null=True,
+                verbose_name="prijs geldig vanaf",
+            ),
         ),
         migrations.CreateModel(
-            name='TariffPrice',
+            name="TariffPrice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(verbose_name='geldig vanaf')),
-                ('price', models.DecimalField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='prijs per deelnemer')),
-                ('applied_until', models.DateField(blank=True, editable=False, null=True, verbose_name='toegepast tot en met')),
-                ('option', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='later_prices', to='projects.tariffoption', verbose_name='tariefoptie')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="geldig vanaf")),
+                (
+                    "price",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=12,
+                        validators=[django.core.validators.MinValueValidator(Decimal("0.00"))],
+                        verbose_name="prijs per deelnemer",
+                    ),
+                ),
+                (
+                    "applied_until",
+                    models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="toegepast tot en met"
+                    ),
+                ),
+                (
+                    "option",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="later_prices",
+                        to="projects.tariffoption",
+                        verbose_name="tariefoptie",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'prijs vanaf datum',
-                'verbose_name_plural': 'prijzen vanaf datum',
-                'ordering': ['option', 'valid_from'],
-                'constraints': [models.UniqueConstraint(fields=('option', 'valid_from'), name='one_price_per_option_and_date', violation_error_message='Deze tariefoptie heeft al een prijs vanaf die datum.'), models.CheckConstraint(condition=models.Q(('price__gte', 0)), name='later_price_not_negative', violation_error_message='Een prijs per deelnemer kan niet negatief zijn.')],
+                "verbose_name": "prijs vanaf datum",
+                "verbose_name_plural": "prijzen vanaf datum",
+                "ordering": ["option", "valid_from"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("option", "valid_from"),
+                        name="one_price_per_option_and_date",
+                        violation_error_message="Deze tariefoptie heeft al een prijs vanaf die datum.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("price__gte", 0)),
+                        name="later_price_not_negative",
+                        violation_error_message="Een prijs per deelnemer kan niet negatief zijn.",
+                    ),
+                ],
             },
         ),
     ]

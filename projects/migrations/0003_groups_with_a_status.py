@@ -7,50 +7,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projects', '0002_tariff_prices_with_a_date'),
+        ("projects", "0002_tariff_prices_with_a_date"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='cohort',
-            options={'ordering': ['project__name', 'start_date', 'name'], 'verbose_name': 'groep', 'verbose_name_plural': 'groepen'},
+            name="cohort",
+            options={
+                "ordering": ["project__name", "start_date", "name"],
+                "verbose_name": "groep",
+                "verbose_name_plural": "groepen",
+            },
         ),
         migrations.AddField(
-            model_name='cohort',
-            name='capacity',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='Het grootste aantal deelnemers; leeg als er geen maximum is.', null=True, validators=[django.core.validators.MinValueValidator(1)], verbose_name='capaciteit'),
+            model_name="cohort",
+            name="capacity",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="Het grootste aantal deelnemers; leeg als er geen maximum is.",
+                null=True,
+                validators=[django.core.validators.MinValueValidator(1)],
+                verbose_name="capaciteit",
+            ),
         ),
         migrations.AddField(
-            model_name='cohort',
-            name='decided_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='besloten op'),
+            model_name="cohort",
+            name="decided_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="besloten op"
+            ),
         ),
         migrations.AddField(
-            model_name='cohort',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='besloten door'),
+            model_name="cohort",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="besloten door",
+            ),
         ),
         migrations.AddField(
-            model_name='cohort',
-            name='decision_reason',
-            field=models.TextField(blank=True, help_text='Waarom de groep onder het minimum startte, of waarom hij is geannuleerd.', verbose_name='reden'),
+            model_name="cohort",
+            name="decision_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Waarom de groep onder het minimum startte, of waarom hij is geannuleerd.",
+                verbose_name="reden",
+            ),
         ),
         # Groups that existed before statuses were billed as running groups: they are started.
         migrations.AddField(
-            model_name='cohort',
-            name='status',
-            field=models.CharField(choices=[('planned', 'gepland'), ('started', 'gestart'), ('cancelled', 'geannuleerd')], default='started', max_length=20, verbose_name='status'),
+            model_name="cohort",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("planned", "gepland"),
+                    ("started", "gestart"),
+                    ("cancelled", "geannuleerd"),
+                ],
+                default="started",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='cohort',
-            name='status',
-            field=models.CharField(choices=[('planned', 'gepland'), ('started', 'gestart'), ('cancelled', 'geannuleerd')], default='planned', max_length=20, verbose_name='status'),
+            model_name="cohort",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("planned", "gepland"),
+                    ("started", "gestart"),
+                    ("cancelled", "geannuleerd"),
+                ],
+                default="planned",
+                max_length=20,
+                verbose_name="status",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cohort',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['planned', 'started', 'cancelled'])), name='cohort_status_known'),
+            model_name="cohort",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["planned", "started", "cancelled"])),
+                name="cohort_status_known",
+            ),
         ),
     ]
