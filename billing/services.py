@@ -37,6 +37,11 @@ from waw.periods import Period
 logger = logging.getLogger(__name__)
 
 NOTHING_TO_BILL = gettext_lazy("Er valt voor deze periode niets (meer) te factureren.")
+ALREADY_BILLED_BY_ANOTHER_RUN = gettext_lazy(
+    "Een andere factuurrun heeft intussen trajecten, een minimale afname of een aandeel "
+    "projectkosten uit deze run gefactureerd; er is niets uitgegeven. Bekijk de voorvertoning "
+    "opnieuw."
+)
 
 
 class RunRefused(ValidationError):
@@ -221,7 +226,11 @@ def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceR
     """
     today = today or timezone.localdate()
     _ensure_series(today.year)
-    with _files_removed_on_failure() as written, transaction.atomic():
+    with (
+        _refused_when_billed_by_another_run(),
+        _files_removed_on_failure() as written,
+        transaction.atomic(),
+    ):
         series = NumberSeries.objects.select_for_update().get(year=today.year)
         preview = run_preview(period=period, today=today)
         if preview.refusals:
@@ -310,6 +319,17 @@ def mark_shortfalls_and_shares_billed(*, run: InvoiceRun, preview) -> None:
         BilledShare(agreement=item.agreement, run=run, amount=item.amount)
         for item in preview.shares
     )
+
+
+@contextlib.contextmanager
+def _refused_when_billed_by_another_run():
+    """Runs are serialised per year of issue only; two runs issued in different years at the
+    same moment meet at the unique marks (a trajectory billed or settled once, a minimum
+    purchase and a share once). The second is refused as a whole, with a message, not a 500."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise RunRefused(ALREADY_BILLED_BY_ANOTHER_RUN) from error
 
 
 def record_financing_of_run(*, run: InvoiceRun, preview) -> None:
