@@ -17,7 +17,7 @@ from billing.models import Invoice, InvoiceLine, ParticipationBudget
 from billing.ubl import OIN
 from participants.models import Trajectory
 from projects.constants import VAT_RATES, CohortStatus, CostSharing, VatTreatment
-from projects.models import PriceStep, Project, TariffOption
+from projects.models import PriceStep, Project, TariffOption, TariffPrice
 from waw.money import ZERO, format_euro, to_money
 from waw.periods import Period
 from waw.roles import municipality_scope
@@ -685,14 +685,20 @@ def _last_whole_year(period: Period) -> int:
     return last.year if (last.month, last.day) == (12, 31) else last.year - 1
 
 
-def shares_due(*, period: Period) -> tuple[list[DraftShare], list[str]]:
+def shares_due(
+    *, period: Period, only_year: int | None = None
+) -> tuple[list[DraftShare], list[str]]:
     """Billing rule 12: the agreements whose fixed project costs this run shares out — not
     centraal, not shared before, and a year whose 31 December lies in or before the period."""
     from projects.models import Agreement
 
+    agreements = Agreement.objects.filter(
+        year__lte=_last_whole_year(period), share_mark__isnull=True
+    )
+    if only_year is not None:
+        agreements = agreements.filter(year=only_year)
     agreements = (
-        Agreement.objects.filter(year__lte=_last_whole_year(period), share_mark__isnull=True)
-        .exclude(cost_sharing=CostSharing.CENTRAL)
+        agreements.exclude(cost_sharing=CostSharing.CENTRAL)
         .select_related("project")
         .order_by("project__name", "year")
     )
@@ -786,33 +792,66 @@ def _tariff_year():
 
 def committed_by_municipality(*, year: int) -> dict[int, Decimal]:
     """Per municipality: trajectories enrolled or started for ``year`` (by start year, else
-    enrolment year) that are not withdrawn and not invoiced, at their tariff. Summed by the
-    database in one grouped query."""
-    default_price = Subquery(
+    enrolment year) that are not withdrawn, not invoiced and not settled, at the price in force
+    on their start (else enrolment) date (rule 8), summed by the database in one grouped query;
+    plus the minimum purchases (rule 11) and shares of fixed costs (rule 12) of that year that
+    are due but not yet invoiced."""
+    default_option = Subquery(
         TariffOption.objects.filter(
             agreement__project=OuterRef("project"),
             agreement__year=OuterRef("tariff_year"),
             is_default=True,
-        ).values("price_per_participant")[:1],
+        ).values("pk")[:1]
+    )
+    later_price = Subquery(
+        TariffPrice.objects.filter(option=OuterRef("option"), valid_from__lte=OuterRef("price_day"))
+        .order_by("-valid_from")
+        .values("price")[:1],
+        output_field=MONEY,
+    )
+    first_price = Subquery(
+        TariffOption.objects.filter(pk=OuterRef("option")).values("price_per_participant")[:1],
         output_field=MONEY,
     )
     rows = (
-        Trajectory.objects.filter(withdrawn_at__isnull=True, billing_mark__isnull=True)
+        Trajectory.objects.filter(
+            withdrawn_at__isnull=True, billing_mark__isnull=True, settlement__isnull=True
+        )
         .annotate(tariff_year=_tariff_year())
         .filter(tariff_year=year)
         .annotate(
-            price=Coalesce(
-                "cohort__tariff_option__price_per_participant",
-                default_price,
-                Value(ZERO),
-                output_field=MONEY,
-            )
+            price_day=Coalesce("start_date", "enrolment_date"),
+            option=Coalesce("cohort__tariff_option", default_option),
         )
+        .annotate(price=Coalesce(later_price, first_price, Value(ZERO), output_field=MONEY))
         .values("municipality_at_start")
         .annotate(total=Sum("price"))
         .order_by()
     )
-    return {row["municipality_at_start"]: to_money(row["total"] or 0) for row in rows}
+    committed = {row["municipality_at_start"]: to_money(row["total"] or 0) for row in rows}
+    for item in (*_shortfalls_not_yet_billed(year=year), *_shares_not_yet_billed(year=year)):
+        for municipality, share in item.shares.items():
+            committed[municipality.pk] = committed.get(municipality.pk, ZERO) + share
+    return committed
+
+
+def _shortfalls_not_yet_billed(*, year: int) -> list["DraftShortfall"]:
+    """Rule 11 for the ledger: started groups of ``year`` whose participants are not billed
+    yet, with the shortfall they will bill."""
+    members = list(
+        Trajectory.objects.filter(
+            cohort__status=CohortStatus.STARTED,
+            cohort__start_date__year=year,
+            start_date__isnull=False,
+            withdrawn_at__isnull=True,
+        ).select_related("cohort__tariff_option", "project", "municipality_at_start")
+    )
+    shortfalls, _refusals = shortfalls_due(trajectories=members, tariffs=Tariffs.load(members))
+    return shortfalls
+
+
+def _shares_not_yet_billed(*, year: int) -> list["DraftShare"]:
+    return shares_due(period=Period.parse(str(year)), only_year=year)[0]
 
 
 def invoiced_by_municipality(*, year: int) -> dict[int, Decimal]:
