@@ -17,7 +17,7 @@ from participants.services import (
     trajectory_enrol,
     trajectory_update,
 )
-from projects.models import Project
+from projects.models import Cohort, Project
 from waw.models import Municipality
 from waw.text import normalise
 
@@ -32,6 +32,7 @@ COLUMNS = (
     "startdatum",
     "einddatum",
     "uitkomst",
+    "groep",  # optional: a group (klas) of the project, by name (billing rule 10)
 )
 REQUIRED = ("voornaam", "achternaam", "geboortedatum", "gemeente", "project", "aanmelddatum")
 DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d")
@@ -76,6 +77,7 @@ class ParsedRow:
     start_date: dt.date | None
     end_date: dt.date | None
     outcome: str
+    cohort: Cohort | None = None
 
     @property
     def person_key(self):
@@ -167,6 +169,10 @@ class _Lookup:
         for p in Project.objects.all():
             for label in (p.name, p.slug, *p.aliases):
                 self.projects.setdefault(normalise(label), p)
+        self.groups = {
+            (c.project_id, normalise(c.name)): c
+            for c in Cohort.objects.only("pk", "project", "name")
+        }
         self.outcomes = {}
         for outcome in Outcome:
             self.outcomes[outcome.value] = outcome.value
@@ -198,6 +204,15 @@ def _check_row(number: int, values: dict, lookup: _Lookup, errors: list[RowError
     project = lookup.projects.get(normalise(texts["project"]))
     if texts["project"] and project is None:
         fail("project", _("onbekend project “%(value)s”") % {"value": texts["project"]})
+    cohort = None
+    if texts["groep"] and project is not None:
+        cohort = lookup.groups.get((project.pk, normalise(texts["groep"])))
+        if cohort is None:
+            fail(
+                "groep",
+                _("onbekende groep “%(value)s” van %(project)s")
+                % {"value": texts["groep"], "project": project.name},
+            )
     outcome = ""
     if texts["uitkomst"]:
         outcome = lookup.outcomes.get(texts["uitkomst"].lower().replace(" ", ""), "") or (
@@ -233,6 +248,7 @@ def _check_row(number: int, values: dict, lookup: _Lookup, errors: list[RowError
         start_date=started,
         end_date=ended,
         outcome=outcome,
+        cohort=cohort,
     )
 
 
@@ -301,6 +317,8 @@ def _apply_trajectory(*, user, participant, row: ParsedRow, result: ImportResult
         "end_date": row.end_date,
         "outcome": row.outcome,
     }
+    if row.cohort is not None:
+        wanted["cohort"] = row.cohort
     existing = Trajectory.objects.filter(
         participant=participant, project=row.project, enrolment_date=row.enrolment_date
     ).first()
