@@ -476,7 +476,7 @@ class Cohort(models.Model):
         return f"{self.project} – {self.name}"
 
     def get_absolute_url(self):
-        return reverse("projects:group", kwargs={"slug": self.project.slug, "pk": self.pk})
+        return reverse("participants:group", kwargs={"pk": self.pk})
 
     @property
     def minimum(self) -> int | None:
