@@ -83,6 +83,13 @@ class TrajectoryForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A cancelled group takes no one (billing rule 10).
+        self.fields["cohort"].queryset = Cohort.objects.select_related("project").exclude(
+            status=CohortStatus.CANCELLED
+        )
+
 
 class GroupForm(forms.ModelForm):
     """A new group (klas) of a project: its option comes from that year's agreement."""

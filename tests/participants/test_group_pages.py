@@ -198,3 +198,33 @@ def test_group_list_queries_do_not_grow_with_groups(
 
     with django_assert_max_num_queries(len(one.captured_queries)):
         client.get("/groepen/")
+
+
+def test_trajectory_page_places_a_trajectory_in_a_group_of_its_project(
+    client_for, coordinator, group, huizen
+):
+    trajectory = TrajectoryFactory(
+        project=group.project,
+        participant=ParticipantFactory(municipality=huizen),
+        municipality_at_start=huizen,
+        enrolment_date=dt.date(2026, 1, 12),
+    )
+
+    response = client_for(coordinator).post(
+        f"/trajecten/{trajectory.pk}/bewerken/",
+        {
+            "project": group.project.pk,
+            "cohort": group.pk,
+            "municipality_at_start": huizen.pk,
+            "enrolment_date": "2026-01-12",
+            "start_date": "",
+            "end_date": "",
+            "outcome": "",
+            "notes": "",
+        },
+    )
+
+    assert response.status_code == 302
+    trajectory.refresh_from_db()
+    assert trajectory.cohort == group
+    assert trajectory.changes.filter(field="groep").exists()
