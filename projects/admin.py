@@ -14,6 +14,7 @@ from projects.models import (
     TariffOption,
     TariffPrice,
 )
+from waw.admin import ReadOnlyAdminMixin
 
 
 @admin.register(Programme)
@@ -61,6 +62,24 @@ class AgreementCostShareInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AgreementCostShare)
+class AgreementCostShareAdmin(admin.ModelAdmin):
+    """Percentages of a "vaste verdeling"; a run refuses to share by percentages that do not
+    add up to 100 (billing rule 12), whatever was entered here."""
+
+    list_display = ("agreement", "municipality", "percentage")
+    list_select_related = ("agreement__project", "municipality")
+
+
+@admin.register(TariffPrice)
+class TariffPriceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read only: a later price is added in the agreement form, through the service that
+    refuses to touch an applied price (billing rule 8)."""
+
+    list_display = ("option", "valid_from", "price", "applied_until")
+    list_select_related = ("option__agreement__project",)
 
 
 @admin.register(MunicipalityInhabitants)
