@@ -10,6 +10,7 @@ from participants.constants import Outcome
 from participants.models import Participant, Trajectory, TrajectoryChange
 from projects.selectors import tariff_years
 from waw.roles import municipality_scope
+from waw.text import actor_label
 
 
 def participants_for(*, user) -> QuerySet[Participant]:
@@ -225,7 +226,7 @@ def participant_dossier(*, user, participant: Participant, now: dt.datetime) -> 
                 "timestamp": _iso(row.entry.timestamp),
                 "action": row.kind_label,
                 "record": row.entry.object_repr,
-                "by": row.entry.actor.get_username() if row.entry.actor else "systeem",
+                "by": actor_label(row.entry.actor),
                 "changes": [
                     {"field": change.field, "old": change.old, "new": change.new}
                     for change in row.changes
