@@ -1,9 +1,22 @@
 """Reads of personal data, always scoped to what the user may see."""
 
 import datetime as dt
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.query import ModelIterable
 
 from audit.selectors import entries_for, trail_rows
 from participants.constants import Outcome
@@ -12,38 +25,206 @@ from projects.selectors import tariff_years
 from waw.roles import municipality_scope
 from waw.text import actor_label
 
+# --- What a user may see of a person: the one rule ---------------------------------------------
+#
+# A coordinator (the Regio) sees everyone and everything. A gemeente user sees a participant who
+# lives in its municipality now, or who started a trajectory it paid for, and of the
+# trajectories only those it paid for (the municipality at start). Of a participant who has
+# moved away, the former municipality sees the name and its own trajectories, nothing else:
+# birth date, residence, klantnummer, benefit and target groups are the new municipality's.
+# Pages, search, filters, exports and files all read participants through the functions below,
+# so a column or a file added later cannot show more than the rule allows.
+
+# The participant's fields that belong to where they live now.
+RESIDENCE_DETAILS = (
+    "date_of_birth",
+    "municipality",
+    "client_number",
+    "benefit_type",
+    "is_refugee",
+    "is_psychologically_vulnerable",
+)
+
+
+@dataclass(frozen=True)
+class ParticipantVisibility:
+    """What one user may see of participants. ``scope`` is None for coordinators (everything),
+    False for users who see no personal data, else the user's municipality."""
+
+    scope: object
+
+    @property
+    def unlimited(self) -> bool:
+        return self.scope is None
+
+    def participants_condition(self) -> Q:
+        """The participants the user may see at all."""
+        if self.scope is None:
+            return Q()
+        if self.scope is False:
+            return Q(pk__in=[])
+        return Q(municipality=self.scope) | Q(
+            pk__in=Trajectory.objects.filter(municipality_at_start=self.scope).values("participant")
+        )
+
+    def details_condition(self, prefix: str = "") -> Q:
+        """The participants (through ``prefix``, e.g. ``participant__``) whose residence
+        details the user may see, so a search or filter on such a detail finds no one else."""
+        if self.scope is None:
+            return Q()
+        if self.scope is False:
+            return Q(pk__in=[])
+        return Q(**{f"{prefix}municipality": self.scope})
+
+    def trajectories_condition(self) -> Q:
+        """The trajectories the user may see: those its municipality pays for."""
+        if self.scope is None:
+            return Q()
+        if self.scope is False:
+            return Q(pk__in=[])
+        return Q(municipality_at_start=self.scope)
+
+    def sees_details_of(self, participant) -> bool:
+        if self.scope is None:
+            return True
+        return self.scope is not False and participant.municipality_id == self.scope.pk
+
+    def sees_actor(self, actor) -> bool:
+        """Whether the user may learn that ``actor`` changed or viewed a record: the Regio's
+        staff and the system yes, another municipality's staff no."""
+        if self.scope is None or actor is None:
+            return True
+        return not actor.municipality_id or (
+            self.scope is not False and actor.municipality_id == self.scope.pk
+        )
+
+
+def participant_visibility(*, user) -> ParticipantVisibility:
+    """What ``user`` may see of participants and their trajectories (see above)."""
+    return ParticipantVisibility(scope=municipality_scope(user))
+
+
+def mask_residence_details(participant: Participant) -> Participant:
+    """Blank the fields of ``participant`` that the reader may not see. A masked record cannot
+    be saved by accident: birth date and residence are required in the database."""
+    participant.date_of_birth = None
+    participant.municipality = None
+    participant.client_number = ""
+    participant.benefit_type = ""
+    participant.is_refugee = None
+    participant.is_psychologically_vulnerable = None
+    participant.details_visible = False
+    return participant
+
+
+class _MaskedParticipants(ModelIterable):
+    """Yields participants with the residence details blanked where the annotation
+    ``details_visible`` says the reader may not see them."""
+
+    def __iter__(self):
+        for participant in super().__iter__():
+            if not participant.details_visible:
+                mask_residence_details(participant)
+            yield participant
+
+
+class _TrajectoriesWithMaskedParticipants(ModelIterable):
+    """Yields trajectories whose (selected) participant is masked like ``_MaskedParticipants``."""
+
+    def __iter__(self):
+        for trajectory in super().__iter__():
+            if not trajectory.participant_details_visible:
+                mask_residence_details(trajectory.participant)
+            else:
+                trajectory.participant.details_visible = True
+            yield trajectory
+
+
+def _visible_flag(condition: Q, unlimited: bool):
+    if unlimited:
+        return Value(True, output_field=BooleanField())
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
 
 def participants_for(*, user) -> QuerySet[Participant]:
-    """Participants the user may see: all for coordinators, own residents for a gemeente user.
-
-    A gemeente user sees a participant who lives in their municipality now, or who started a
-    trajectory paid for by their municipality (a resident who moved away stays visible).
-    """
-    queryset = Participant.objects.select_related("municipality")
-    scope = municipality_scope(user)
-    if scope is None:
-        return queryset
-    if scope is False:
-        return queryset.none()
-    return queryset.filter(
-        Q(municipality=scope)
-        | Q(pk__in=Trajectory.objects.filter(municipality_at_start=scope).values("participant"))
+    """Participants the user may see (all for coordinators; for a gemeente user its residents
+    and the people whose trajectories it paid for), each with only the fields it may see."""
+    visibility = participant_visibility(user=user)
+    queryset = (
+        Participant.objects.select_related("municipality")
+        .filter(visibility.participants_condition())
+        .annotate(
+            details_visible=_visible_flag(visibility.details_condition(), visibility.unlimited)
+        )
     )
+    queryset._iterable_class = _MaskedParticipants
+    return queryset
 
 
 def trajectories_for(*, user) -> QuerySet[Trajectory]:
     """Trajectories the user may see: all for coordinators; for a gemeente user those recorded on
     its municipality (the municipality at start, which pays for them). A resident who moved in
-    brings no history from the former municipality along."""
-    queryset = Trajectory.objects.select_related(
-        "participant", "project", "municipality_at_start", "cohort"
+    brings no history from the former municipality along. The participant of each comes with
+    only the fields the user may see."""
+    visibility = participant_visibility(user=user)
+    queryset = (
+        Trajectory.objects.select_related(
+            "participant", "participant__municipality", "project", "municipality_at_start", "cohort"
+        )
+        .filter(visibility.trajectories_condition())
+        .annotate(
+            participant_details_visible=_visible_flag(
+                visibility.details_condition("participant__"), visibility.unlimited
+            )
+        )
     )
-    scope = municipality_scope(user)
-    if scope is None:
-        return queryset
-    if scope is False:
-        return queryset.none()
-    return queryset.filter(municipality_at_start=scope)
+    queryset._iterable_class = _TrajectoriesWithMaskedParticipants
+    return queryset
+
+
+def personal_details_visible(*, user, participant) -> bool:
+    """Whether ``user`` may see the residence details of ``participant`` (see above)."""
+    return participant_visibility(user=user).sees_details_of(participant)
+
+
+def search_participants(*, user, query: str) -> QuerySet[Participant]:
+    """The participants ``user`` may see that match every word: a name part, a klantnummer, or
+    a birth date written as dd-mm-jjjj or jjjj-mm-dd. A klantnummer or birth date only finds
+    people whose details the user may see."""
+    details = participant_visibility(user=user).details_condition()
+    queryset = participants_for(user=user)
+    for word in query.split():
+        born = _as_date(word)
+        if born is not None:
+            queryset = queryset.filter(Q(date_of_birth=born) & details)
+            continue
+        queryset = queryset.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | (Q(client_number__iexact=word) & details)
+        )
+    return queryset
+
+
+def participant_list_for(*, user, query: str = "") -> QuerySet[Participant]:
+    """The participant list: ``search_participants``, with the residence details also as
+    ``sort_*`` values that are empty where hidden, so sorting on them reveals nothing either."""
+    visibility = participant_visibility(user=user)
+    queryset = search_participants(user=user, query=query)
+    if visibility.unlimited:
+        shown = {
+            "sort_date_of_birth": F("date_of_birth"),
+            "sort_municipality": F("municipality__name"),
+            "sort_client_number": F("client_number"),
+        }
+    else:
+        condition = visibility.details_condition()
+        shown = {
+            "sort_date_of_birth": Case(When(condition, then=F("date_of_birth"))),
+            "sort_municipality": Case(When(condition, then=F("municipality__name"))),
+            "sort_client_number": Case(When(condition, then=F("client_number"))),
+        }
+    return queryset.annotate(**shown)
 
 
 def trajectory_counts_for(*, user) -> dict[str, int]:
@@ -112,22 +293,6 @@ def flag_missing_tariffs(trajectories) -> None:
         )
 
 
-def search_participants(*, queryset, query: str):
-    """Narrow participants to those matching every word: a name part, a klantnummer, or a
-    birth date written as dd-mm-jjjj or jjjj-mm-dd."""
-    for word in query.split():
-        born = _as_date(word)
-        if born is not None:
-            queryset = queryset.filter(date_of_birth=born)
-            continue
-        queryset = queryset.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(client_number__iexact=word)
-        )
-    return queryset
-
-
 def _as_date(word: str) -> date | None:
     for fmt in ("%d-%m-%Y", "%Y-%m-%d"):
         try:
@@ -135,16 +300,6 @@ def _as_date(word: str) -> date | None:
         except ValueError:
             continue
     return None
-
-
-def personal_details_visible(*, user, participant) -> bool:
-    """Klantnummer, benefit and target-group flags are for coordinators and for the municipality
-    where the participant lives now. A municipality that only paid an earlier trajectory of a
-    resident who has since moved sees the name and its own trajectories, nothing more."""
-    scope = municipality_scope(user)
-    if scope is None:
-        return True
-    return scope is not False and participant.municipality_id == scope.pk
 
 
 # --- AVG: right of access and retention -----------------------------------------------------
