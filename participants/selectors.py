@@ -1,9 +1,10 @@
 """Reads of personal data, always scoped to what the user may see."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     BooleanField,
     Case,
@@ -18,7 +19,7 @@ from django.db.models import (
 )
 from django.db.models.query import ModelIterable
 
-from audit.selectors import entries_for, trail_rows
+from audit.selectors import Change, TrailRow, entries_for, trail_rows
 from participants.constants import Outcome
 from participants.models import Participant, Trajectory, TrajectoryChange
 from projects.selectors import tariff_years
@@ -309,6 +310,43 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
+def visible_trail(rows: list[TrailRow], *, visibility, participant) -> list[TrailRow]:
+    """The rows of a participant's audit trail (oldest first) that ``visibility`` allows: no
+    entry by another municipality's staff, and of the residence details only the values from
+    the time the participant lived in the reader's municipality (a hidden value becomes None;
+    a change with both values hidden goes). The move into the municipality keeps its new values
+    and hides the old ones: the former residence and klantnummer."""
+    if visibility.unlimited:
+        return rows
+    own = str(visibility.scope) if visibility.scope else None
+    labels = {str(Participant._meta.get_field(name).verbose_name) for name in RESIDENCE_DETAILS}
+    participant_type = ContentType.objects.get_for_model(Participant)
+    resident = False
+    visible = []
+    for row in rows:
+        entry = row.entry
+        before = after = True
+        if entry.content_type_id == participant_type.pk and entry.object_id == participant.pk:
+            moved = entry.changes_dict.get("municipality")
+            before = resident
+            after = resident = (moved[1] == own) if moved else resident
+        if not visibility.sees_actor(entry.actor):
+            continue
+        changes = []
+        for change in row.changes:
+            if change.field in labels:
+                change = Change(
+                    field=change.field,
+                    old=change.old if before else None,
+                    new=change.new if after else None,
+                )
+                if change.old is None and change.new is None:
+                    continue
+            changes.append(change)
+        visible.append(replace(row, changes=changes))
+    return visible
+
+
 def participant_dossier(*, user, participant: Participant, now: dt.datetime) -> dict:
     """Everything stored about one participant that ``user`` may see, for a right-of-access
     request (AVG art. 15): the personal data, each trajectory with its history and the invoice
@@ -319,13 +357,27 @@ def participant_dossier(*, user, participant: Participant, now: dt.datetime) -> 
         .prefetch_related("changes", "invoice_lines__invoice")
         .order_by("enrolment_date", "id")
     )
-    trail = trail_rows(entries_for([participant, *trajectories]).order_by("timestamp", "id"))
+    visibility = participant_visibility(user=user)
+    trail = visible_trail(
+        trail_rows(entries_for([participant, *trajectories]).order_by("timestamp", "id")),
+        visibility=visibility,
+        participant=participant,
+    )
+    about = (
+        "Alle gegevens die de WAW-administratie van Regio Gooi en Vechtstreek "
+        "over deze deelnemer bewaart (inzageverzoek, art. 15 AVG)."
+    )
+    if not visibility.unlimited:
+        about += (
+            " Gegevens uit de tijd dat de deelnemer in een andere gemeente woonde, en wie van "
+            "een andere gemeente het dossier inzag, staan er niet in (een weggelaten oude of "
+            "nieuwe waarde is null)."
+        )
     return {
         "export": {
             "created_at": now.isoformat(),
             "created_by": user.get_username(),
-            "about": "Alle gegevens die de WAW-administratie van Regio Gooi en Vechtstreek "
-            "over deze deelnemer bewaart (inzageverzoek, art. 15 AVG).",
+            "about": about,
         },
         "participant": {
             "id": participant.pk,
