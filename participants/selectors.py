@@ -183,11 +183,6 @@ def trajectories_for(*, user) -> QuerySet[Trajectory]:
     return queryset
 
 
-def personal_details_visible(*, user, participant) -> bool:
-    """Whether ``user`` may see the residence details of ``participant`` (see above)."""
-    return participant_visibility(user=user).sees_details_of(participant)
-
-
 def search_participants(*, user, query: str) -> QuerySet[Participant]:
     """The participants ``user`` may see that match every word: a name part, a klantnummer, or
     a birth date written as dd-mm-jjjj or jjjj-mm-dd. A klantnummer or birth date only finds

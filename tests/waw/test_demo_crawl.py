@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ("coordinator", "gemeente-huizen", "bestuurder", "beheerder")
 # Distinct URLs opened per URL pattern and role. The Django admin has some forty models with
 # five pages each, all the admin's own code around our ModelAdmins: one of each is enough.
-PER_PATTERN = 3
+PER_PATTERN = 2
 PER_ADMIN_PATTERN = 1
 PAGES_PER_ROLE = 400  # a safety bound; the crawl ends well before it
 NOT_FOLLOWED = ("/static/", "/media/", "/uitloggen/")
