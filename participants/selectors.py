@@ -345,7 +345,9 @@ def visible_trail(rows: list[TrailRow], *, visibility, participant) -> list[Trai
 def participant_dossier(*, user, participant: Participant, now: dt.datetime) -> dict:
     """Everything stored about one participant that ``user`` may see, for a right-of-access
     request (AVG art. 15): the personal data, each trajectory with its history and the invoice
-    lines that bill it, and the audit trail of who changed or consulted the record."""
+    lines that bill it, and the audit trail of who changed or consulted the record. Read
+    through the visibility rule like every page: a field the user may not see stays empty."""
+    participant = participants_for(user=user).get(pk=participant.pk)
     trajectories = list(
         trajectories_for(user=user)
         .filter(participant=participant)
@@ -379,7 +381,7 @@ def participant_dossier(*, user, participant: Participant, now: dt.datetime) -> 
             "first_name": participant.first_name,
             "last_name": participant.last_name,
             "date_of_birth": _iso(participant.date_of_birth),
-            "municipality": str(participant.municipality),
+            "municipality": str(participant.municipality) if participant.municipality_id else None,
             "client_number": participant.client_number,
             "benefit_type": str(participant.get_benefit_type_display()),
             "is_refugee": participant.is_refugee,

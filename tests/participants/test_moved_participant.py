@@ -7,9 +7,15 @@ import json
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from billing.models import InvoiceLine
-from participants.selectors import participant_list_for, participants_for, trajectories_for
+from participants.selectors import (
+    participant_dossier,
+    participant_list_for,
+    participants_for,
+    trajectories_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +70,27 @@ def test_sorting_on_a_hidden_detail_shows_nothing_of_it(client_for, huizen_user,
 
     assert response.status_code == 200
     assert "LA-777001" not in response.content.decode()
+
+
+def test_a_hidden_detail_sorts_as_empty(huizen_user, moves):
+    mees = participant_list_for(user=huizen_user).get(pk=moves["to_laren"].participant.pk)
+
+    assert (mees.sort_date_of_birth, mees.sort_municipality, mees.sort_client_number) == (
+        None,
+        None,
+        None,
+    )
+
+
+def test_the_right_of_access_file_reads_through_the_rule(huizen_user, moves):
+    dossier = participant_dossier(
+        user=huizen_user, participant=moves["to_laren"].participant, now=timezone.now()
+    )
+
+    assert dossier["participant"]["client_number"] == ""
+    assert dossier["participant"]["date_of_birth"] is None
+    assert dossier["participant"]["municipality"] is None
+    assert [t["id"] for t in dossier["trajectories"]] == [moves["to_laren"].former_trajectory.pk]
 
 
 def test_a_former_municipality_reads_masked_participants(huizen_user, moves):
