@@ -2,9 +2,14 @@
 shown as "systeem / import" on every page and file that names authors, never as a server error."""
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
 
 from participants.services import trajectory_enrol
 from tests.factories import ParticipantFactory, ProjectFactory, TrajectoryFactory, UserFactory
@@ -75,3 +80,29 @@ def test_an_actor_is_named_by_full_name_else_username():
     )
     assert actor_label(UserFactory.build(username="jdv")) == "jdv"
     assert actor_label(None) == "systeem / import"
+
+
+def _optional_user_fields() -> set[str]:
+    user_model = get_user_model()
+    return {
+        field.name
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if field.is_relation and field.concrete and field.related_model is user_model and field.null
+    }
+
+
+def test_no_template_reads_an_attribute_of_a_user_that_may_be_missing():
+    """Every optional author (``changed_by``, ``actor``, ``published_by``, …, found from the
+    models) goes through the ``actor`` filter; ``x.changed_by.username`` would be a 500 when
+    there is none."""
+    fields = _optional_user_fields()
+    assert {"changed_by", "actor"} <= fields
+    names = "|".join(sorted(fields))
+    pattern = re.compile(rf"\.({names})\.\w")
+    offending = [
+        f"{path.relative_to(settings.BASE_DIR)}: {match.group(0)}"
+        for path in Path(settings.BASE_DIR, "templates").rglob("*.html")
+        for match in pattern.finditer(path.read_text())
+    ]
+    assert offending == []
