@@ -108,7 +108,8 @@ class AgreementForm(forms.ModelForm):
         if self.instance.pk:
             current = dict(self.instance.cost_shares.values_list("municipality", "percentage"))
         for municipality in self.municipalities:
-            self.fields[f"percentage_{municipality.pk}"] = forms.DecimalField(
+            # Typed the Dutch way ("62,5") or the computer way ("62.5"), as amounts are.
+            self.fields[f"percentage_{municipality.pk}"] = EuroFormField(
                 label=_("Vaste verdeling: %(m)s (%%)") % {"m": municipality.name},
                 required=False,
                 min_value=0,
@@ -116,6 +117,7 @@ class AgreementForm(forms.ModelForm):
                 max_digits=5,
                 decimal_places=2,
                 initial=current.get(municipality.pk),
+                widget=forms.TextInput,
             )
 
     def clean_cost_sharing(self):

@@ -145,3 +145,48 @@ year = 2026
     [step_1, step_2] = TariffOption.objects.get(label="Standaard").price_history()
     assert (step_1.valid_from, step_1.price) == (dt.date(2026, 1, 1), Decimal("0.00"))
     assert (step_2.valid_from, step_2.price) == (dt.date(2026, 7, 1), Decimal("2400.00"))
+
+
+def test_agreement_form_refuses_fixed_percentages_that_do_not_add_up_to_100(
+    client_for, coordinator, motopp_option
+):
+    from tests.factories import MunicipalityFactory
+
+    huizen = MunicipalityFactory(name="Huizen", slug="huizen")
+    laren = MunicipalityFactory(name="Laren", slug="laren")
+
+    response = client_for(coordinator).post(
+        url(motopp_option),
+        update_post(
+            motopp_option,
+            cost_sharing="fixed",
+            **{f"percentage_{huizen.pk}": "60", f"percentage_{laren.pk}": "30"},
+        ),
+    )
+
+    assert response.status_code == 200
+    assert "tellen op tot 90,00%" in response.content.decode()
+    motopp_option.agreement.refresh_from_db()
+    assert motopp_option.agreement.cost_sharing == "central"
+
+
+def test_agreement_form_keeps_fixed_percentages_that_add_up_to_100(
+    client_for, coordinator, motopp_option
+):
+    from tests.factories import MunicipalityFactory
+
+    huizen = MunicipalityFactory(name="Huizen", slug="huizen")
+    laren = MunicipalityFactory(name="Laren", slug="laren")
+
+    response = client_for(coordinator).post(
+        url(motopp_option),
+        update_post(
+            motopp_option,
+            cost_sharing="fixed",
+            **{f"percentage_{huizen.pk}": "62,5", f"percentage_{laren.pk}": "37.5"},
+        ),
+    )
+
+    assert response.status_code == 302
+    shares = dict(motopp_option.agreement.cost_shares.values_list("municipality", "percentage"))
+    assert shares == {huizen.pk: Decimal("62.50"), laren.pk: Decimal("37.50")}
