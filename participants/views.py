@@ -9,7 +9,6 @@ from django.views import View
 from django.views.generic import DetailView, FormView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
-from django_tables2.export import ExportMixin
 
 from audit import selectors as audit_selectors
 from audit import services as audit_services
@@ -28,6 +27,7 @@ from participants.forms import (
 from participants.importing import import_trajectories
 from participants.models import Participant, Trajectory
 from participants.tables import ParticipantTable, TrajectoryTable
+from waw.exports import SafeExportMixin
 from waw.mixins import BreadcrumbsMixin, UserFilterMixin
 from waw.pagination import EstimatedCountPaginator
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
@@ -168,7 +168,12 @@ class ParticipantUpdateView(RoleRequiredMixin, BreadcrumbsMixin, UpdateView):
 
 
 class TrajectoryListView(
-    RoleRequiredMixin, BreadcrumbsMixin, UserFilterMixin, ExportMixin, SingleTableMixin, FilterView
+    RoleRequiredMixin,
+    BreadcrumbsMixin,
+    UserFilterMixin,
+    SafeExportMixin,
+    SingleTableMixin,
+    FilterView,
 ):
     allowed_roles = PERSONAL_DATA_READERS
     table_class = TrajectoryTable
