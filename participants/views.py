@@ -23,6 +23,7 @@ from participants.forms import (
     StartForm,
     TrajectoryForm,
     WithdrawForm,
+    add_service_error,
 )
 from participants.importing import import_trajectories
 from participants.models import Participant, Trajectory
@@ -146,7 +147,7 @@ class ParticipantUpdateView(RoleRequiredMixin, BreadcrumbsMixin, UpdateView):
         try:
             services.participant_save(participant=form.instance)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request, _("De gegevens van %(p)s zijn opgeslagen.") % {"p": form.instance}
@@ -249,7 +250,7 @@ class TrajectoryActionView(TrajectoryMixin, View):
             try:
                 self.perform(trajectory, form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, self.success_message)
                 return redirect(trajectory.get_absolute_url())
@@ -312,7 +313,7 @@ class TrajectoryUpdateView(TrajectoryMixin, FormView):
         try:
             services.trajectory_update(user=self.request.user, trajectory=original, **changes)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Het traject is opgeslagen."))
         return redirect(original.get_absolute_url())
@@ -394,7 +395,7 @@ class EnrolView(RoleRequiredMixin, BreadcrumbsMixin, View):
                 participant_form, enrolment_form, candidates=duplicate.candidates, status=400
             )
         except ValidationError as error:
-            enrolment_form.add_error(None, error)
+            add_service_error(enrolment_form, error)
             return self.render_form(participant_form, enrolment_form, status=400)
         messages.success(
             request,

