@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,6 +38,10 @@ COLUMNS = (
 )
 REQUIRED = ("voornaam", "achternaam", "geboortedatum", "gemeente", "project", "aanmelddatum")
 DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d")
+_DATE_PATTERNS = (
+    (re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})"), (1, 2, 3)),
+    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), (3, 2, 1)),
+)
 # Text columns stored on a model: their length limit is the model field's.
 STORED_TEXT = {
     "klantnummer": (Participant, "client_number"),
@@ -295,11 +300,12 @@ def _date(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = _text(value)
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
+    # The two DATE_FORMATS by pattern: strptime took most of the time of checking a file.
+    for pattern, order in _DATE_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            day, month, year = (int(match.group(i)) for i in order)
+            return dt.date(year, month, day)  # ValueError for 31-02
     raise ValueError(text)
 
 
