@@ -57,13 +57,16 @@ DATE_FIELDS = {
 }
 
 # Limits that keep a hostile or mistaken file from exhausting the server. A year of the
-# region's enrolments is a few hundred rows and all its history since 2020 a few thousand, so
-# 20,000 rows leave ample room; a file of that size checks in seconds. An .xlsx is a zip of
+# region's enrolments is a few hundred rows and the programme's target was 1,200 trajectories
+# in four years, so 10,000 rows leave ample room. A file of that size is checked in about a
+# second; importing it (every row through the services, with its history and audit trail)
+# takes minutes, so a very large history is better imported with the management command,
+# which no proxy or worker timeout cuts short. An .xlsx is a zip of
 # XML: its members' sizes are checked before openpyxl opens it, so a "zip bomb" (1.8 MB that
 # unpacks to gigabytes) is refused unread. Python's zipfile stops at the size a member
 # declares, so a member cannot unpack to more than the sizes checked here.
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
+MAX_ROWS = 10_000
 MAX_COLUMNS = 100
 MAX_LINE_CHARS = 10_000
 MAX_UNPACKED_BYTES = 25 * 1024 * 1024
