@@ -82,6 +82,7 @@ def xlsx_bytes(*, title: str, header: list, rows: Iterable) -> bytes:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(title))
@@ -101,6 +102,11 @@ def xlsx_bytes(*, title: str, header: list, rows: Iterable) -> bytes:
             setattr(result, name, setting)
         return result
 
+    rows = [list(row) for row in rows]
+    # Columns as wide as their longest value (as tablib's export had them), within reason.
+    for index, values in enumerate(zip(header, *rows, strict=False), start=1):
+        widest = max(len(str(value)) for value in values if value is not None)
+        sheet.column_dimensions[get_column_letter(index)].width = min(widest, 60) + 2
     sheet.append([cell(str(value), font=bold) for value in header])
     for row in rows:
         sheet.append([cell(value) for value in row])

@@ -412,3 +412,11 @@ def test_a_record_saved_before_the_rule_gets_a_message_not_a_server_error(client
 
     assert response.status_code == 400
     assert "controleer het jaar" in response.content.decode()
+
+
+def test_synthetic_data_reaches_no_further_back_than_the_earliest_plausible_date():
+    from participants.synthetic import LAST_DAY, MAX_YEARS, generate_synthetic
+
+    assert dt.date(LAST_DAY.year - MAX_YEARS + 1, 1, 1) == dates.EARLIEST_TRAJECTORY_DATE
+    with pytest.raises(ValidationError):
+        generate_synthetic(participants=1, years=MAX_YEARS + 1, municipalities=1, seed=1)
