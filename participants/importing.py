@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from participants.constants import Outcome
+from participants.dates import END_BEFORE_START, START_BEFORE_ENROLMENT
 from participants.models import Participant, Trajectory
 from participants.services import (
     participant_duplicates,
@@ -389,11 +390,11 @@ def _check_row(number: int, values: dict, lookup: _Lookup, errors: list[RowError
             )
     enrolled, started, ended = dates["aanmelddatum"], dates["startdatum"], dates["einddatum"]
     if enrolled and started and started < enrolled:
-        fail("startdatum", _("startdatum ligt vóór de aanmelddatum"))
+        fail("startdatum", str(START_BEFORE_ENROLMENT))
     if ended and not started and texts["startdatum"] == "":
         fail("einddatum", _("einddatum zonder startdatum"))
     if started and ended and ended < started:
-        fail("einddatum", _("einddatum ligt vóór de startdatum (op dezelfde dag mag)"))
+        fail("einddatum", str(END_BEFORE_START))
     if texts["einddatum"] and not texts["uitkomst"]:
         fail("uitkomst", _("uitkomst is verplicht als er een einddatum is"))
     if texts["uitkomst"] and not texts["einddatum"]:
