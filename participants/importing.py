@@ -228,13 +228,12 @@ def _read_xlsx(data: bytes) -> Iterator[list]:
         header_rows = list(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS + 1, values_only=True))
     except Exception as error:  # whatever a broken file makes openpyxl raise
         raise ImportFileError(XLSX_UNREADABLE) from error
-    if not header_rows:
+    header = _trimmed(list(header_rows[0]) if header_rows else [])
+    if not header or len(header) > MAX_COLUMNS:
+        workbook.close()
+        if header:
+            raise ImportFileError(TOO_MANY_COLUMNS % {"n": MAX_COLUMNS})
         return iter(())
-    header = list(header_rows[0])
-    while header and header[-1] in (None, ""):
-        header.pop()
-    if len(header) > MAX_COLUMNS:
-        raise ImportFileError(TOO_MANY_COLUMNS % {"n": MAX_COLUMNS})
     names = [_column_name(cell) for cell in header]
     width = max((i + 1 for i, name in enumerate(names) if name in COLUMNS), default=1)
 
@@ -262,6 +261,13 @@ def _column_name(cell) -> str:
     return str(cell if cell is not None else "").strip().lower()
 
 
+def _trimmed(header: list) -> list:
+    """Without the empty cells at the end (spreadsheets save trailing separators)."""
+    while header and _column_name(header[-1]) == "":
+        header.pop()
+    return header
+
+
 def read_table(*, name: str, data: bytes) -> tuple[list[str], list[tuple[int, dict]]]:
     """The header (normalised names) and the non-empty rows as (row number, column → value)."""
     if len(data) > MAX_FILE_BYTES:
@@ -271,7 +277,7 @@ def read_table(*, name: str, data: bytes) -> tuple[list[str], list[tuple[int, di
     first = next(table, None)
     if first is None:
         raise ImportFileError(_("Het bestand is leeg."))
-    header = [_column_name(cell) for cell in first]
+    header = [_column_name(cell) for cell in _trimmed(list(first))]
     if len(header) > MAX_COLUMNS:
         raise ImportFileError(TOO_MANY_COLUMNS % {"n": MAX_COLUMNS})
     positions = [(i, column) for i, column in enumerate(header) if column in COLUMNS]

@@ -410,3 +410,11 @@ def test_the_upload_page_shows_the_first_problems_and_counts_the_rest(client_for
     assert response.status_code == 400
     assert content.count("onbekende gemeente") == importing.MAX_SHOWN_ERRORS // 3 + 1
     assert "En nog 2500 problemen" in content
+
+
+def test_empty_columns_at_the_end_of_the_header_do_not_count_towards_the_limit():
+    header = HEADER + ";" * (importing.MAX_COLUMNS + 5)
+
+    result = run("\n".join([header, row()]).encode())
+
+    assert result.ok, result.errors
