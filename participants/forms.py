@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from participants.constants import Outcome
@@ -106,8 +107,11 @@ class ImportForm(forms.Form):
 
     file = forms.FileField(
         label=_("Bestand"),
-        help_text=_("CSV (met ; of , gescheiden) of Excel (.xlsx), hoogstens %(mb)s MB.")
-        % {"mb": MAX_FILE_BYTES // (1024 * 1024)},
+        help_text=lazy(
+            lambda: _("CSV (met ; of , gescheiden) of Excel (.xlsx), hoogstens %(mb)s MB.")
+            % {"mb": MAX_FILE_BYTES // (1024 * 1024)},
+            str,
+        )(),
     )
 
     def clean_file(self):
