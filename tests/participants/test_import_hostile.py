@@ -193,7 +193,7 @@ def test_a_nul_character_is_a_row_error_not_a_database_error():
     assert [(e.row, e.column) for e in result.errors] == [(2, "voornaam")]
 
 
-def test_every_bomb_through_the_upload_page_answers_with_a_message(client_for, coordinator):
+def test_a_bomb_through_the_upload_page_answers_400_with_a_message(client_for, coordinator):
     data = rewrite_member(
         xlsx([GOOD_XLSX_ROW]),
         SHEET,
