@@ -394,13 +394,14 @@ def best_seconds(*files, rounds=2):
 
 
 def test_ten_thousand_invalid_rows_are_checked_in_linear_time():
-    (five, ten), (_, result) = best_seconds(invalid_rows(5_000), invalid_rows(10_000))
+    (five, ten), (_, result) = best_seconds(invalid_rows(5_000), invalid_rows(10_000), rounds=3)
 
     assert len(result.errors) == 30_000
     assert {e.row for e in result.errors} == set(range(2, 10_002))
     # Measured before the fix: 2.1 s for 5,000 rows, 7.9 s for 10,000 (3.8x), 30 s for 20,000.
+    # Linear is 2x; 3x leaves room for the noise of a shared machine and still fails the old.
     assert ten < 20
-    assert ten < 2.5 * five
+    assert ten < 3 * five
 
 
 def test_the_upload_page_shows_the_first_problems_and_counts_the_rest(client_for, coordinator):
