@@ -15,7 +15,17 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from participants.importing import ImportFileError, RowError, _date, _Lookup, _text, read_table
+from participants.importing import (
+    DUPLICATE_COLUMN,
+    FILE_UNREADABLE,
+    ImportFileError,
+    RowError,
+    _date,
+    _Lookup,
+    _shown,
+    _text,
+    read_table,
+)
 from participants.services import cohort_cancel, cohort_start
 from projects.constants import CohortStatus
 from projects.models import Cohort, Project, TariffOption
@@ -93,12 +103,12 @@ def _option_for(project: Project, start: dt.date, wanted: str) -> TariffOption |
         return _(
             "meer dan één tariefoptie van %(project)s %(year)s heeft de prijs “%(value)s”; "
             "noem de optie bij haar naam"
-        ) % {"project": project.name, "year": start.year, "value": wanted}
+        ) % {"project": project.name, "year": start.year, "value": _shown(wanted)}
     return _(
         "“%(value)s” is geen tariefoptie van de jaarafspraak %(project)s %(year)s (kies uit: "
         "%(choices)s)"
     ) % {
-        "value": wanted,
+        "value": _shown(wanted),
         "project": project.name,
         "year": start.year,
         "choices": "; ".join(o.label for o in options),
@@ -115,7 +125,7 @@ def _check(number, values, lookup, errors, seen) -> ParsedGroup | None:
             fail(column, _("verplicht veld is leeg"))
     project = lookup.projects.get(normalise(texts["project"]))
     if texts["project"] and project is None:
-        fail("project", _("onbekend project “%(value)s”") % {"value": texts["project"]})
+        fail("project", _("onbekend project “%(value)s”") % {"value": _shown(texts["project"])})
     start = None
     if texts["startdatum"]:
         try:
@@ -124,14 +134,14 @@ def _check(number, values, lookup, errors, seen) -> ParsedGroup | None:
             fail(
                 "startdatum",
                 _("“%(value)s” is geen datum (dd-mm-jjjj of jjjj-mm-dd)")
-                % {"value": texts["startdatum"]},
+                % {"value": _shown(texts["startdatum"])},
             )
     status = STATUSES.get(texts["status"].lower() or "gepland")
     if status is None:
         fail(
             "status",
             _("onbekende status “%(value)s” (gepland, gestart of geannuleerd)")
-            % {"value": texts["status"]},
+            % {"value": _shown(texts["status"])},
         )
     capacity = None
     if texts["capaciteit"]:
@@ -225,16 +235,17 @@ def import_groups(*, user, name: str, data: bytes) -> GroupImportResult:
     """
     result = GroupImportResult()
     try:
-        header, table = read_table(name=name, data=data)
+        header, table = read_table(name=name, data=data, columns=GROUP_COLUMNS)
     except (ImportFileError, UnicodeDecodeError, csv.Error) as error:
-        result.errors.append(
-            RowError(1, "", str(error) or _("Het bestand kan niet worden gelezen."))
-        )
+        message = str(error) if isinstance(error, ImportFileError) else ""
+        result.errors.append(RowError(1, "", message or str(FILE_UNREADABLE)))
         return result
     missing = [column for column in GROUP_REQUIRED if column not in header]
     for column in missing:
         result.errors.append(RowError(1, column, _("kolom ontbreekt in de kopregel")))
-    if missing:
+    for column in sorted({c for c in header if c in GROUP_COLUMNS and header.count(c) > 1}):
+        result.errors.append(RowError(1, column, DUPLICATE_COLUMN))
+    if result.errors:
         return result
     if not table:
         result.errors.append(RowError(2, "", _("het bestand bevat geen regels")))
