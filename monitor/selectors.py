@@ -251,24 +251,275 @@ def period_figures(*, period: Period) -> Figures:
 
 
 SMALL_CELL = "<5"
+# A cell hidden only so that a small one cannot be worked out from what is shown: it may hold
+# any count, 0 included (statistics offices call this secondary or complementary suppression).
+COMPLEMENT_CELL = "×"
+
+# What a reader knows besides the cells shown: every column's total (the headline figures and
+# the per-project and per-category tables add up to it) and, within each row, two identities.
+# Each is an equation sum(coefficient * cell) = constant over the counts of one row.
+ROW_IDENTITIES = (
+    # ended = completed + dropped_out
+    {"ended": 1, "completed": -1, "dropped_out": -1},
+    # active_at_end = started_cumulative - ended_cumulative
+    {"active_at_end": 1, "started_cumulative": -1, "ended_cumulative": 1},
+)
 
 
 def suppress_small_cells(rows: list[dict]) -> list[dict]:
-    """Counts from 1 to 4 in per-municipality cells become "<5", so no one can be recognised
-    in a small municipality; 0 and 5 or more stay as they are. The success rate of a row
-    with small cells is withheld too, since it would give the counts away."""
+    """The board's per-municipality table: counts from 1 to 4 become "<5", and further cells
+    become "×" until no such small count can be worked out from what is shown — not from a column's
+    total minus the visible cells, not from ended = completed + dropped_out or active =
+    started − ended within a row, not from any combination of those, and not by a
+    municipality that knows its own row (every municipality knows its own residents' counts).
+    0 and counts of 5 or more stay visible unless they are needed as such a complement: the
+    smallest other count that helps, deterministically (smallest value, then the first
+    municipality, then the first column). The success rate of a row with a hidden cell is
+    withheld too. One rule for every reader and every output, so that two outputs cannot be
+    combined to undo it. A table with a single municipality cannot hide it from the totals."""
+    table = _SuppressionTable(rows)
+    if len(rows) > 1:
+        table.protect()
     suppressed = []
-    for row in rows:
+    for index, row in enumerate(rows):
         out = dict(row)
-        small = False
+        hidden = False
         for key in COUNTS:
-            if 1 <= row[key] <= 4:
-                out[key] = SMALL_CELL
-                small = True
-        if small:
+            mark = table.marks.get((index, key))
+            if mark:
+                out[key] = mark
+                hidden = True
+        if hidden:
             out["success_rate"] = None
         suppressed.append(out)
     return suppressed
+
+
+class _SuppressionTable:
+    """The cells of a table, the equations a reader knows about them, and the hidden cells."""
+
+    def __init__(self, rows: list[dict]):
+        self.rows = len(rows)
+        self.values = {(i, key): int(row[key]) for i, row in enumerate(rows) for key in COUNTS}
+        self.column_totals = {key: sum(int(row[key]) for row in rows) for key in COUNTS}
+        self.marks = {cell: SMALL_CELL for cell, value in self.values.items() if 1 <= value <= 4}
+        # (coefficients by cell, constant): one per column, two per row.
+        self.equations = [
+            ({(i, key): 1 for i in range(self.rows)}, self.column_totals[key]) for key in COUNTS
+        ]
+        for i in range(self.rows):
+            for identity in ROW_IDENTITIES:
+                self.equations.append(({(i, key): c for key, c in identity.items()}, 0))
+        self.equations_of = {cell: [] for cell in self.values}
+        for number, (coefficients, _constant) in enumerate(self.equations):
+            for cell in coefficients:
+                self.equations_of[cell].append(number)
+        self.unprotectable: set = set()
+
+    def protect(self) -> None:
+        # Every round hides one more cell or widens one mark, or gives up on a cell until
+        # the next one does, so this ends.
+        while True:
+            exposed = None
+            for viewpoint in self._viewpoints():
+                exposed = self._exposed_cell(viewpoint)
+                if exposed:
+                    break
+            if exposed is None:
+                return
+            cell, equation, viewpoint, fixed = exposed
+            if self._hide_more(cell, equation, viewpoint, fixed):
+                self.unprotectable.clear()  # what more is hidden may help those too
+            else:
+                self.unprotectable.add(cell)
+
+    def _viewpoints(self):
+        """The board (knows nothing beyond the table), then each municipality that has a
+        hidden cell of its own (knowing its row exactly; others learn nothing new from theirs)."""
+        yield None
+        yield from sorted({i for i, _key in self.marks})
+
+    def _domains(self, viewpoint):
+        domains = {}
+        for cell, value in self.values.items():
+            mark = self.marks.get(cell)
+            if mark is None or cell[0] == viewpoint:
+                domains[cell] = (value, value)
+            elif mark == SMALL_CELL:
+                domains[cell] = (1, 4)
+            else:
+                domains[cell] = (0, self.column_totals[cell[1]])
+        return domains
+
+    def _unknown(self, cell, viewpoint) -> bool:
+        return cell in self.marks and cell[0] != viewpoint and cell not in self.unprotectable
+
+    def _small(self, cell, viewpoint) -> bool:
+        """A hidden count of 1 to 4 that this reader does not know: what must stay unknown.
+        (A complement may be worked out: it is a count that could have been shown.)"""
+        return self._unknown(cell, viewpoint) and 1 <= self.values[cell] <= 4
+
+    def _exposed_cell(self, viewpoint):
+        """A small count this reader can work out, the equation that gives it away, and every
+        hidden cell this reader can work out (the way to loosen a chain runs through them)."""
+        domains = self._domains(viewpoint)
+        pinned_by = self._propagate(domains)
+        determined = set(self._determined(viewpoint))
+        fixed = determined | {
+            cell
+            for cell in self.marks
+            if self._unknown(cell, viewpoint) and domains[cell][0] == domains[cell][1]
+        }
+        for cell in self.marks:
+            if self._small(cell, viewpoint) and domains[cell][0] == domains[cell][1]:
+                return cell, pinned_by.get(cell, self.equations_of[cell][0]), viewpoint, fixed
+        for cell in self.marks:
+            if cell in determined and self._small(cell, viewpoint):
+                return cell, self.equations_of[cell][0], viewpoint, fixed
+        return None
+
+    def _propagate(self, domains) -> dict:
+        """Narrow every cell's possible range by each equation in turn, until nothing changes
+        (bounds: "<5" is 1 to 4, "×" is 0 to the column's total)."""
+        pinned_by = {}
+        changed = True
+        while changed:
+            changed = False
+            for number, (coefficients, constant) in enumerate(self.equations):
+                if not any(domains[c][0] != domains[c][1] for c in coefficients):
+                    continue
+                low = sum(k * domains[c][0 if k > 0 else 1] for c, k in coefficients.items())
+                high = sum(k * domains[c][1 if k > 0 else 0] for c, k in coefficients.items())
+                for cell, k in coefficients.items():
+                    lo, hi = domains[cell]
+                    own_low, own_high = (k * lo, k * hi) if k > 0 else (k * hi, k * lo)
+                    rest_low, rest_high = low - own_low, high - own_high
+                    # k is 1 or -1, so dividing by it is multiplying by it.
+                    bounds = sorted(((constant - rest_high) * k, (constant - rest_low) * k))
+                    new = (max(lo, bounds[0]), min(hi, bounds[1]))
+                    if new != (lo, hi) and new[0] <= new[1]:
+                        domains[cell] = new
+                        changed = True
+                        low += (k * new[0] if k > 0 else k * new[1]) - own_low
+                        high += (k * new[1] if k > 0 else k * new[0]) - own_high
+                        if new[0] == new[1]:
+                            pinned_by.setdefault(cell, number)
+        return pinned_by
+
+    def _determined(self, viewpoint):
+        """Hidden cells fixed by a combination of equations, whatever the bounds. Each cell of
+        the identity columns is in two equations (its column, its row's identity); with the
+        signs made to agree, the equations are a graph with the hidden cells as its edges, and
+        a cell is determined exactly when its edge lies on no cycle (a bridge). A cell of any
+        other column is determined when it is the only unknown of its column."""
+        unknown = [cell for cell in self.marks if self._unknown(cell, viewpoint)]
+        identity_columns = {key for identity in ROW_IDENTITIES for key in identity}
+        for key in COUNTS:
+            if key not in identity_columns:
+                column = [cell for cell in unknown if cell[1] == key]
+                if len(column) == 1:
+                    yield column[0]
+        edges = [
+            (("column", key), ("row", i, _identity_of(key)), (i, key))
+            for i, key in unknown
+            if key in identity_columns
+        ]
+        yield from _bridges(edges)
+
+    def _hide_more(self, cell, equation, viewpoint, fixed) -> bool:
+        """Hide one more cell of the equation that gives ``cell`` away, or else of its other
+        equation; when both hold nothing more to hide, the cell is given away through a
+        neighbour that this reader can work out as well, so loosen that one in turn."""
+        queue, seen = [(cell, equation)], {cell}
+        while queue:
+            current, first = queue.pop(0)
+            numbers = [first] + [n for n in self.equations_of[current] if n != first]
+            if any(self._hide_in(number, current, viewpoint) for number in numbers):
+                return True
+            for number in numbers:
+                for other in self.equations[number][0]:
+                    if other in fixed and other not in seen:
+                        seen.add(other)
+                        queue.append((other, self.equations_of[other][0]))
+        # Nothing left to hide: small counts pinned by their bounds (two 1s that add up to a
+        # column's 2) are loosened by no longer saying that they are small.
+        for current in seen:
+            if self.marks.get(current) == SMALL_CELL:
+                self.marks[current] = COMPLEMENT_CELL
+                return True
+        return False
+
+    def _hide_in(self, number, cell, viewpoint) -> bool:
+        """Hide the smallest nonzero count of the equation that this reader does not know;
+        failing that, a zero, or — when even that leaves a "<5" pinned by its own lower bound
+        of 1 — show that cell as "×" instead."""
+        coefficients = self.equations[number][0]
+        visible = sorted(
+            (self.values[c] == 0, self.values[c], c[0], COUNTS.index(c[1]), c)
+            for c in coefficients
+            # A count in a column whose total is 0 is 0 whether shown or not.
+            if c not in self.marks and c[0] != viewpoint and self.column_totals[c[1]]
+        )
+        if not visible:
+            return False
+        is_zero, *_rest, candidate = visible[0]
+        self.marks[candidate] = COMPLEMENT_CELL
+        if is_zero and self.marks[cell] == SMALL_CELL and self._pinned_in(cell, number, viewpoint):
+            # Pinned by its lower bound (say a lone 1 beside zeros): no zero loosens that.
+            del self.marks[candidate]
+            self.marks[cell] = COMPLEMENT_CELL
+        return True
+
+    def _pinned_in(self, cell, number, viewpoint) -> bool:
+        """Whether this one equation fixes the cell, given what the reader knows."""
+        domains = self._domains(viewpoint)
+        coefficients, constant = self.equations[number]
+        k = coefficients[cell]
+        rest = [(c, kc) for c, kc in coefficients.items() if c != cell]
+        low = sum(kc * domains[c][0 if kc > 0 else 1] for c, kc in rest)
+        high = sum(kc * domains[c][1 if kc > 0 else 0] for c, kc in rest)
+        bounds = sorted(((constant - high) * k, (constant - low) * k))
+        lo, hi = domains[cell]
+        return max(lo, bounds[0]) >= min(hi, bounds[1])
+
+
+def _identity_of(key: str) -> int:
+    return next(n for n, identity in enumerate(ROW_IDENTITIES) if key in identity)
+
+
+def _bridges(edges: list[tuple]) -> list:
+    """The labels of the edges (a, b, label) that lie on no cycle (Tarjan, iteratively)."""
+    adjacency: dict = {}
+    for number, (a, b, _label) in enumerate(edges):
+        adjacency.setdefault(a, []).append((b, number))
+        adjacency.setdefault(b, []).append((a, number))
+    order: dict = {}
+    low: dict = {}
+    bridges = []
+    for root in adjacency:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack = [(root, None, iter(adjacency[root]))]
+        while stack:
+            node, via, neighbours = stack[-1]
+            for neighbour, number in neighbours:
+                if number == via:
+                    continue
+                if neighbour in order:
+                    low[node] = min(low[node], order[neighbour])
+                else:
+                    order[neighbour] = low[neighbour] = len(order)
+                    stack.append((neighbour, number, iter(adjacency[neighbour])))
+                    break
+            else:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        bridges.append(edges[via][2])
+    return bridges
 
 
 # --- editions -------------------------------------------------------------------------------
