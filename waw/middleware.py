@@ -1,6 +1,9 @@
 """Security headers that Django's SecurityMiddleware does not set, and a guard on addresses."""
 
+import auditlog.middleware
 from django.http import HttpResponseBadRequest
+
+from waw.addresses import client_address, client_port
 
 # Everything from our own origin only: the app works on a closed network and loads nothing
 # from elsewhere. No inline scripts at all; inline styles only because the Django admin uses a
@@ -52,3 +55,18 @@ class RejectNullCharactersMiddleware:
                 "Ongeldig teken in het adres.", content_type="text/plain; charset=utf-8"
             )
         return self.get_response(request)
+
+
+class AuditlogMiddleware(auditlog.middleware.AuditlogMiddleware):
+    """django-auditlog's middleware, with the client's address and port from the one rule in
+    waw.addresses instead of its own: it believes the first X-Forwarded-For entry, so any
+    client could write any address into the trail, and a value that is not an address (or a
+    port above 2**31) made every page that writes the log fail."""
+
+    @staticmethod
+    def _get_remote_addr(request):
+        return client_address(request)
+
+    @staticmethod
+    def _get_remote_port(request):
+        return client_port(request)

@@ -36,6 +36,16 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise env.ConfigurationError("ALLOWED_HOSTS ontbreekt: noem de hostnaam van de applicatie.")
 CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS")
 
+# The client's address (audit trail, lock-out) is taken from X-Forwarded-For only as far as it
+# was written by our own reverse proxies: this many of them stand in front of the app (0: the
+# connection's own address, the header is ignored). See waw/addresses.py.
+BEHIND_TLS_PROXY = env.flag("BEHIND_TLS_PROXY", False)
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise env.ConfigurationError(
+        f"TRUSTED_PROXY_COUNT moet 0 of meer zijn, niet {TRUSTED_PROXY_COUNT}."
+    )
+
 # Two-factor authentication (TOTP) is optional for coordinators and beheerders while developing
 # and required for them in production; a user who has set it up always has to use it.
 TWO_FACTOR_REQUIRED = PRODUCTION or env.flag("TWO_FACTOR_REQUIRED", False)
@@ -77,7 +87,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "waw.twofactor.TwoFactorMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "waw.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lock-out into the lock-out page.
@@ -181,7 +191,7 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    if env.flag("BEHIND_TLS_PROXY", False):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Login lock-out (BIO): five failed logins for one username lock it for 15 minutes. Counting
@@ -197,8 +207,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "waw.views.locked_out"
 AXES_USERNAME_CALLABLE = "waw.login_protection.username_for_lockout"
 AXES_VERBOSE = False
-if PRODUCTION and env.flag("BEHIND_TLS_PROXY", False):
-    AXES_IPWARE_PROXY_COUNT = 1
+# The same address as the audit trail's (waw/addresses.py), not django-ipware's own reading.
+AXES_CLIENT_IP_CALLABLE = "waw.addresses.client_address"
 
 # Audit trail (django-auditlog): old and new values as JSON, foreign keys by their name. Which
 # models are tracked is listed in audit/registry.py.
