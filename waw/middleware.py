@@ -1,7 +1,10 @@
 """Security headers that Django's SecurityMiddleware does not set, and a guard on addresses."""
 
 import auditlog.middleware
-from django.http import HttpResponseBadRequest
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.urls import Resolver404, resolve
+from django.utils.translation import gettext
 
 from waw.addresses import client_address, client_port
 
@@ -70,3 +73,47 @@ class AuditlogMiddleware(auditlog.middleware.AuditlogMiddleware):
     @staticmethod
     def _get_remote_port(request):
         return client_port(request)
+
+
+class RequestBodyLimitMiddleware:
+    """Refuses a request body over REQUEST_BODY_LIMIT with 413 before anything reads it; only
+    a signed-in user posting to an upload page (UPLOAD_URL_NAMES, the import) may send up to
+    UPLOAD_BODY_LIMIT, where the page's own limit (5 MB) gives the form error. Without this,
+    anyone could post hundreds of megabytes to the login page, which Django would read and
+    spool to a temporary file. (A body without a Content-Length is read as empty by Django's
+    WSGI request, so the declared length is the whole story; the proxy in front limits too.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raw = request.META.get("CONTENT_LENGTH") or "0"
+        try:
+            length = int(raw)
+        except ValueError:
+            length = -1
+        if length < 0:
+            return HttpResponseBadRequest(
+                "Ongeldige Content-Length.", content_type="text/plain; charset=utf-8"
+            )
+        if length > settings.REQUEST_BODY_LIMIT:
+            limit = settings.REQUEST_BODY_LIMIT
+            if self._upload_allowed(request):
+                limit = settings.UPLOAD_BODY_LIMIT
+            if length > limit:
+                return HttpResponse(
+                    gettext("Het verzoek is te groot: hoogstens %(mb)s MB.")
+                    % {"mb": f"{limit / 1024 / 1024:.0f}"},
+                    status=413,
+                    content_type="text/plain; charset=utf-8",
+                )
+        return self.get_response(request)
+
+    @staticmethod
+    def _upload_allowed(request) -> bool:
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return False
+        user = getattr(request, "user", None)
+        return match.view_name in settings.UPLOAD_URL_NAMES and bool(user and user.is_authenticated)

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known (an upload needs a login), before anything reads the body.
+    "waw.middleware.RequestBodyLimitMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "waw.twofactor.TwoFactorMiddleware",
@@ -168,6 +170,18 @@ STORAGES = {
         )
     },
 }
+
+# Request bodies: 1 MB for every form, and for a signed-in user's upload page (the import,
+# whose own limit is 5 MB: participants.forms.ImportForm.MAX_BYTES) 5 MB and room for the form
+# around the file. Larger bodies get 413 before they are read (waw.middleware). Uploads are
+# held in memory only, never in a temporary file that a stalled or killed request would leave
+# behind. The reverse proxy should refuse them earlier still (README, Production).
+REQUEST_BODY_LIMIT = 1024 * 1024
+UPLOAD_BODY_LIMIT = 5 * 1024 * 1024 + 256 * 1024
+UPLOAD_URL_NAMES = {"participants:import"}
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_LIMIT
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_BODY_LIMIT
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
