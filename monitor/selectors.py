@@ -10,6 +10,7 @@ rules turn those counts into the figures, which are added up per breakdown.
 """
 
 import hashlib
+from collections import deque
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -264,6 +265,7 @@ ROW_IDENTITIES = (
     # active_at_end = started_cumulative - ended_cumulative
     {"active_at_end": 1, "started_cumulative": -1, "ended_cumulative": 1},
 )
+IDENTITY_OF = {key: number for number, identity in enumerate(ROW_IDENTITIES) for key in identity}
 
 
 def suppress_small_cells(rows: list[dict]) -> list[dict]:
@@ -317,21 +319,29 @@ class _SuppressionTable:
         self.unprotectable: set = set()
 
     def protect(self) -> None:
-        # Every round hides one more cell or widens one mark, or gives up on a cell until
-        # the next one does, so this ends.
+        # Passes over the readers until one changes nothing. Every change hides one more
+        # cell or widens one mark; a cell that cannot be helped now is left until something
+        # else is hidden; so this ends.
         while True:
-            exposed = None
-            for viewpoint in self._viewpoints():
-                exposed = self._exposed_cell(viewpoint)
-                if exposed:
-                    break
-            if exposed is None:
+            changed = False
+            board = None
+            for viewpoint in list(self._viewpoints()):
+                if board is None:
+                    board = self._propagated(None)
+                extended: set = set()
+                for cell, equation, fixed in self._exposed_cells(viewpoint, board):
+                    if equation in extended:
+                        continue  # what was just hidden there may be enough: next pass
+                    if self._hide_more(cell, equation, viewpoint, fixed):
+                        extended.update(self.equations_of[cell])
+                    else:
+                        self.unprotectable.add(cell)
+                if extended:
+                    self.unprotectable.clear()  # what more is hidden may help those too
+                    changed = True
+                    board = None
+            if not changed:
                 return
-            cell, equation, viewpoint, fixed = exposed
-            if self._hide_more(cell, equation, viewpoint, fixed):
-                self.unprotectable.clear()  # what more is hidden may help those too
-            else:
-                self.unprotectable.add(cell)
 
     def _viewpoints(self):
         """The board (knows nothing beyond the table), then each municipality that has a
@@ -354,75 +364,90 @@ class _SuppressionTable:
     def _unknown(self, cell, viewpoint) -> bool:
         return cell in self.marks and cell[0] != viewpoint and cell not in self.unprotectable
 
-    def _small(self, cell, viewpoint) -> bool:
-        """A hidden count of 1 to 4 that this reader does not know: what must stay unknown.
-        (A complement may be worked out: it is a count that could have been shown.)"""
-        return self._unknown(cell, viewpoint) and 1 <= self.values[cell] <= 4
-
-    def _exposed_cell(self, viewpoint):
-        """A small count this reader can work out, the equation that gives it away, and every
-        hidden cell this reader can work out (the way to loosen a chain runs through them)."""
-        domains = self._domains(viewpoint)
-        pinned_by = self._propagate(domains)
-        determined = set(self._determined(viewpoint))
-        fixed = determined | {
-            cell
-            for cell in self.marks
-            if self._unknown(cell, viewpoint) and domains[cell][0] == domains[cell][1]
-        }
+    def _propagated(self, viewpoint, board=None):
+        """Each cell's possible range for this reader, and the equation that pinned a pinned
+        one. A municipality's ranges start from the board's, narrowed by its own row."""
+        if board is None:
+            domains = self._domains(viewpoint)
+            return domains, self._propagate(domains, range(len(self.equations)))
+        domains, pinned_by = dict(board[0]), dict(board[1])
+        touched = set()
         for cell in self.marks:
-            if self._small(cell, viewpoint) and domains[cell][0] == domains[cell][1]:
-                return cell, pinned_by.get(cell, self.equations_of[cell][0]), viewpoint, fixed
-        for cell in self.marks:
-            if cell in determined and self._small(cell, viewpoint):
-                return cell, self.equations_of[cell][0], viewpoint, fixed
-        return None
+            if cell[0] == viewpoint:
+                domains[cell] = (self.values[cell], self.values[cell])
+                touched.update(self.equations_of[cell])
+        pinned_by.update(self._propagate(domains, sorted(touched)))
+        return domains, pinned_by
 
-    def _propagate(self, domains) -> dict:
-        """Narrow every cell's possible range by each equation in turn, until nothing changes
-        (bounds: "<5" is 1 to 4, "×" is 0 to the column's total)."""
+    def _exposed_cells(self, viewpoint, board):
+        """The small counts this reader can work out, each with the equation that gives it
+        away and every hidden cell this reader can work out (a chain is loosened through
+        them)."""
+        domains, pinned_by = board if viewpoint is None else self._propagated(viewpoint, board)
+        unknown = [cell for cell in self.marks if self._unknown(cell, viewpoint)]
+        determined = set(self._determined(unknown))
+        fixed = determined | {cell for cell in unknown if domains[cell][0] == domains[cell][1]}
+        exposed = []
+        for cell in unknown:
+            if not 1 <= self.values[cell] <= 4:
+                continue
+            if domains[cell][0] == domains[cell][1]:
+                exposed.append((cell, pinned_by.get(cell, self.equations_of[cell][0]), fixed))
+            elif cell in determined:
+                exposed.append((cell, self.equations_of[cell][0], fixed))
+        return exposed
+
+    def _propagate(self, domains, equations) -> dict:
+        """Narrow the cells' possible ranges by each equation in turn, starting with the given
+        ones, until nothing changes (bounds: "<5" is 1 to 4, "×" is 0 to the column's total);
+        an equation is looked at again when one of its cells narrowed."""
         pinned_by = {}
-        changed = True
-        while changed:
-            changed = False
-            for number, (coefficients, constant) in enumerate(self.equations):
-                if not any(domains[c][0] != domains[c][1] for c in coefficients):
-                    continue
-                low = sum(k * domains[c][0 if k > 0 else 1] for c, k in coefficients.items())
-                high = sum(k * domains[c][1 if k > 0 else 0] for c, k in coefficients.items())
-                for cell, k in coefficients.items():
-                    lo, hi = domains[cell]
-                    own_low, own_high = (k * lo, k * hi) if k > 0 else (k * hi, k * lo)
-                    rest_low, rest_high = low - own_low, high - own_high
-                    # k is 1 or -1, so dividing by it is multiplying by it.
-                    bounds = sorted(((constant - rest_high) * k, (constant - rest_low) * k))
-                    new = (max(lo, bounds[0]), min(hi, bounds[1]))
-                    if new != (lo, hi) and new[0] <= new[1]:
-                        domains[cell] = new
-                        changed = True
-                        low += (k * new[0] if k > 0 else k * new[1]) - own_low
-                        high += (k * new[1] if k > 0 else k * new[0]) - own_high
-                        if new[0] == new[1]:
-                            pinned_by.setdefault(cell, number)
+        queue = deque(equations)
+        pending = set(queue)
+        while queue:
+            number = queue.popleft()
+            pending.discard(number)
+            coefficients, constant = self.equations[number]
+            if not any(domains[c][0] != domains[c][1] for c in coefficients):
+                continue
+            low = sum(k * domains[c][0 if k > 0 else 1] for c, k in coefficients.items())
+            high = sum(k * domains[c][1 if k > 0 else 0] for c, k in coefficients.items())
+            for cell, k in coefficients.items():
+                lo, hi = domains[cell]
+                own_low, own_high = (k * lo, k * hi) if k > 0 else (k * hi, k * lo)
+                rest_low, rest_high = low - own_low, high - own_high
+                # k is 1 or -1, so dividing by it is multiplying by it.
+                bounds = sorted(((constant - rest_high) * k, (constant - rest_low) * k))
+                new = (max(lo, bounds[0]), min(hi, bounds[1]))
+                if new != (lo, hi) and new[0] <= new[1]:
+                    domains[cell] = new
+                    low += (k * new[0] if k > 0 else k * new[1]) - own_low
+                    high += (k * new[1] if k > 0 else k * new[0]) - own_high
+                    if new[0] == new[1]:
+                        pinned_by.setdefault(cell, number)
+                    for other in self.equations_of[cell]:
+                        if other != number and other not in pending:
+                            pending.add(other)
+                            queue.append(other)
         return pinned_by
 
-    def _determined(self, viewpoint):
+    def _determined(self, unknown: list):
         """Hidden cells fixed by a combination of equations, whatever the bounds. Each cell of
         the identity columns is in two equations (its column, its row's identity); with the
         signs made to agree, the equations are a graph with the hidden cells as its edges, and
         a cell is determined exactly when its edge lies on no cycle (a bridge). A cell of any
         other column is determined when it is the only unknown of its column."""
-        unknown = [cell for cell in self.marks if self._unknown(cell, viewpoint)]
-        identity_columns = {key for identity in ROW_IDENTITIES for key in identity}
-        for key in COUNTS:
-            if key not in identity_columns:
-                column = [cell for cell in unknown if cell[1] == key]
-                if len(column) == 1:
-                    yield column[0]
+        per_column: dict = {}
+        for cell in unknown:
+            if cell[1] not in IDENTITY_OF:
+                per_column.setdefault(cell[1], []).append(cell)
+        for column in per_column.values():
+            if len(column) == 1:
+                yield column[0]
         edges = [
-            (("column", key), ("row", i, _identity_of(key)), (i, key))
+            (("column", key), ("row", i, IDENTITY_OF[key]), (i, key))
             for i, key in unknown
-            if key in identity_columns
+            if key in IDENTITY_OF
         ]
         yield from _bridges(edges)
 
@@ -481,10 +506,6 @@ class _SuppressionTable:
         bounds = sorted(((constant - high) * k, (constant - low) * k))
         lo, hi = domains[cell]
         return max(lo, bounds[0]) >= min(hi, bounds[1])
-
-
-def _identity_of(key: str) -> int:
-    return next(n for n, identity in enumerate(ROW_IDENTITIES) if key in identity)
 
 
 def _bridges(edges: list[tuple]) -> list:
@@ -702,6 +723,18 @@ def edition_content(*, period: Period, overrides=None, texts=None, cached: bool 
     return content
 
 
+def _suppressed(rows: list[dict]) -> list[dict]:
+    """suppress_small_cells, kept in the cache per table: with hundreds of municipalities
+    full of small counts (the synthetic data of bench/) finding the complements takes
+    seconds, and every reader of the same figures gets the same table."""
+    key = "monitor:suppressed:" + hashlib.sha256(repr(rows).encode()).hexdigest()
+    suppressed = cache.get(key)
+    if suppressed is None:
+        suppressed = suppress_small_cells(rows)
+        cache.set(key, suppressed, LIVE_CACHE_SECONDS)
+    return suppressed
+
+
 def editions_for(*, user):
     """Editions a user may open: all for coordinators, published ones for everyone else."""
     from monitor.models import Edition
@@ -729,7 +762,7 @@ def content_for_reader(*, content: dict, user, export: bool = False) -> dict:
         }
     exact = coordinator and not export
     if not exact:
-        content["municipalities"] = suppress_small_cells(content["municipalities"])
+        content["municipalities"] = _suppressed(content["municipalities"])
     return {"content": content, "exact": exact, "own": own}
 
 
