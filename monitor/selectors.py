@@ -455,7 +455,7 @@ class _SuppressionTable:
         """Hide one more cell of the equation that gives ``cell`` away, or else of its other
         equation; when both hold nothing more to hide, the cell is given away through a
         neighbour that this reader can work out as well, so loosen that one in turn."""
-        queue, seen = [(cell, equation)], {cell}
+        queue, seen = [(cell, equation)], [cell]  # a list: the order decides, not a hash
         while queue:
             current, first = queue.pop(0)
             numbers = [first] + [n for n in self.equations_of[current] if n != first]
@@ -464,7 +464,7 @@ class _SuppressionTable:
             for number in numbers:
                 for other in self.equations[number][0]:
                     if other in fixed and other not in seen:
-                        seen.add(other)
+                        seen.append(other)
                         queue.append((other, self.equations_of[other][0]))
         # Nothing left to hide: small counts pinned by their bounds (two 1s that add up to a
         # column's 2) are loosened by no longer saying that they are small.
