@@ -316,6 +316,8 @@ class _SuppressionTable:
         for number, (coefficients, _constant) in enumerate(self.equations):
             for cell in coefficients:
                 self.equations_of[cell].append(number)
+        # (reader, cell) pairs that cannot be helped for now: with two municipalities, each
+        # knows the other's row from the totals.
         self.unprotectable: set = set()
 
     def protect(self) -> None:
@@ -335,7 +337,7 @@ class _SuppressionTable:
                     if self._hide_more(cell, equation, viewpoint, fixed):
                         extended.update(self.equations_of[cell])
                     else:
-                        self.unprotectable.add(cell)
+                        self.unprotectable.add((viewpoint, cell))
                 if extended:
                     self.unprotectable.clear()  # what more is hidden may help those too
                     changed = True
@@ -362,7 +364,11 @@ class _SuppressionTable:
         return domains
 
     def _unknown(self, cell, viewpoint) -> bool:
-        return cell in self.marks and cell[0] != viewpoint and cell not in self.unprotectable
+        return (
+            cell in self.marks
+            and cell[0] != viewpoint
+            and (viewpoint, cell) not in self.unprotectable
+        )
 
     def _propagated(self, viewpoint, board=None):
         """Each cell's possible range for this reader, and the equation that pinned a pinned
