@@ -28,9 +28,9 @@ from participants.forms import (
 from participants.importing import import_trajectories
 from participants.models import Participant, Trajectory
 from participants.tables import ParticipantTable, TrajectoryTable
+from waw import pagination
 from waw.exports import SafeExportMixin
 from waw.mixins import BreadcrumbsMixin, UserFilterMixin
-from waw.pagination import EstimatedCountPaginator
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
 PERSONAL_DATA_READERS = (Role.COORDINATOR, Role.MUNICIPALITY)
@@ -51,7 +51,7 @@ class ParticipantListView(RoleRequiredMixin, BreadcrumbsMixin, SingleTableView):
     table_class = ParticipantTable
     template_name = "participants/participant_list.html"
     # Paginated by the table only (ListView's paginate_by would count the rows a second time).
-    table_pagination = {"per_page": 25, "paginator_class": EstimatedCountPaginator}
+    table_pagination = pagination.table_pagination(per_page=25, estimated=True)
 
     def get_queryset(self):
         return selectors.participant_list_for(
@@ -175,7 +175,7 @@ class TrajectoryListView(
     filterset_class = TrajectoryFilter
     template_name = "participants/trajectory_list.html"
     # django-tables2 paginates (forgiving bad page numbers); FilterView must not as well.
-    table_pagination = {"per_page": 25, "paginator_class": EstimatedCountPaginator}
+    table_pagination = pagination.table_pagination(per_page=25, estimated=True)
     export_formats = ("csv", "xlsx")
     export_name = "trajecten"
 
