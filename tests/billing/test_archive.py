@@ -108,6 +108,4 @@ def test_files_of_issued_documents_are_never_removed_or_replaced(
 
     invoice.refresh_from_db()
     assert invoice.pdf.read() == before
-    assert archived_files() == [
-        f"2025-000{n}.{ext}" for n in (1, 2, 3) for ext in ("pdf", "xml")
-    ]
+    assert archived_files() == [f"2025-000{n}.{ext}" for n in (1, 2, 3) for ext in ("pdf", "xml")]
