@@ -16,10 +16,8 @@ from participants.models import DUPLICATE, Participant, Trajectory, TrajectoryCh
 from participants.selectors import participants_due_for_anonymisation
 from waw.text import normalise
 
-ALREADY_WITHDRAWN = _("Dit traject is al ingetrokken.")
 WITHDRAWN_IS_FROZEN = _("Een ingetrokken traject kan niet meer worden gewijzigd.")
 REASON_REQUIRED = _("Geef een reden voor het intrekken.")
-ALREADY_STARTED = _("Dit traject is al gestart.")
 NOT_STARTED = _("Een traject dat niet is gestart, kan niet worden beëindigd.")
 PARTICIPANT_EXISTS = _("Deze deelnemer bestaat al. Kies de bestaande deelnemer hieronder.")
 OPEN_TRAJECTORY_EXISTS = _(
@@ -28,7 +26,8 @@ OPEN_TRAJECTORY_EXISTS = _(
     "gefactureerd."
 )
 # The row was changed by another session after this user loaded the page: say by whom,
-# instead of overwriting what they did.
+# instead of overwriting what they did. The page then shows the trajectory as it is now.
+CHANGED = "changed_meanwhile"
 STARTED_MEANWHILE = _("Dit traject is intussen al gestart door %(who)s (startdatum %(date)s).")
 ENDED_MEANWHILE = _("Dit traject is intussen al beëindigd door %(who)s (einddatum %(date)s).")
 WITHDRAWN_MEANWHILE = _("Dit traject is intussen al ingetrokken door %(who)s.")
@@ -118,12 +117,13 @@ def participant_duplicates(
     return list(found.values())
 
 
-def _is_duplicate(error: ValidationError) -> bool:
+def error_has_code(error: ValidationError, code: str) -> bool:
+    """Whether any of the messages in ``error`` (a list or per field) has ``code``."""
     if hasattr(error, "error_dict"):
         errors = [e for field_errors in error.error_dict.values() for e in field_errors]
     else:
         errors = error.error_list
-    return any(e.code == DUPLICATE for e in errors)
+    return any(e.code == code for e in errors)
 
 
 @transaction.atomic
@@ -281,7 +281,9 @@ def trajectory_update(
         raise ValidationError(WITHDRAWN_IS_FROZEN)
     if expected_version is not None and expected_version != trajectory_version(current):
         since = _parse_version(expected_version)
-        raise ValidationError(CHANGED_MEANWHILE % {"who": _changed_by(current, since=since)})
+        raise ValidationError(
+            CHANGED_MEANWHILE % {"who": _changed_by(current, since=since)}, code=CHANGED
+        )
     return _apply_changes(user=user, trajectory=trajectory, current=current, changes=changes)
 
 
@@ -291,16 +293,15 @@ def trajectory_start(*, user, trajectory: Trajectory, start_date) -> Trajectory:
     trajectory that has not started (and is not withdrawn) can start."""
     current = _locked(trajectory)
     if current.is_withdrawn:
-        raise ValidationError(WITHDRAWN_IS_FROZEN)
+        raise ValidationError(WITHDRAWN_IS_FROZEN, code=CHANGED)
     if current.start_date:
-        if trajectory.start_date:
-            raise ValidationError(ALREADY_STARTED)
         raise ValidationError(
             STARTED_MEANWHILE
             % {
                 "who": _changed_by(current, "start_date"),
                 "date": _display(current, "start_date"),
-            }
+            },
+            code=CHANGED,
         )
     return _apply_changes(
         user=user, trajectory=trajectory, current=current, changes={"start_date": start_date}
@@ -313,13 +314,14 @@ def trajectory_end(*, user, trajectory: Trajectory, end_date, outcome: str) -> T
     trajectory can end; correcting an end is done by editing the trajectory."""
     current = _locked(trajectory)
     if current.is_withdrawn:
-        raise ValidationError(WITHDRAWN_IS_FROZEN)
+        raise ValidationError(WITHDRAWN_IS_FROZEN, code=CHANGED)
     if not current.start_date:
         raise ValidationError(NOT_STARTED)
     if current.end_date:
         raise ValidationError(
             ENDED_MEANWHILE
-            % {"who": _changed_by(current, "end_date"), "date": _display(current, "end_date")}
+            % {"who": _changed_by(current, "end_date"), "date": _display(current, "end_date")},
+            code=CHANGED,
         )
     return _apply_changes(
         user=user,
@@ -336,9 +338,9 @@ def trajectory_withdraw(*, user, trajectory: Trajectory, reason: str) -> Traject
         raise ValidationError({"withdrawal_reason": REASON_REQUIRED})
     current = _locked(trajectory)
     if current.is_withdrawn:
-        if trajectory.is_withdrawn:
-            raise ValidationError(ALREADY_WITHDRAWN)
-        raise ValidationError(WITHDRAWN_MEANWHILE % {"who": _changed_by(current, "withdrawn_at")})
+        raise ValidationError(
+            WITHDRAWN_MEANWHILE % {"who": _changed_by(current, "withdrawn_at")}, code=CHANGED
+        )
     before = _snapshot(current)
     current.withdrawn_at = timezone.now()
     current.withdrawal_reason = reason.strip()
@@ -375,7 +377,7 @@ def enrol(
             participant_save(participant=participant)
         except ValidationError as error:
             # Entered at the same moment in another session: offer that record now.
-            duplicates = _duplicates_of(participant) if _is_duplicate(error) else []
+            duplicates = _duplicates_of(participant) if error_has_code(error, DUPLICATE) else []
             if not duplicates:
                 raise
             raise DuplicateParticipant(duplicates) from error

@@ -203,10 +203,11 @@ class TrajectoryMixin(RoleRequiredMixin, BreadcrumbsMixin):
         except Trajectory.DoesNotExist:
             raise Http404 from None
 
-    def render_detail(self, trajectory, status=200, **forms):
+    def render_detail(self, trajectory, status=200, conflict=(), **forms):
         selectors.flag_missing_tariffs([trajectory])
         context = {
             "trajectory": trajectory,
+            "conflict": conflict,
             "participant": trajectory.participant,
             "can_edit": is_coordinator(self.request.user),
             "start_form": forms.get("start_form") or StartForm(),
@@ -245,6 +246,11 @@ class TrajectoryActionView(TrajectoryMixin, View):
             try:
                 self.perform(trajectory, form.cleaned_data)
             except ValidationError as error:
+                if services.error_has_code(error, services.CHANGED):
+                    # Someone else got there first: show the trajectory as it is now, and why.
+                    return self.render_detail(
+                        self.get_trajectory(), status=409, conflict=error.messages
+                    )
                 form.add_error(None, error)
             else:
                 messages.success(request, self.success_message)

@@ -209,6 +209,22 @@ def test_starting_a_trajectory_started_meanwhile_is_refused_and_keeps_the_first_
     assert trajectory.changes.filter(field="startdatum").count() == 1
 
 
+def test_the_start_button_of_a_page_loaded_before_a_colleague_started_shows_who_did(
+    client_for, coordinator, colleague
+):
+    trajectory = TrajectoryFactory(enrolment_date=dt.date(2025, 1, 6))
+    client = client_for(coordinator)
+    client.get(trajectory.get_absolute_url())
+    trajectory_start(user=colleague, trajectory=trajectory, start_date=dt.date(2025, 1, 13))
+
+    response = client.post(f"/trajecten/{trajectory.pk}/starten/", {"start_date": "2025-02-01"})
+
+    assert response.status_code == 409
+    assert "intussen al gestart door Kim Bos (startdatum 13-01-2025)" in response.content.decode()
+    trajectory.refresh_from_db()
+    assert trajectory.start_date == dt.date(2025, 1, 13)
+
+
 def test_ending_a_trajectory_ended_meanwhile_is_refused(coordinator, colleague):
     trajectory = TrajectoryFactory(started_after=3)
     mine = Trajectory.objects.get(pk=trajectory.pk)
