@@ -87,9 +87,7 @@ class Participant(models.Model):
             models.UniqueConstraint(
                 fields=["identity_key"],
                 name="participant_identity_unique",
-                violation_error_message=_(
-                    "Er is al een deelnemer met deze naam en geboortedatum."
-                ),
+                violation_error_message=_("Er is al een deelnemer met deze naam en geboortedatum."),
                 violation_error_code=DUPLICATE,
             ),
         ]
@@ -115,6 +113,12 @@ class Participant(models.Model):
                 last_name=self.last_name,
                 date_of_birth=self.date_of_birth,
             )
+
+    def validate_identity(self) -> None:
+        """The identity constraint as a validation error, for forms that do not hold the key
+        (the admin's): refuses a second record of a person who exists."""
+        self.refresh_identity_key()
+        self.validate_constraints(exclude={f.name for f in self._meta.fields} - {"identity_key"})
 
     def age_on(self, day: date) -> int:
         born = self.date_of_birth

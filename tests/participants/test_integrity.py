@@ -368,3 +368,27 @@ def test_the_service_refuses_a_withdrawal_reason_over_the_model_limit(coordinato
 
     trajectory.refresh_from_db()
     assert not trajectory.is_withdrawn
+
+
+def test_adding_an_existing_person_in_the_admin_is_a_form_error(
+    client_for, administrator, huizen
+):
+    ParticipantFactory(first_name="Sanne", last_name="de Vries", date_of_birth=dt.date(1995, 3, 4))
+
+    response = client_for(administrator).post(
+        "/beheer/participants/participant/add/",
+        {
+            "first_name": "sanne",
+            "last_name": "De Vries",
+            "date_of_birth": "04-03-1995",
+            "municipality": huizen.pk,
+            "client_number": "",
+            "benefit_type": "participatiewet",
+            "trajectories-TOTAL_FORMS": "0",
+            "trajectories-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Er is al een deelnemer met deze naam en geboortedatum." in response.content.decode()
+    assert Participant.objects.count() == 1
