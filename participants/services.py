@@ -225,11 +225,12 @@ def trajectory_version(trajectory: Trajectory) -> str:
     return trajectory.updated_at.isoformat() if trajectory.updated_at else ""
 
 
-def _parse_version(version: str):
+def _parse_version(version: str) -> dt.datetime | None:
     try:
-        return dt.datetime.fromisoformat(version)
+        moment = dt.datetime.fromisoformat(version)
     except ValueError:
         return None
+    return moment if timezone.is_aware(moment) else None
 
 
 def _locked(trajectory: Trajectory) -> Trajectory:
