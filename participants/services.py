@@ -32,8 +32,8 @@ STARTED_MEANWHILE = _("Dit traject is intussen al gestart door %(who)s (startdat
 ENDED_MEANWHILE = _("Dit traject is intussen al beëindigd door %(who)s (einddatum %(date)s).")
 WITHDRAWN_MEANWHILE = _("Dit traject is intussen al ingetrokken door %(who)s.")
 CHANGED_MEANWHILE = _(
-    "Dit traject is intussen gewijzigd door %(who)s. Bekijk de wijzigingen hieronder en "
-    "probeer het opnieuw."
+    "Dit traject is intussen gewijzigd door %(who)s. Open het traject opnieuw om de huidige "
+    "gegevens te zien en voer uw wijziging daarna opnieuw in."
 )
 UNKNOWN_USER = _("import / systeem")
 SOMEONE_ELSE = _("een andere gebruiker")
