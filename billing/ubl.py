@@ -144,6 +144,20 @@ def _tax_category(parent, tag: str, treatment: str):
     _el(_el(category, "cac:TaxScheme"), "cbc:ID", "VAT")
 
 
+def _line_texts(line) -> tuple[str, str]:
+    """(description, name) of a line by its kind: a trajectory, a group's minimum purchase
+    (billing rule 11) or a share of fixed project costs (rule 12)."""
+    kind = getattr(line, "kind", "trajectory")
+    if kind == "shortfall":
+        return line.description, f"Minimale afname {line.project_name}"
+    if kind == "share":
+        return line.description, f"Aandeel projectkosten {line.project_name}"
+    return (
+        f"Deelnemer {line.participant_reference}, gestart {line.start_date:%d-%m-%Y}",
+        f"Traject {line.project_name}",
+    )
+
+
 def render_ubl(
     *,
     kind: str,
@@ -265,12 +279,9 @@ def render_ubl(
         )
         _amount(element, "cbc:LineExtensionAmount", line.amount * sign)
         item = _el(element, "cac:Item")
-        _el(
-            item,
-            "cbc:Description",
-            f"Deelnemer {line.participant_reference}, gestart {line.start_date:%d-%m-%Y}",
-        )
-        _el(item, "cbc:Name", f"Traject {line.project_name}"[:100])
+        description, name = _line_texts(line)
+        _el(item, "cbc:Description", description)
+        _el(item, "cbc:Name", name[:100])
         _tax_category(item, "cac:ClassifiedTaxCategory", line.vat_treatment)
         _amount(_el(element, "cac:Price"), "cbc:PriceAmount", line.amount * sign)
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)

@@ -170,6 +170,11 @@ class RunView(RoleRequiredMixin, BreadcrumbsMixin, View):
             _("%(n)s facturen voor %(period)s zijn uitgegeven.")
             % {"n": run.invoices.count(), "period": period},
         )
+        settled = run.settlements.count()
+        if settled:
+            messages.success(
+                request, _("%(n)s trajecten zijn verrekend tegen € 0.") % {"n": settled}
+            )
         return redirect("billing:list")
 
 

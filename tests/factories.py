@@ -110,6 +110,7 @@ class CohortFactory(DjangoModelFactory):
     project = factory.SelfAttribute("tariff_option.agreement.project")
     name = factory.Sequence(lambda n: f"Klas {n}")
     start_date = dt.date(2025, 2, 1)
+    status = "started"
 
 
 class DecisionFactory(DjangoModelFactory):

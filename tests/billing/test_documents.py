@@ -228,6 +228,7 @@ def test_command_preview_changes_nothing_and_prints_json(wijkleerbedrijf, huizen
         "period": "2025-Q1",
         "issued": False,
         "invoices": [{"municipality": "Huizen", "number": None, "lines": 1, "total": "4000.00"}],
+        "settled_at_zero": 0,
     }
     assert not Invoice.objects.exists()
 

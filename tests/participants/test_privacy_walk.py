@@ -40,6 +40,12 @@ def _each_trajectory(world):
     ]
 
 
+def _each_group(world):
+    from projects.models import Cohort
+
+    return [{"pk": pk} for pk in Cohort.objects.values_list("pk", flat=True)]
+
+
 def _each_invoice(world):
     return [{"number": invoice.number} for invoice in Invoice.objects.all()]
 
@@ -106,6 +112,12 @@ WALK = {
     "participants:start": (_each_trajectory, [""]),
     "participants:end": (_each_trajectory, [""]),
     "participants:withdraw": (_each_trajectory, [""]),
+    "participants:groups": (ONCE, ["", "?project=wijkleerbedrijf&jaar=2025"]),
+    "participants:group": (_each_group, [""]),
+    "participants:group-create": "a form",
+    "participants:group-import": "a form",
+    "participants:group-start": "POST only",
+    "participants:group-cancel": "POST only",
     "billing:list": (ONCE, [""]),
     "billing:run": (ONCE, ["", "?period=2025-Q1"]),
     "billing:ledger": "budget figures per municipality",

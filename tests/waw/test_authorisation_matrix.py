@@ -16,6 +16,7 @@ from monitor.services import edition_create, edition_publish
 from tests.factories import (
     AgreementFactory,
     BudgetLineFactory,
+    CohortFactory,
     DecisionFactory,
     ParticipantFactory,
     ProjectFactory,
@@ -109,6 +110,13 @@ MATRIX = {
     "participants:start": (lambda w: {"pk": w["trajectory"].pk}, allowed(405, COORD)),
     "participants:end": (lambda w: {"pk": w["trajectory"].pk}, allowed(405, COORD)),
     "participants:withdraw": (lambda w: {"pk": w["trajectory"].pk}, allowed(405, COORD)),
+    # Groups: every gemeente sees the groups and their fill level (its own residents only).
+    "participants:groups": (None, allowed(200, PERSONAL)),
+    "participants:group": (lambda w: {"pk": w["group"].pk}, allowed(200, PERSONAL)),
+    "participants:group-create": (None, allowed(200, COORD)),
+    "participants:group-import": (None, allowed(200, COORD)),
+    "participants:group-start": (lambda w: {"pk": w["group"].pk}, allowed(405, COORD)),
+    "participants:group-cancel": (lambda w: {"pk": w["group"].pk}, allowed(405, COORD)),
     "billing:list": (None, allowed(200, PERSONAL)),
     "billing:run": (None, allowed(200, COORD)),
     "billing:ledger": (None, allowed(302, PERSONAL)),
@@ -151,7 +159,7 @@ def url_names(resolver=None, namespace=None):
 def world(huizen, laren, coordinator):
     project = ProjectFactory(name="Wijkleerbedrijf", slug="wijkleerbedrijf")
     agreement = AgreementFactory(project=project, year=2025)
-    TariffOptionFactory(agreement=agreement)
+    option = TariffOptionFactory(agreement=agreement)
     participant = ParticipantFactory(municipality=huizen)
     trajectory = TrajectoryFactory(
         participant=participant,
@@ -172,6 +180,7 @@ def world(huizen, laren, coordinator):
         "participant": participant,
         "trajectory": trajectory,
         "invoice": Invoice.objects.get(municipality=huizen),
+        "group": CohortFactory(tariff_option=option, status="planned"),
     }
 
 
