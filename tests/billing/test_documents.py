@@ -271,6 +271,16 @@ def test_command_preview_changes_nothing_and_prints_json(wijkleerbedrijf, huizen
     assert not Invoice.objects.exists()
 
 
+def test_command_preview_names_missing_invoice_data(wijkleerbedrijf, huizen, capsys):
+    huizen.invoice_city = ""
+    huizen.save()
+    started(wijkleerbedrijf, huizen)
+
+    call_command("invoice_run", "--period", "2025-Q1")
+
+    assert "Gemeente Huizen zijn niet compleet: plaats ontbreekt" in capsys.readouterr().err
+
+
 def test_command_exits_2_on_a_malformed_period(capsys):
     with pytest.raises(SystemExit) as exit_info:
         call_command("invoice_run", "--period", "Q1-2025")
