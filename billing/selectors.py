@@ -214,7 +214,8 @@ def tariff_in_force(trajectory, tariffs) -> tuple[Decimal, str] | None:
 
 
 def run_preview(*, period: Period, today: dt.date) -> RunPreview:
-    """What issuing ``period`` would bill, one draft invoice per municipality at start.
+    """What issuing ``period`` would bill, one draft invoice per municipality at start and
+    VAT regime (rule 4).
 
     A price of € 0 makes no line (rule 4); a trajectory without a tariff for its start year
     blocks issuing and is listed, as is a period that has not ended yet.
@@ -424,7 +425,10 @@ def einvoice_warnings(*, preview: "RunPreview") -> list[str]:
     valid: the Regio's own OIN (its Peppol address) not set. The run may still be issued."""
     if preview.invoices and not OIN.match(settings.INVOICE_SENDER.get("oin", "")):
         return [
-            _("Het OIN van de Regio is niet ingesteld (REGIO_OIN); e-facturen missen de afzender.")
+            _(
+                "Het OIN van de Regio is niet ingesteld (REGIO_OIN); de e-facturen noemen de Regio "
+                "bij haar KvK-nummer, maar via Peppol is de Regio zonder OIN niet te vinden."
+            )
         ]
     return []
 

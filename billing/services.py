@@ -202,6 +202,8 @@ def _issue_document(
 def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceRun:
     """Issue the invoices of a period: number them, render and archive each PDF once.
 
+    Refused, writing nothing, while the period has not ended, a trajectory lacks a tariff, or
+    the sender's or a municipality's invoice data is incomplete (rule 13).
     Either the whole run is issued with its files, or nothing is (a failure halfway removes the
     files it wrote), so a retry works. Runs are serialised on the year's number series row, so
     two coordinators issuing at once cannot bill a trajectory twice or leave a gap.

@@ -206,6 +206,20 @@ def test_municipality_list_says_what_each_still_lacks(huizen, laren, coordinator
     assert "plaats ontbreekt" in content and "compleet" in content
 
 
+def test_municipality_list_queries_do_not_grow_with_municipalities(
+    huizen, laren, coordinator, client_for, django_assert_max_num_queries
+):
+    from tests.waw.test_query_budgets import queries_of
+
+    client = client_for(coordinator)
+    budget = queries_of(client, "/gemeenten/")
+    for number in range(20):
+        MunicipalityFactory(name=f"Extra {number}")
+
+    with django_assert_max_num_queries(budget):
+        assert client.get("/gemeenten/").status_code == 200
+
+
 def test_gemeente_user_cannot_change_invoice_data(huizen, huizen_user, client_for):
     response = client_for(huizen_user).post(
         f"/gemeenten/{huizen.slug}/factuurgegevens/", VALID_POST
