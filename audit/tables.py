@@ -4,13 +4,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from audit import selectors
+from waw.text import actor_label
 
 NOWRAP = {"td": {"class": "nowrap"}}
 
 
 class LogEntryTable(tables.Table):
     timestamp = tables.DateTimeColumn(verbose_name=_("Tijdstip"), attrs=NOWRAP)
-    actor = tables.Column(verbose_name=_("Gebruiker"), default=_("systeem"))
+    actor = tables.Column(verbose_name=_("Gebruiker"), default=_("systeem / import"))
     kind = tables.Column(verbose_name=_("Handeling"), accessor="action", orderable=False)
     content_type = tables.Column(verbose_name=_("Soort"), orderable=False)
     object_repr = tables.Column(verbose_name=_("Gegeven"))
@@ -20,6 +21,9 @@ class LogEntryTable(tables.Table):
         model = LogEntry
         fields = ("timestamp", "actor", "kind", "content_type", "object_repr", "changes")
         empty_text = _("Geen regels in het logboek die aan de filters voldoen.")
+
+    def render_actor(self, value):
+        return actor_label(value)
 
     def render_kind(self, record):
         (row,) = selectors.trail_rows([record])

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop as _noop
 from billing.models import Invoice, InvoiceLine, ParticipationBudget
 from billing.ubl import OIN
 from participants.models import Trajectory
+from participants.selectors import ParticipantVisibility
 from projects.constants import VAT_RATES, VatTreatment
 from projects.models import Project, TariffOption
 from waw import identifiers as ids
@@ -136,10 +137,14 @@ class RunPreview:
         return not self.refusals and bool(self.invoices)
 
 
-def participant_reference(participant) -> str:
-    """How a participant appears on a document that leaves the Regio: the municipality's
-    klantnummer, else initials and birth year — never a full name or birth date."""
-    if participant.client_number:
+def participant_reference(participant, *, municipality) -> str:
+    """How a participant appears on a document for ``municipality``: its klantnummer, else
+    initials and birth year — never a full name or birth date. A participant who has moved
+    away since the start carries the new municipality's klantnummer, which the invoiced one may
+    not see (participants.selectors), so the invoice gives the initials then."""
+    if participant.client_number and ParticipantVisibility(scope=municipality).sees_details_of(
+        participant
+    ):
         return participant.client_number
     initials = "".join(
         f"{part[0]}." for part in f"{participant.first_name} {participant.last_name}".split()
@@ -247,7 +252,9 @@ def run_preview(*, period: Period, today: dt.date) -> RunPreview:
             DraftLine(
                 trajectory=trajectory,
                 project_name=trajectory.project.name,
-                participant_reference=participant_reference(trajectory.participant),
+                participant_reference=participant_reference(
+                    trajectory.participant, municipality=municipality
+                ),
                 start_date=trajectory.start_date,
                 amount=to_money(price),
                 vat_treatment=vat_treatment,

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from participants.constants import Outcome, TrajectoryStatus
+from participants.selectors import participant_visibility
 from projects.forms import DateInput
 from projects.models import Project
 from waw.models import Municipality
@@ -75,10 +76,18 @@ class TrajectoryFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         if user is not None and getattr(user, "municipality_id", None) and not user.is_superuser:
             # A gemeente user only has its own municipality; the choice would only confuse.
             self.filters.pop("municipality", None)
             self.form.fields.pop("municipality", None)
+
+    def _details(self) -> Q:
+        """Only participants whose residence details the user may see match a filter on one
+        (klantnummer, age, target group): a former municipality must not find a person by them."""
+        if self.user is None:
+            return Q(pk__in=[])
+        return participant_visibility(user=self.user).details_condition("participant__")
 
     def filter_name(self, queryset, name, value):
         words = value.split()
@@ -86,7 +95,7 @@ class TrajectoryFilter(django_filters.FilterSet):
             queryset = queryset.filter(
                 Q(participant__first_name__icontains=word)
                 | Q(participant__last_name__icontains=word)
-                | Q(participant__client_number__iexact=word)
+                | (Q(participant__client_number__iexact=word) & self._details())
             )
         return queryset
 
@@ -94,6 +103,7 @@ class TrajectoryFilter(django_filters.FilterSet):
         return queryset.filter(STATUS_FILTERS[value])
 
     def filter_target_group(self, queryset, name, value):
+        queryset = queryset.filter(self._details())
         if value == "jongere":
             return queryset.filter(participant__date_of_birth__gt=_years_ago(27))
         if value == "50plus":

@@ -1,48 +1,226 @@
 """Reads of personal data, always scoped to what the user may see."""
 
 import datetime as dt
+from dataclasses import dataclass, replace
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.query import ModelIterable
 
-from audit.selectors import entries_for, trail_rows
+from audit.selectors import Change, TrailRow, entries_for, trail_rows
 from participants.constants import Outcome
 from participants.models import Participant, Trajectory, TrajectoryChange
 from projects.selectors import tariff_years
 from waw.roles import municipality_scope
+from waw.text import actor_label
+
+# --- What a user may see of a person: the one rule ---------------------------------------------
+#
+# A coordinator (the Regio) sees everyone and everything. A gemeente user sees a participant who
+# lives in its municipality now, or who started a trajectory it paid for, and of the
+# trajectories only those it paid for (the municipality at start). Of a participant who has
+# moved away, the former municipality sees the name and its own trajectories, nothing else:
+# birth date, residence, klantnummer, benefit and target groups are the new municipality's.
+# Pages, search, filters, exports and files all read participants through the functions below,
+# so a column or a file added later cannot show more than the rule allows.
+
+# The participant's fields that belong to where they live now.
+RESIDENCE_DETAILS = (
+    "date_of_birth",
+    "municipality",
+    "client_number",
+    "benefit_type",
+    "is_refugee",
+    "is_psychologically_vulnerable",
+)
+
+
+@dataclass(frozen=True)
+class ParticipantVisibility:
+    """What one user may see of participants. ``scope`` is None for coordinators (everything),
+    False for users who see no personal data, else the user's municipality."""
+
+    scope: object
+
+    @property
+    def unlimited(self) -> bool:
+        return self.scope is None
+
+    def participants_condition(self) -> Q:
+        """The participants the user may see at all."""
+        if self.scope is None:
+            return Q()
+        if self.scope is False:
+            return Q(pk__in=[])
+        return Q(municipality=self.scope) | Q(
+            pk__in=Trajectory.objects.filter(municipality_at_start=self.scope).values("participant")
+        )
+
+    def details_condition(self, prefix: str = "") -> Q:
+        """The participants (through ``prefix``, e.g. ``participant__``) whose residence
+        details the user may see, so a search or filter on such a detail finds no one else."""
+        if self.scope is None:
+            return Q()
+        if self.scope is False:
+            return Q(pk__in=[])
+        return Q(**{f"{prefix}municipality": self.scope})
+
+    def trajectories_condition(self) -> Q:
+        """The trajectories the user may see: those its municipality pays for."""
+        if self.scope is None:
+            return Q()
+        if self.scope is False:
+            return Q(pk__in=[])
+        return Q(municipality_at_start=self.scope)
+
+    def sees_details_of(self, participant) -> bool:
+        if self.scope is None:
+            return True
+        return self.scope is not False and participant.municipality_id == self.scope.pk
+
+    def sees_actor(self, actor) -> bool:
+        """Whether the user may learn that ``actor`` changed or viewed a record: the Regio's
+        staff and the system yes, another municipality's staff no."""
+        if self.scope is None or actor is None:
+            return True
+        return not actor.municipality_id or (
+            self.scope is not False and actor.municipality_id == self.scope.pk
+        )
+
+
+def participant_visibility(*, user) -> ParticipantVisibility:
+    """What ``user`` may see of participants and their trajectories (see above)."""
+    return ParticipantVisibility(scope=municipality_scope(user))
+
+
+def mask_residence_details(participant: Participant) -> Participant:
+    """Blank the fields of ``participant`` that the reader may not see. A masked record cannot
+    be saved by accident: birth date and residence are required in the database."""
+    participant.date_of_birth = None
+    participant.municipality = None
+    participant.client_number = ""
+    participant.benefit_type = ""
+    participant.is_refugee = None
+    participant.is_psychologically_vulnerable = None
+    participant.details_visible = False
+    return participant
+
+
+class _MaskedParticipants(ModelIterable):
+    """Yields participants with the residence details blanked where the annotation
+    ``details_visible`` says the reader may not see them."""
+
+    def __iter__(self):
+        for participant in super().__iter__():
+            if not participant.details_visible:
+                mask_residence_details(participant)
+            yield participant
+
+
+class _TrajectoriesWithMaskedParticipants(ModelIterable):
+    """Yields trajectories whose (selected) participant is masked like ``_MaskedParticipants``."""
+
+    def __iter__(self):
+        for trajectory in super().__iter__():
+            if not trajectory.participant_details_visible:
+                mask_residence_details(trajectory.participant)
+            else:
+                trajectory.participant.details_visible = True
+            yield trajectory
+
+
+def _visible_flag(condition: Q, unlimited: bool):
+    if unlimited:
+        return Value(True, output_field=BooleanField())
+    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 def participants_for(*, user) -> QuerySet[Participant]:
-    """Participants the user may see: all for coordinators, own residents for a gemeente user.
-
-    A gemeente user sees a participant who lives in their municipality now, or who started a
-    trajectory paid for by their municipality (a resident who moved away stays visible).
-    """
-    queryset = Participant.objects.select_related("municipality")
-    scope = municipality_scope(user)
-    if scope is None:
-        return queryset
-    if scope is False:
-        return queryset.none()
-    return queryset.filter(
-        Q(municipality=scope)
-        | Q(pk__in=Trajectory.objects.filter(municipality_at_start=scope).values("participant"))
+    """Participants the user may see (all for coordinators; for a gemeente user its residents
+    and the people whose trajectories it paid for), each with only the fields it may see."""
+    visibility = participant_visibility(user=user)
+    queryset = (
+        Participant.objects.select_related("municipality")
+        .filter(visibility.participants_condition())
+        .annotate(
+            details_visible=_visible_flag(visibility.details_condition(), visibility.unlimited)
+        )
     )
+    queryset._iterable_class = _MaskedParticipants
+    return queryset
 
 
 def trajectories_for(*, user) -> QuerySet[Trajectory]:
     """Trajectories the user may see: all for coordinators; for a gemeente user those recorded on
     its municipality (the municipality at start, which pays for them). A resident who moved in
-    brings no history from the former municipality along."""
-    queryset = Trajectory.objects.select_related(
-        "participant", "project", "municipality_at_start", "cohort"
+    brings no history from the former municipality along. The participant of each comes with
+    only the fields the user may see."""
+    visibility = participant_visibility(user=user)
+    queryset = (
+        Trajectory.objects.select_related(
+            "participant", "participant__municipality", "project", "municipality_at_start", "cohort"
+        )
+        .filter(visibility.trajectories_condition())
+        .annotate(
+            participant_details_visible=_visible_flag(
+                visibility.details_condition("participant__"), visibility.unlimited
+            )
+        )
     )
-    scope = municipality_scope(user)
-    if scope is None:
-        return queryset
-    if scope is False:
-        return queryset.none()
-    return queryset.filter(municipality_at_start=scope)
+    queryset._iterable_class = _TrajectoriesWithMaskedParticipants
+    return queryset
+
+
+def search_participants(*, user, query: str) -> QuerySet[Participant]:
+    """The participants ``user`` may see that match every word: a name part, a klantnummer, or
+    a birth date written as dd-mm-jjjj or jjjj-mm-dd. A klantnummer or birth date only finds
+    people whose details the user may see."""
+    details = participant_visibility(user=user).details_condition()
+    queryset = participants_for(user=user)
+    for word in query.split():
+        born = _as_date(word)
+        if born is not None:
+            queryset = queryset.filter(Q(date_of_birth=born) & details)
+            continue
+        queryset = queryset.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | (Q(client_number__iexact=word) & details)
+        )
+    return queryset
+
+
+def participant_list_for(*, user, query: str = "") -> QuerySet[Participant]:
+    """The participant list: ``search_participants``, with the residence details also as
+    ``sort_*`` values that are empty where hidden, so sorting on them reveals nothing either."""
+    visibility = participant_visibility(user=user)
+    queryset = search_participants(user=user, query=query)
+    if visibility.unlimited:
+        shown = {
+            "sort_date_of_birth": F("date_of_birth"),
+            "sort_municipality": F("municipality__name"),
+            "sort_client_number": F("client_number"),
+        }
+    else:
+        condition = visibility.details_condition()
+        shown = {
+            "sort_date_of_birth": Case(When(condition, then=F("date_of_birth"))),
+            "sort_municipality": Case(When(condition, then=F("municipality__name"))),
+            "sort_client_number": Case(When(condition, then=F("client_number"))),
+        }
+    return queryset.annotate(**shown)
 
 
 def trajectory_counts_for(*, user) -> dict[str, int]:
@@ -111,22 +289,6 @@ def flag_missing_tariffs(trajectories) -> None:
         )
 
 
-def search_participants(*, queryset, query: str):
-    """Narrow participants to those matching every word: a name part, a klantnummer, or a
-    birth date written as dd-mm-jjjj or jjjj-mm-dd."""
-    for word in query.split():
-        born = _as_date(word)
-        if born is not None:
-            queryset = queryset.filter(date_of_birth=born)
-            continue
-        queryset = queryset.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(client_number__iexact=word)
-        )
-    return queryset
-
-
 def _as_date(word: str) -> date | None:
     for fmt in ("%d-%m-%Y", "%Y-%m-%d"):
         try:
@@ -136,16 +298,6 @@ def _as_date(word: str) -> date | None:
     return None
 
 
-def personal_details_visible(*, user, participant) -> bool:
-    """Klantnummer, benefit and target-group flags are for coordinators and for the municipality
-    where the participant lives now. A municipality that only paid an earlier trajectory of a
-    resident who has since moved sees the name and its own trajectories, nothing more."""
-    scope = municipality_scope(user)
-    if scope is None:
-        return True
-    return scope is not False and participant.municipality_id == scope.pk
-
-
 # --- AVG: right of access and retention -----------------------------------------------------
 
 
@@ -153,30 +305,83 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
+def visible_trail(rows: list[TrailRow], *, visibility, participant) -> list[TrailRow]:
+    """The rows of a participant's audit trail (oldest first) that ``visibility`` allows: no
+    entry by another municipality's staff, and of the residence details only the values from
+    the time the participant lived in the reader's municipality (a hidden value becomes None;
+    a change with both values hidden goes). The move into the municipality keeps its new values
+    and hides the old ones: the former residence and klantnummer."""
+    if visibility.unlimited:
+        return rows
+    own = str(visibility.scope) if visibility.scope else None
+    labels = {str(Participant._meta.get_field(name).verbose_name) for name in RESIDENCE_DETAILS}
+    participant_type = ContentType.objects.get_for_model(Participant)
+    resident = False
+    visible = []
+    for row in rows:
+        entry = row.entry
+        before = after = True
+        if entry.content_type_id == participant_type.pk and entry.object_id == participant.pk:
+            moved = entry.changes_dict.get("municipality")
+            before = resident
+            after = resident = (moved[1] == own) if moved else resident
+        if not visibility.sees_actor(entry.actor):
+            continue
+        changes = []
+        for change in row.changes:
+            if change.field in labels:
+                change = Change(
+                    field=change.field,
+                    old=change.old if before else None,
+                    new=change.new if after else None,
+                )
+                if change.old is None and change.new is None:
+                    continue
+            changes.append(change)
+        visible.append(replace(row, changes=changes))
+    return visible
+
+
 def participant_dossier(*, user, participant: Participant, now: dt.datetime) -> dict:
     """Everything stored about one participant that ``user`` may see, for a right-of-access
     request (AVG art. 15): the personal data, each trajectory with its history and the invoice
-    lines that bill it, and the audit trail of who changed or consulted the record."""
+    lines that bill it, and the audit trail of who changed or consulted the record. Read
+    through the visibility rule like every page: a field the user may not see stays empty."""
+    participant = participants_for(user=user).get(pk=participant.pk)
     trajectories = list(
         trajectories_for(user=user)
         .filter(participant=participant)
         .prefetch_related("changes", "invoice_lines__invoice")
         .order_by("enrolment_date", "id")
     )
-    trail = trail_rows(entries_for([participant, *trajectories]).order_by("timestamp", "id"))
+    visibility = participant_visibility(user=user)
+    trail = visible_trail(
+        trail_rows(entries_for([participant, *trajectories]).order_by("timestamp", "id")),
+        visibility=visibility,
+        participant=participant,
+    )
+    about = (
+        "Alle gegevens die de WAW-administratie van Regio Gooi en Vechtstreek "
+        "over deze deelnemer bewaart (inzageverzoek, art. 15 AVG)."
+    )
+    if not visibility.unlimited:
+        about += (
+            " Gegevens uit de tijd dat de deelnemer in een andere gemeente woonde, en wie van "
+            "een andere gemeente het dossier inzag, staan er niet in (een weggelaten oude of "
+            "nieuwe waarde is null)."
+        )
     return {
         "export": {
             "created_at": now.isoformat(),
             "created_by": user.get_username(),
-            "about": "Alle gegevens die de WAW-administratie van Regio Gooi en Vechtstreek "
-            "over deze deelnemer bewaart (inzageverzoek, art. 15 AVG).",
+            "about": about,
         },
         "participant": {
             "id": participant.pk,
             "first_name": participant.first_name,
             "last_name": participant.last_name,
             "date_of_birth": _iso(participant.date_of_birth),
-            "municipality": str(participant.municipality),
+            "municipality": str(participant.municipality) if participant.municipality_id else None,
             "client_number": participant.client_number,
             "benefit_type": str(participant.get_benefit_type_display()),
             "is_refugee": participant.is_refugee,
@@ -225,7 +430,7 @@ def participant_dossier(*, user, participant: Participant, now: dt.datetime) -> 
                 "timestamp": _iso(row.entry.timestamp),
                 "action": row.kind_label,
                 "record": row.entry.object_repr,
-                "by": row.entry.actor.get_username() if row.entry.actor else "systeem",
+                "by": actor_label(row.entry.actor),
                 "changes": [
                     {"field": change.field, "old": change.old, "new": change.new}
                     for change in row.changes

@@ -9,9 +9,13 @@ NOWRAP = {"td": {"class": "nowrap"}}
 class ParticipantTable(tables.Table):
     last_name = tables.Column(verbose_name=_("Achternaam"), linkify=True)
     first_name = tables.Column(verbose_name=_("Voornaam"))
-    date_of_birth = tables.DateColumn(verbose_name=_("Geboortedatum"), attrs=NOWRAP)
-    municipality = tables.Column(verbose_name=_("Woongemeente"), order_by=("municipality__name",))
-    client_number = tables.Column(verbose_name=_("Klantnummer"))
+    # The residence details are empty for a participant the reader may not see them of
+    # (participants.selectors); they sort on values that are empty there as well.
+    date_of_birth = tables.DateColumn(
+        verbose_name=_("Geboortedatum"), attrs=NOWRAP, order_by=("sort_date_of_birth",)
+    )
+    municipality = tables.Column(verbose_name=_("Woongemeente"), order_by=("sort_municipality",))
+    client_number = tables.Column(verbose_name=_("Klantnummer"), order_by=("sort_client_number",))
 
     class Meta:
         model = Participant

@@ -53,11 +53,9 @@ class ParticipantListView(RoleRequiredMixin, BreadcrumbsMixin, SingleTableView):
     table_pagination = {"per_page": 25, "paginator_class": EstimatedCountPaginator}
 
     def get_queryset(self):
-        queryset = selectors.participants_for(user=self.request.user)
-        query = self.request.GET.get("q", "").strip()
-        if query:
-            queryset = selectors.search_participants(queryset=queryset, query=query)
-        return queryset
+        return selectors.participant_list_for(
+            user=self.request.user, query=self.request.GET.get("q", "").strip()
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -93,9 +91,7 @@ class ParticipantDetailView(RoleRequiredMixin, BreadcrumbsMixin, DetailView):
         selectors.flag_missing_tariffs(trajectories)
         context["trajectories"] = trajectories
         context["can_edit"] = is_coordinator(self.request.user)
-        context["details_visible"] = selectors.personal_details_visible(
-            user=self.request.user, participant=self.object
-        )
+        context["details_visible"] = self.object.details_visible
         context["can_export"] = context["details_visible"]
         if context["can_edit"]:
             # The trail of the record: for coordinators, who answer for the data.
@@ -119,9 +115,7 @@ class ParticipantExportView(RoleRequiredMixin, View):
 
     def get(self, request, pk):
         participant = selectors.participants_for(user=request.user).filter(pk=pk).first()
-        if participant is None or not selectors.personal_details_visible(
-            user=request.user, participant=participant
-        ):
+        if participant is None or not participant.details_visible:
             raise Http404
         dossier = selectors.participant_dossier(
             user=request.user, participant=participant, now=timezone.now()

@@ -1,6 +1,7 @@
 from django import template
 
 from waw.money import format_euro
+from waw.text import actor_label
 
 register = template.Library()
 
@@ -9,3 +10,9 @@ register = template.Library()
 def euro(value):
     """Render a Decimal amount as € 1.234,56."""
     return format_euro(value)
+
+
+@register.filter
+def actor(user):
+    """The author of a change or a view, also when there is none (see ``actor_label``)."""
+    return actor_label(user)
