@@ -1,8 +1,6 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +18,7 @@ from billing.filters import InvoiceFilter
 from billing.forms import CreditForm, IssueForm, ParticipationBudgetForm, PeriodForm
 from billing.models import Invoice
 from billing.tables import InvoiceTable
+from waw.exports import csv_response
 from waw.mixins import BreadcrumbsMixin, UserFilterMixin
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
@@ -239,13 +238,11 @@ class InvoiceLinesCsvView(RoleRequiredMixin, View):
         invoices = InvoiceFilter(
             request.GET, queryset=selectors.invoices_for(user=request.user), user=request.user
         ).qs
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="factuurregels.csv"'
-        response.write("\ufeff")  # so Excel reads the file as UTF-8
-        writer = csv.writer(response, delimiter=";")
-        writer.writerow(selectors.INVOICE_LINE_COLUMNS)
-        writer.writerows(selectors.invoice_line_rows(invoices=invoices))
-        return response
+        return csv_response(
+            filename="factuurregels.csv",
+            header=selectors.INVOICE_LINE_COLUMNS,
+            rows=selectors.invoice_line_rows(invoices=invoices),
+        )
 
 
 class LedgerView(RoleRequiredMixin, BreadcrumbsMixin, View):

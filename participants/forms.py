@@ -1,12 +1,26 @@
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from participants.constants import Outcome
+from participants.importing import FILE_TOO_LARGE, MAX_FILE_BYTES
 from participants.models import Participant, Trajectory
 from projects.forms import DateInput
 from projects.models import Cohort, Project
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """A service's refusal on the form: each message at its field where the form shows it, the
+    rest above the form (a record saved before a rule existed can fail on a field this form
+    does not show, and Django refuses an error for a field that is not on the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
 
 
 class ParticipantForm(forms.ModelForm):
@@ -27,15 +41,6 @@ class ParticipantForm(forms.ModelForm):
             "first_name": forms.TextInput(attrs={"autocomplete": "off"}),
             "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
         }
-
-    def clean_date_of_birth(self):
-        born = self.cleaned_data["date_of_birth"]
-        today = dt.date.today()
-        if born > today:
-            raise forms.ValidationError(_("Een geboortedatum kan niet in de toekomst liggen."))
-        if born.year < today.year - 110:
-            raise forms.ValidationError(_("Controleer het geboortejaar."))
-        return born
 
 
 class EnrolmentForm(forms.ModelForm):
@@ -98,17 +103,21 @@ class WithdrawForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    MAX_BYTES = 5 * 1024 * 1024
+    MAX_BYTES = MAX_FILE_BYTES
 
     file = forms.FileField(
         label=_("Bestand"),
-        help_text=_("CSV (met ; of , gescheiden) of Excel (.xlsx), hoogstens 5 MB."),
+        help_text=lazy(
+            lambda: _("CSV (met ; of , gescheiden) of Excel (.xlsx), hoogstens %(mb)s MB.")
+            % {"mb": MAX_FILE_BYTES // (1024 * 1024)},
+            str,
+        )(),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("Het bestand is groter dan 5 MB."))
+            raise forms.ValidationError(FILE_TOO_LARGE % {"mb": self.MAX_BYTES // (1024 * 1024)})
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(
                 _("Alleen .csv- en .xlsx-bestanden kunnen worden ingelezen.")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participants import dates
 from participants.constants import BenefitType, Outcome, TrajectoryStatus
 
 
@@ -18,7 +19,7 @@ class Participant(models.Model):
 
     first_name = models.CharField(_("voornaam"), max_length=100)
     last_name = models.CharField(_("achternaam"), max_length=150)
-    date_of_birth = models.DateField(_("geboortedatum"))
+    date_of_birth = models.DateField(_("geboortedatum"), validators=[dates.validate_birth_date])
     municipality = models.ForeignKey(
         "waw.Municipality",
         verbose_name=_("woongemeente"),
@@ -114,9 +115,15 @@ class Trajectory(models.Model):
         related_name="trajectories",
         help_text=_("De woongemeente bij de start; deze gemeente betaalt het traject."),
     )
-    enrolment_date = models.DateField(_("aanmelddatum"))
-    start_date = models.DateField(_("startdatum"), null=True, blank=True)
-    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    enrolment_date = models.DateField(
+        _("aanmelddatum"), validators=[dates.validate_trajectory_date]
+    )
+    start_date = models.DateField(
+        _("startdatum"), null=True, blank=True, validators=[dates.validate_trajectory_date]
+    )
+    end_date = models.DateField(
+        _("einddatum"), null=True, blank=True, validators=[dates.validate_end_date]
+    )
     outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices, blank=True)
     notes = models.TextField(_("opmerkingen"), blank=True)
     withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
@@ -150,15 +157,13 @@ class Trajectory(models.Model):
                 condition=Q(start_date__isnull=True)
                 | Q(start_date__gte=models.F("enrolment_date")),
                 name="trajectory_start_not_before_enrolment",
-                violation_error_message=_("De startdatum ligt vóór de aanmelddatum."),
+                violation_error_message=dates.START_BEFORE_ENROLMENT,
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True)
                 | (Q(start_date__isnull=False) & Q(end_date__gte=models.F("start_date"))),
                 name="trajectory_end_after_start",
-                violation_error_message=_(
-                    "Een einddatum kan alleen na de startdatum liggen (en vraagt een startdatum)."
-                ),
+                violation_error_message=dates.END_BEFORE_START,
             ),
             models.CheckConstraint(
                 condition=(Q(end_date__isnull=True) & Q(outcome=""))

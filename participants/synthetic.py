@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from participants.constants import BenefitType, Outcome
+from participants.dates import EARLIEST_TRAJECTORY_DATE
 from participants.models import Participant, Trajectory
 from projects.constants import SuccessCriterion
 from projects.models import Agreement, Project, TariffOption
@@ -35,7 +36,8 @@ from waw.models import Municipality
 LAST_DAY = dt.date(2025, 12, 31)
 TEMPLATE_YEAR = 2025  # the first year of the financing model with a price per participant
 MAX_MUNICIPALITIES = 342  # the Netherlands in 2025
-MAX_YEARS = 25
+# No history before the earliest plausible enrolment date (participants/dates.py).
+MAX_YEARS = LAST_DAY.year - EARLIEST_TRAJECTORY_DATE.year + 1
 SYNTHETIC_NOTE = "Synthetisch (generate_synthetic): overgenomen van de jaarafspraak {year}."
 
 FIRST_NAMES = [

@@ -9,7 +9,6 @@ from django.views import View
 from django.views.generic import DetailView, FormView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
-from django_tables2.export import ExportMixin
 
 from audit import selectors as audit_selectors
 from audit import services as audit_services
@@ -24,10 +23,12 @@ from participants.forms import (
     StartForm,
     TrajectoryForm,
     WithdrawForm,
+    add_service_error,
 )
 from participants.importing import import_trajectories
 from participants.models import Participant, Trajectory
 from participants.tables import ParticipantTable, TrajectoryTable
+from waw.exports import SafeExportMixin
 from waw.mixins import BreadcrumbsMixin, UserFilterMixin
 from waw.pagination import EstimatedCountPaginator
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
@@ -140,7 +141,7 @@ class ParticipantUpdateView(RoleRequiredMixin, BreadcrumbsMixin, UpdateView):
         try:
             services.participant_save(participant=form.instance)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request, _("De gegevens van %(p)s zijn opgeslagen.") % {"p": form.instance}
@@ -162,7 +163,12 @@ class ParticipantUpdateView(RoleRequiredMixin, BreadcrumbsMixin, UpdateView):
 
 
 class TrajectoryListView(
-    RoleRequiredMixin, BreadcrumbsMixin, UserFilterMixin, ExportMixin, SingleTableMixin, FilterView
+    RoleRequiredMixin,
+    BreadcrumbsMixin,
+    UserFilterMixin,
+    SafeExportMixin,
+    SingleTableMixin,
+    FilterView,
 ):
     allowed_roles = PERSONAL_DATA_READERS
     table_class = TrajectoryTable
@@ -238,7 +244,7 @@ class TrajectoryActionView(TrajectoryMixin, View):
             try:
                 self.perform(trajectory, form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, self.success_message)
                 return redirect(trajectory.get_absolute_url())
@@ -301,7 +307,7 @@ class TrajectoryUpdateView(TrajectoryMixin, FormView):
         try:
             services.trajectory_update(user=self.request.user, trajectory=original, **changes)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Het traject is opgeslagen."))
         return redirect(original.get_absolute_url())
@@ -383,7 +389,7 @@ class EnrolView(RoleRequiredMixin, BreadcrumbsMixin, View):
                 participant_form, enrolment_form, candidates=duplicate.candidates, status=400
             )
         except ValidationError as error:
-            enrolment_form.add_error(None, error)
+            add_service_error(enrolment_form, error)
             return self.render_form(participant_form, enrolment_form, status=400)
         messages.success(
             request,

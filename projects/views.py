@@ -11,7 +11,6 @@ from django.views.generic import CreateView, DeleteView, DetailView, TemplateVie
 from django.views.generic.edit import FormMixin
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from projects import selectors, services
 from projects.filters import ProjectFilter
@@ -26,6 +25,7 @@ from projects.forms import (
 )
 from projects.models import Agreement, Budget, BudgetLine, Decision, Programme, Project
 from projects.tables import ProjectTable
+from waw.exports import SafeExportMixin
 from waw.mixins import BreadcrumbsMixin
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
@@ -38,7 +38,7 @@ def _projects_crumb():
 
 
 class ProjectListView(
-    RoleRequiredMixin, BreadcrumbsMixin, ExportMixin, SingleTableMixin, FilterView
+    RoleRequiredMixin, BreadcrumbsMixin, SafeExportMixin, SingleTableMixin, FilterView
 ):
     allowed_roles = READERS
     table_class = ProjectTable

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from participants.dates import END_BEFORE_START
 from participants.models import Participant, Trajectory, TrajectoryChange
 from participants.services import WITHDRAWN_IS_FROZEN, trajectory_update
 from tests.factories import (
@@ -176,7 +177,7 @@ def test_ending_with_an_end_before_the_start_is_refused_with_a_message(client_fo
 
     trajectory.refresh_from_db()
     assert response.status_code == 400
-    assert "Een einddatum kan alleen na de startdatum liggen" in response.content.decode()
+    assert str(END_BEFORE_START) in response.content.decode()
     assert trajectory.end_date is None
 
 
