@@ -215,7 +215,7 @@ def _check_zip(data: bytes) -> None:
             raise ImportFileError(SUSPICIOUS_COMPRESSION)
 
 
-def _read_xlsx(data: bytes) -> Iterator[list]:
+def _read_xlsx(data: bytes, columns=COLUMNS) -> Iterator[list]:
     """The first sheet, streamed: the header up to MAX_COLUMNS wide, then every row only as
     wide as the last known column. The sheet's own dimension (``A1:XFD1048576`` in a hostile
     file) is never used: openpyxl would pad every row to it."""
@@ -235,7 +235,7 @@ def _read_xlsx(data: bytes) -> Iterator[list]:
             raise ImportFileError(TOO_MANY_COLUMNS % {"n": MAX_COLUMNS})
         return iter(())
     names = [_column_name(cell) for cell in header]
-    width = max((i + 1 for i, name in enumerate(names) if name in COLUMNS), default=1)
+    width = max((i + 1 for i, name in enumerate(names) if name in columns), default=1)
 
     def rows():
         yield header
@@ -268,11 +268,14 @@ def _trimmed(header: list) -> list:
     return header
 
 
-def read_table(*, name: str, data: bytes) -> tuple[list[str], list[tuple[int, dict]]]:
-    """The header (normalised names) and the non-empty rows as (row number, column → value)."""
+def read_table(
+    *, name: str, data: bytes, columns=COLUMNS
+) -> tuple[list[str], list[tuple[int, dict]]]:
+    """The header (normalised names) and the non-empty rows as (row number, column → value),
+    keeping the values of ``columns`` (the enrolment columns unless another import says)."""
     if len(data) > MAX_FILE_BYTES:
         raise ImportFileError(FILE_TOO_LARGE % {"mb": MAX_FILE_BYTES // (1024 * 1024)})
-    table = _read_xlsx(data) if name.lower().endswith(".xlsx") else _read_csv(data)
+    table = _read_xlsx(data, columns) if name.lower().endswith(".xlsx") else _read_csv(data)
     table = iter(table)
     first = next(table, None)
     if first is None:
@@ -280,7 +283,7 @@ def read_table(*, name: str, data: bytes) -> tuple[list[str], list[tuple[int, di
     header = [_column_name(cell) for cell in _trimmed(list(first))]
     if len(header) > MAX_COLUMNS:
         raise ImportFileError(TOO_MANY_COLUMNS % {"n": MAX_COLUMNS})
-    positions = [(i, column) for i, column in enumerate(header) if column in COLUMNS]
+    positions = [(i, column) for i, column in enumerate(header) if column in columns]
     rows = []
     for number, cells in enumerate(table, start=2):
         if number > MAX_ROWS + 1:

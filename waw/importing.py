@@ -62,7 +62,7 @@ def import_municipality_data(*, name: str, data: bytes) -> MunicipalityImportRes
     """Read the file and, only when every row is right, store every row's data."""
     result = MunicipalityImportResult()
     try:
-        header, rows = read_table(name=name, data=data)
+        header, rows = read_table(name=name, data=data, columns=("gemeente", *COLUMNS))
     except ImportFileError as error:
         result.errors.append(RowError(1, "", str(error)))
         return result
