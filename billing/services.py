@@ -8,12 +8,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from billing import archive
 from billing.constants import DocumentKind
 from billing.models import (
     BilledTrajectory,
@@ -108,19 +107,6 @@ def _render_document(
     return pdf
 
 
-@contextlib.contextmanager
-def _files_removed_on_failure():
-    """Collects the paths of archived files; if the block fails, they are deleted again, so a
-    failed issue leaves neither rows nor files behind."""
-    written: list[str] = []
-    try:
-        yield written
-    except BaseException:
-        for path in written:
-            default_storage.delete(path)
-        raise
-
-
 def _issue_document(
     *,
     series: NumberSeries,
@@ -166,11 +152,9 @@ def _issue_document(
         credited_number=credited.number if credited else "",
         reason=reason,
     )
-    base = f"facturen/{issue_date.year}/{number}"
-    pdf_path = default_storage.save(f"{base}.pdf", ContentFile(pdf))
-    written.append(pdf_path)
-    xml_path = default_storage.save(f"{base}.xml", ContentFile(xml))
-    written.append(xml_path)
+    base = f"{archive.folder(issue_date.year)}/{number}"
+    pdf_path = archive.store(name=f"{base}.pdf", content=pdf, written=written)
+    xml_path = archive.store(name=f"{base}.xml", content=xml, written=written)
     vat_total = sum((line.vat_amount for line in lines), Decimal("0.00"))
     invoice = Invoice.objects.create(
         kind=kind,
@@ -210,8 +194,9 @@ def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceR
     """
     today = today or timezone.localdate()
     _ensure_series(today.year)
-    with _files_removed_on_failure() as written, transaction.atomic():
+    with transaction.atomic(), archive.files_removed_on_failure() as written:
         series = NumberSeries.objects.select_for_update().get(year=today.year)
+        archive.remove_orphans(year=today.year)
         preview = run_preview(period=period, today=today)
         if preview.refusals:
             raise RunRefused(preview.refusals)
@@ -286,8 +271,9 @@ def credit_invoice(
     if not line_ids:
         raise ValidationError(CREDIT_NO_LINES)
     _ensure_series(today.year)
-    with _files_removed_on_failure() as written, transaction.atomic():
+    with transaction.atomic(), archive.files_removed_on_failure() as written:
         series = NumberSeries.objects.select_for_update().get(year=today.year)
+        archive.remove_orphans(year=today.year)
         lines = list(
             invoice.lines.filter(pk__in=line_ids)
             .select_related("trajectory")

@@ -16,7 +16,7 @@ from lxml import etree
 
 from billing.constants import DocumentKind
 from projects.constants import VAT_RATES, VatTreatment
-from waw.addresses import PostalAddress
+from waw.postal import PostalAddress
 from waw.identifiers import KVK_PATTERN, OIN_PATTERN
 from waw.money import ZERO, to_money
 from waw.periods import Period

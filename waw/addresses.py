@@ -1,72 +1,65 @@
-"""Dutch postal addresses as the e-invoice rules want them: street and number or Postbus,
-postcode, city, country — separate fields (SI-UBL 2.0 BR-NL-3 and BR-NL-4)."""
+"""The client's address and port, as far as they can be trusted: one rule for the audit trail
+(django-auditlog) and the login lock-out (django-axes).
 
-import re
-from dataclasses import dataclass
+``X-Forwarded-For`` is written by whoever sends the request. Only the entries that our own
+reverse proxies appended can be believed: with ``TRUSTED_PROXY_COUNT`` proxies in front of the
+app, the client is the address the outermost of them saw, the n-th entry from the right; with
+none (the default without ``BEHIND_TLS_PROXY``), it is the connection's own ``REMOTE_ADDR`` and
+the header is ignored. Whatever comes out is checked to be an IP address, so a forged value can
+neither be written to the log nor break it.
+"""
 
-from waw.identifiers import normalise_postcode
+import ipaddress
 
-COUNTRY = "NL"  # the region's municipalities and the Regio are all in the Netherlands
+from django.conf import settings
 
-_PO_BOX = re.compile(r"^postbus\s*(?P<number>\d{1,6})$", re.IGNORECASE)
-_POSTCODE_CITY = re.compile(r"^(?P<postcode>[1-9]\d{3}\s?[a-zA-Z]{2})\s+(?P<city>\S.*)$")
-_STREET_NUMBER = re.compile(r"^(?P<street>\D.*?)\s+(?P<number>\d{1,5}(?:[ -]?[A-Za-z0-9]{1,6})?)$")
-_FOR_ATTENTION = re.compile(r"^(?:t\.?\s?a\.?\s?v\.?|ter attentie van)\s*:?\s*", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class PostalAddress:
-    street: str = ""
-    house_number: str = ""
-    po_box: str = ""
-    postcode: str = ""
-    city: str = ""
-    country: str = COUNTRY
-
-    @property
-    def street_line(self) -> str:
-        """What goes on the street line: "Postbus 9900", else "Dudokpark 1"."""
-        if self.po_box:
-            return f"Postbus {self.po_box}"
-        return f"{self.street} {self.house_number}".strip()
-
-    @property
-    def lines(self) -> list[str]:
-        """As printed on an envelope: street line, then postcode and city (two spaces)."""
-        return [
-            line for line in (self.street_line, f"{self.postcode}  {self.city}".strip()) if line
-        ]
+# A TCP port; the audit log stores it in a PositiveIntegerField (and PostgreSQL's integer
+# stops at 2**31 - 1), so anything outside this range is not written at all.
+MAX_PORT = 65535
 
 
-@dataclass(frozen=True)
-class ParsedAddress:
-    address: PostalAddress
-    department: str = ""
-
-
-def parse_dutch_address(text: str) -> ParsedAddress | None:
-    """A free-text Dutch address ("Postbus 9900, 1201 GM Hilversum", or on several lines with a
-    "t.a.v." line) split into fields; None when it has no postcode with a city, or neither a
-    street with a number nor a Postbus."""
-    parts = [part.strip() for part in re.split(r"[\n,;]", text or "") if part.strip()]
-    street = number = po_box = postcode = city = ""
-    department = []
-    for part in parts:
-        if match := _POSTCODE_CITY.match(part):
-            postcode, city = normalise_postcode(match["postcode"]), match["city"].strip()
-        elif match := _PO_BOX.match(part):
-            po_box = match["number"]
-        elif (match := _STREET_NUMBER.match(part)) and not street:
-            street, number = match["street"].strip(), match["number"].replace(" ", "")
-        else:
-            department.append(_FOR_ATTENTION.sub("", part))
-    if not (postcode and city) or not (po_box or street):
+def _ip(text: str | None) -> str | None:
+    """A valid IP address in its normal form, or None. IPv4 with a port (1.2.3.4:5) and IPv6
+    in brackets ([::1]:5) are accepted as proxies write them; zone indices (fe80::1%eth0) are
+    not, since no database column takes them."""
+    value = (text or "").strip()
+    if value.startswith("["):
+        value = value[1:].split("]", 1)[0]
+    elif value.count(":") == 1:
+        value = value.split(":", 1)[0]
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
         return None
-    if po_box:  # a Postbus has its own postcode; a street beside it would be a second address
-        street = number = ""
-    return ParsedAddress(
-        PostalAddress(
-            street=street, house_number=number, po_box=po_box, postcode=postcode, city=city
-        ),
-        department=", ".join(d for d in department if d),
-    )
+    if getattr(address, "scope_id", None):
+        return None
+    return str(address)
+
+
+def client_address(request) -> str | None:
+    """The client's IP address under the TRUSTED_PROXY_COUNT rule; None if it is not valid."""
+    remote = request.META.get("REMOTE_ADDR")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= proxies:
+            return _ip(forwarded[-proxies]) or _ip(remote)
+    return _ip(remote)
+
+
+def client_port(request) -> int | None:
+    """The client's port: from X-Forwarded-Port (as the nearest trusted proxy set it) when
+    there are trusted proxies, else the connection's own; None when missing or not a port."""
+    if settings.TRUSTED_PROXY_COUNT:
+        raw = request.META.get("HTTP_X_FORWARDED_PORT", "").split(",")[-1]
+    else:
+        raw = request.META.get("REMOTE_PORT", "")
+    raw = str(raw).strip()
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 5:
+        return None
+    port = int(raw)
+    return port if 0 < port <= MAX_PORT else None

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from waw.addresses import PostalAddress
+from waw.postal import PostalAddress
 from waw.identifiers import (
     OIN_PATTERN,  # noqa: F401 - re-exported: code that knew its old home keeps working
     validate_house_number,

@@ -7,7 +7,7 @@ the beheerder fills in the fields on the municipality's invoice-data page.
 
 from django.db import migrations
 
-from waw.addresses import parse_dutch_address
+from waw.postal import parse_dutch_address
 
 
 def convert(apps, schema_editor):
