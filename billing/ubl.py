@@ -16,10 +16,10 @@ from lxml import etree
 
 from billing.constants import DocumentKind
 from projects.constants import VAT_RATES, VatTreatment
-from waw.postal import PostalAddress
 from waw.identifiers import KVK_PATTERN, OIN_PATTERN
 from waw.money import ZERO, to_money
 from waw.periods import Period
+from waw.postal import PostalAddress
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:nen.nl:nlcius:v1.0"
 PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"

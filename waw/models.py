@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from waw.postal import PostalAddress
 from waw.identifiers import (
     OIN_PATTERN,  # noqa: F401 - re-exported: code that knew its old home keeps working
     validate_house_number,
@@ -14,6 +13,7 @@ from waw.identifiers import (
     validate_po_box,
     validate_postcode,
 )
+from waw.postal import PostalAddress
 
 ADDRESS_EITHER_OR = _("Vul straat en huisnummer óf een postbus in, niet allebei.")
 STREET_NEEDS_NUMBER = _("Vul straat én huisnummer in (of laat beide leeg en vul een postbus in).")

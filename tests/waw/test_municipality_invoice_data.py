@@ -11,9 +11,9 @@ from openpyxl import Workbook
 
 from tests.factories import MunicipalityFactory
 from waw import identifiers as ids
-from waw.postal import parse_dutch_address
 from waw.importing import import_municipality_data
 from waw.models import Municipality
+from waw.postal import parse_dutch_address
 from waw.services import municipality_invoice_data_set
 
 # --- identifiers --------------------------------------------------------------------------
