@@ -27,9 +27,16 @@ from billing.models import (
     ParticipationBudget,
     SettledTrajectory,
 )
-from billing.selectors import DraftInvoice, run_preview, vat_summary
-from billing.ubl import render_ubl
+from billing.selectors import (
+    DraftInvoice,
+    missing_data_messages,
+    missing_invoice_data,
+    run_preview,
+    vat_summary,
+)
+from billing.ubl import DEMO_NOTE, render_ubl, sender_party
 from projects.models import PriceStep, TariffOption, TariffPrice
+from waw.identifiers import format_iban
 from waw.pdf import render_to_pdf
 from waw.periods import Period
 
@@ -84,8 +91,13 @@ def _render_document(
     """The PDF of an invoice or credit note, from the lines it will hold (not yet saved)."""
     net = sum((line.amount for line in lines), Decimal("0.00"))
     vat = sum((line.vat_amount for line in lines), Decimal("0.00"))
+    sender = settings.INVOICE_SENDER
     context = {
-        "sender": settings.INVOICE_SENDER,
+        "sender": sender,
+        "sender_address": sender_party(sender).address,
+        "sender_iban": format_iban(sender.get("iban", "")),
+        "demo_note": DEMO_NOTE if sender.get("demo") else "",
+        "period_described": Period.parse(str(period)).described,
         "kind": kind,
         "number": number,
         "municipality": municipality,
@@ -150,7 +162,6 @@ def _issue_document(
         pdf=pdf,
         reference=reference,
         credited_number=credited.number if credited else "",
-        credited_issue_date=credited.issue_date if credited else None,
         reason=reason,
     )
     base = f"{archive.folder(issue_date.year)}/{number}"
@@ -204,6 +215,8 @@ def invoice_line_from_draft(line) -> InvoiceLine:
 def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceRun:
     """Issue the invoices of a period: number them, render and archive each PDF once.
 
+    Refused, writing nothing, while the period has not ended, a trajectory lacks a tariff, or
+    the sender's or a municipality's invoice data is incomplete (rule 13).
     Either the whole run is issued with its files, or nothing is (a failure halfway removes the
     files it wrote), so a retry works. Runs are serialised on the year's number series row, so
     two coordinators issuing at once cannot bill a trajectory twice or leave a gap.
@@ -222,6 +235,12 @@ def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceR
             raise RunRefused(preview.refusals)
         if not (preview.invoices or preview.settlements):
             raise RunRefused(NOTHING_TO_BILL)
+        # Rule 13: a document the official e-invoice rules would reject is never issued.
+        missing = missing_invoice_data(
+            municipalities=[draft.municipality for draft in preview.invoices], year=period.year
+        )
+        if missing:
+            raise RunRefused(missing_data_messages(missing))
         run = InvoiceRun.objects.create(
             period=str(period), issued_at=timezone.now(), issued_by=user
         )
@@ -366,6 +385,9 @@ def credit_invoice(
         for line in lines:
             if InvoiceLine.objects.filter(credited_line=line).exists():
                 raise ValidationError(CREDIT_ALREADY % {"line": line.participant_reference})
+        missing = missing_invoice_data(municipalities=[invoice.municipality], year=None)
+        if missing:
+            raise ValidationError(missing_data_messages(missing))
         credit_note, _lines = _issue_document(
             series=series,
             written=written,

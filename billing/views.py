@@ -132,6 +132,14 @@ class RunView(RoleRequiredMixin, BreadcrumbsMixin, View):
                 "einvoice_warnings": (
                     selectors.einvoice_warnings(preview=preview) if preview else []
                 ),
+                "missing_data": (
+                    selectors.missing_invoice_data(
+                        municipalities=[draft.municipality for draft in preview.invoices],
+                        year=preview.period.year,
+                    )
+                    if preview
+                    else []
+                ),
                 "issue_form": issue_form,
                 "breadcrumbs": [_invoices_crumb(), ("", _("Factuurrun"))],
             },
