@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from audit import selectors
 from audit.constants import ENTRY_KINDS
 from projects.forms import DateInput
+from waw.params import positive_int
 
 
 class ContentTypeField(forms.ModelChoiceField):
@@ -50,6 +51,7 @@ class LogEntryFilter(django_filters.FilterSet):
     def filter_record(self, queryset, name, value):
         value = value.strip()
         condition = Q(object_repr__icontains=value)
-        if value.isdigit() and len(value) < 18:
-            condition |= Q(object_id=int(value))
+        number = positive_int(value)
+        if number is not None:
+            condition |= Q(object_id=number)
         return queryset.filter(condition)

@@ -10,7 +10,8 @@ from django.apps import apps
 # texts, traffic-light overrides and stories. Invoice lines need no entries of their own: they
 # are written once with their invoice and can never change (database triggers).
 TRACKED_MODELS = {
-    "participants.Participant": (),
+    # The identity key is a digest of the name and birth date, which the entry holds already.
+    "participants.Participant": ("identity_key",),
     "participants.Trajectory": (),
     "billing.InvoiceRun": (),
     "billing.Invoice": (),

@@ -5,6 +5,7 @@ from django_tables2 import SingleTableMixin
 from audit import selectors
 from audit.filters import LogEntryFilter
 from audit.tables import LogEntryTable
+from waw import pagination
 from waw.mixins import BreadcrumbsMixin
 from waw.roles import Role, RoleRequiredMixin
 
@@ -16,7 +17,7 @@ class LogView(RoleRequiredMixin, BreadcrumbsMixin, SingleTableMixin, FilterView)
     table_class = LogEntryTable
     filterset_class = LogEntryFilter
     template_name = "audit/log.html"
-    table_pagination = {"per_page": 50}
+    table_pagination = pagination.table_pagination(per_page=50)
 
     def get_queryset(self):
         return selectors.log_entries()

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from billing.models import InvoiceRun, ParticipationBudget
 from waw.money import EuroFormField
 from waw.periods import Period, PeriodError
 
@@ -8,7 +9,7 @@ from waw.periods import Period, PeriodError
 class PeriodForm(forms.Form):
     period = forms.CharField(
         label=_("Periode"),
-        max_length=10,
+        max_length=InvoiceRun._meta.get_field("period").max_length,
         help_text=_("Bijvoorbeeld 2025-Q1, 2025-H1 of 2025."),
     )
 
@@ -81,8 +82,12 @@ class ParticipationBudgetForm(forms.Form):
     amount = EuroFormField(label=_("Budget"), min_value=0, required=False, widget=forms.TextInput)
     reference = forms.CharField(
         label=_("Kenmerk gemeente"),
-        max_length=100,
+        max_length=ParticipationBudget._meta.get_field("reference").max_length,
         required=False,
         help_text=_("Inkoopordernummer of kenmerk dat op de facturen van dit jaar komt."),
     )
-    note = forms.CharField(label=_("Toelichting"), max_length=300, required=False)
+    note = forms.CharField(
+        label=_("Toelichting"),
+        max_length=ParticipationBudget._meta.get_field("note").max_length,
+        required=False,
+    )

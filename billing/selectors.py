@@ -8,9 +8,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
+from django.core.validators import validate_email
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as _noop
 
 from billing.constants import LineKind
 from billing.models import Invoice, InvoiceLine, ParticipationBudget
@@ -19,11 +21,28 @@ from participants.models import Trajectory
 from participants.selectors import ParticipantVisibility
 from projects.constants import VAT_RATES, CohortStatus, CostSharing, VatTreatment
 from projects.models import PriceStep, Project, TariffOption, TariffPrice
+from waw import identifiers as ids
 from waw.money import ZERO, format_euro, to_money
 from waw.periods import Period
 from waw.roles import municipality_scope
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
+SENDER_VALIDATORS = {
+    "house_number": ids.validate_house_number,
+    "po_box": ids.validate_po_box,
+    "postcode": ids.validate_postcode,
+    "kvk": ids.validate_kvk,
+    "vat": ids.validate_vat_id,
+    "iban": ids.validate_iban,
+    "email": validate_email,
+}
+# Spaces in an IBAN or VAT id, a postcode typed "1211aa": the same number, written otherwise.
+SENDER_NORMALISE = {
+    "postcode": ids.normalise_postcode,
+    "kvk": ids.normalise_digits,
+    "vat": ids.normalise_vat_id,
+    "iban": ids.normalise_iban,
+}
 
 
 @dataclass
@@ -45,6 +64,12 @@ class DraftLine:
     @property
     def trajectory_id(self):
         return self.trajectory.pk if self.trajectory is not None else None
+
+
+def vat_regime(treatment: str) -> int:
+    """0 for lines outside the scope of VAT, 1 for lines that carry VAT (any other category):
+    a document holds lines of one regime only (billing rule 4). Regime 0 is numbered first."""
+    return 0 if treatment == VatTreatment.OUTSIDE_SCOPE else 1
 
 
 def vat_on(amount: Decimal, treatment: str) -> Decimal:
@@ -292,7 +317,8 @@ class DraftSettlement:
 
 
 def run_preview(*, period: Period, today: dt.date) -> RunPreview:
-    """What issuing ``period`` would bill, one draft invoice per municipality at start.
+    """What issuing ``period`` would bill, one draft invoice per municipality at start and
+    VAT regime (rule 4).
 
     A price of € 0 makes no line but settles the trajectory (rules 4 and 9); a trajectory
     without a tariff for its start date blocks issuing and is listed, as is a period that has
@@ -320,7 +346,10 @@ def run_preview(*, period: Period, today: dt.date) -> RunPreview:
             settlements.append(DraftSettlement(trajectory=trajectory, price_step=step))
             continue
         municipality = trajectory.municipality_at_start
-        draft = drafts.setdefault(municipality.pk, DraftInvoice(municipality))
+        # Rule 4: one invoice per municipality and VAT regime, so no document mixes lines
+        # outside the scope of VAT (category O) with lines that carry VAT (EN 16931 BR-O-11).
+        regime = vat_regime(vat_treatment)
+        draft = drafts.setdefault((municipality.pk, regime), DraftInvoice(municipality))
         draft.lines.append(
             DraftLine(
                 trajectory=trajectory,
@@ -359,9 +388,12 @@ def run_preview(*, period: Period, today: dt.date) -> RunPreview:
     refusals += shortfall_refusals + share_refusals
     for item in (*shortfalls, *shares):
         for line in item.lines():
-            draft = drafts.setdefault(line.municipality.pk, DraftInvoice(line.municipality))
+            key = (line.municipality.pk, vat_regime(line.draft.vat_treatment))
+            draft = drafts.setdefault(key, DraftInvoice(line.municipality))
             draft.lines.append(line.draft)
-    invoices = sorted(drafts.values(), key=lambda d: d.municipality.name)
+    invoices = [
+        drafts[key] for key in sorted(drafts, key=lambda k: (drafts[k].municipality.name, k[1]))
+    ]
     return RunPreview(
         period=period,
         invoices=invoices,
@@ -905,21 +937,120 @@ def ledger(*, year: int, user) -> list[LedgerRow]:
 
 
 def einvoice_warnings(*, preview: "RunPreview") -> list[str]:
-    """What keeps this run's e-invoices from being delivered over Peppol: an OIN missing for
-    the Regio or for a municipality it would invoice. The run may still be issued; the PDF and
-    the XML are made all the same."""
-    warnings = []
+    """What keeps this run's e-invoices from being delivered over Peppol although they are
+    valid: the Regio's own OIN (its Peppol address) not set. The run may still be issued."""
     if preview.invoices and not OIN.match(settings.INVOICE_SENDER.get("oin", "")):
-        warnings.append(
-            _("Het OIN van de Regio is niet ingesteld (REGIO_OIN); e-facturen missen de afzender.")
+        return [
+            _(
+                "Het OIN van de Regio is niet ingesteld (REGIO_OIN); de e-facturen noemen de Regio "
+                "bij haar KvK-nummer, maar via Peppol is de Regio zonder OIN niet te vinden."
+            )
+        ]
+    return []
+
+
+# The sender's settings a document needs, with their label and the form they must have.
+SENDER_FIELDS = (
+    ("name", _noop("naam")),
+    ("postcode", _noop("postcode")),
+    ("city", _noop("plaats")),
+    ("kvk", _noop("KvK-nummer")),
+    ("vat", _noop("btw-identificatienummer")),
+    ("iban", _noop("IBAN")),
+    ("email", _noop("e-mailadres")),
+)
+
+
+def sender_problems(sender: dict) -> list[str]:
+    """What the Regio's sender settings (REGIO_*) lack for a valid document, each naming its
+    variable and the expected form: missing or a placeholder in brackets, or malformed."""
+    from waw.env import SENDER_VARIABLES
+
+    def variable(key):
+        return SENDER_VARIABLES[key][0]
+
+    problems = []
+    wanted = list(SENDER_FIELDS)
+    if ids.is_missing(sender.get("po_box")):
+        wanted[1:1] = [("street", _noop("straat")), ("house_number", _noop("huisnummer"))]
+    else:
+        wanted[1:1] = [("po_box", _noop("postbus"))]
+    for key, label in wanted:
+        value = SENDER_NORMALISE.get(key, str)(sender.get(key, ""))
+        if ids.is_missing(value):
+            problems.append(
+                _("%(label)s ontbreekt (%(variable)s)")
+                % {"label": _(label), "variable": variable(key)}
+            )
+        elif key in SENDER_VALIDATORS and (message := ids.problem(value, SENDER_VALIDATORS[key])):
+            problems.append(
+                _("%(label)s (%(variable)s): %(message)s")
+                % {"label": _(label), "variable": variable(key), "message": message}
+            )
+    oin = sender.get("oin", "")
+    if not ids.is_missing(oin) and (message := ids.problem(oin, ids.validate_oin)):
+        problems.append(_("OIN (REGIO_OIN): %(message)s") % {"message": message})
+    return problems
+
+
+@dataclass
+class MissingInvoiceData:
+    """What one party of a run lacks: the sender (``municipality`` None; fixed in the
+    environment) or a municipality (fixed on its invoice-data page)."""
+
+    name: str
+    problems: list[str]
+    municipality: object = None
+
+
+def missing_invoice_data(*, municipalities, year: int | None) -> list[MissingInvoiceData]:
+    """Billing rule 13: per party, the data a document to ``municipalities`` lacks for the
+    official e-invoice rules — the sender complete and well-formed; each municipality with a
+    complete address and an OIN or KvK number, and its kenmerk of ``year`` where it requires
+    one (``year`` None: no kenmerk needed, as for a credit note). Empty: nothing is missing."""
+    from waw.selectors import municipality_invoice_data_problems
+
+    missing = []
+    sender = settings.INVOICE_SENDER
+    if problems := sender_problems(sender):
+        missing.append(
+            MissingInvoiceData(
+                _("%(name)s (afzender)") % {"name": sender.get("name") or "Regio"}, problems
+            )
         )
-    missing = [d.municipality.name for d in preview.invoices if not OIN.match(d.municipality.oin)]
-    if missing:
-        warnings.append(
-            _("Geen OIN bekend voor %(names)s; de beheerder vult het in onder Beheer → Gemeenten.")
-            % {"names": ", ".join(missing)}
+    municipalities = sorted({m.pk: m for m in municipalities}.values(), key=lambda m: m.name)
+    references = {}
+    if year is not None and any(m.reference_required for m in municipalities):
+        references = dict(
+            ParticipationBudget.objects.filter(
+                year=year, municipality__in=[m.pk for m in municipalities]
+            ).values_list("municipality", "reference")
         )
-    return warnings
+    for municipality in municipalities:
+        problems = municipality_invoice_data_problems(municipality)
+        if (
+            year is not None
+            and municipality.reference_required
+            and not references.get(municipality.pk)
+        ):
+            problems.append(
+                _("kenmerk voor %(year)s ontbreekt (de gemeente wil het op elke factuur)")
+                % {"year": year}
+            )
+        if problems:
+            missing.append(
+                MissingInvoiceData(f"Gemeente {municipality.name}", problems, municipality)
+            )
+    return missing
+
+
+def missing_data_messages(missing: list[MissingInvoiceData]) -> list[str]:
+    """One sentence per party, for a refusal."""
+    return [
+        _("Factuurgegevens van %(name)s zijn niet compleet: %(problems)s")
+        % {"name": item.name, "problems": "; ".join(item.problems)}
+        for item in missing
+    ]
 
 
 def budget_warnings(*, preview: "RunPreview") -> list[str]:

@@ -8,14 +8,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from billing import archive
 from billing.constants import DocumentKind
 from billing.models import (
     BilledShare,
@@ -28,9 +27,16 @@ from billing.models import (
     ParticipationBudget,
     SettledTrajectory,
 )
-from billing.selectors import DraftInvoice, run_preview, vat_summary
-from billing.ubl import render_ubl
+from billing.selectors import (
+    DraftInvoice,
+    missing_data_messages,
+    missing_invoice_data,
+    run_preview,
+    vat_summary,
+)
+from billing.ubl import DEMO_NOTE, render_ubl, sender_party
 from projects.models import PriceStep, TariffOption, TariffPrice
+from waw.identifiers import format_iban
 from waw.pdf import render_to_pdf
 from waw.periods import Period
 
@@ -85,8 +91,13 @@ def _render_document(
     """The PDF of an invoice or credit note, from the lines it will hold (not yet saved)."""
     net = sum((line.amount for line in lines), Decimal("0.00"))
     vat = sum((line.vat_amount for line in lines), Decimal("0.00"))
+    sender = settings.INVOICE_SENDER
     context = {
-        "sender": settings.INVOICE_SENDER,
+        "sender": sender,
+        "sender_address": sender_party(sender).address,
+        "sender_iban": format_iban(sender.get("iban", "")),
+        "demo_note": DEMO_NOTE if sender.get("demo") else "",
+        "period_described": Period.parse(str(period)).described,
         "kind": kind,
         "number": number,
         "municipality": municipality,
@@ -106,19 +117,6 @@ def _render_document(
     }
     pdf, _html = render_to_pdf("billing/invoice_pdf.html", context)
     return pdf
-
-
-@contextlib.contextmanager
-def _files_removed_on_failure():
-    """Collects the paths of archived files; if the block fails, they are deleted again, so a
-    failed issue leaves neither rows nor files behind."""
-    written: list[str] = []
-    try:
-        yield written
-    except BaseException:
-        for path in written:
-            default_storage.delete(path)
-        raise
 
 
 def _issue_document(
@@ -164,14 +162,11 @@ def _issue_document(
         pdf=pdf,
         reference=reference,
         credited_number=credited.number if credited else "",
-        credited_issue_date=credited.issue_date if credited else None,
         reason=reason,
     )
-    base = f"facturen/{issue_date.year}/{number}"
-    pdf_path = default_storage.save(f"{base}.pdf", ContentFile(pdf))
-    written.append(pdf_path)
-    xml_path = default_storage.save(f"{base}.xml", ContentFile(xml))
-    written.append(xml_path)
+    base = f"{archive.folder(issue_date.year)}/{number}"
+    pdf_path = archive.store(name=f"{base}.pdf", content=pdf, written=written)
+    xml_path = archive.store(name=f"{base}.xml", content=xml, written=written)
     vat_total = sum((line.vat_amount for line in lines), Decimal("0.00"))
     invoice = Invoice.objects.create(
         kind=kind,
@@ -220,6 +215,8 @@ def invoice_line_from_draft(line) -> InvoiceLine:
 def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceRun:
     """Issue the invoices of a period: number them, render and archive each PDF once.
 
+    Refused, writing nothing, while the period has not ended, a trajectory lacks a tariff, or
+    the sender's or a municipality's invoice data is incomplete (rule 13).
     Either the whole run is issued with its files, or nothing is (a failure halfway removes the
     files it wrote), so a retry works. Runs are serialised on the year's number series row, so
     two coordinators issuing at once cannot bill a trajectory twice or leave a gap.
@@ -228,15 +225,22 @@ def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceR
     _ensure_series(today.year)
     with (
         _refused_when_billed_by_another_run(),
-        _files_removed_on_failure() as written,
         transaction.atomic(),
+        archive.files_removed_on_failure() as written,
     ):
         series = NumberSeries.objects.select_for_update().get(year=today.year)
+        archive.remove_orphans(year=today.year)
         preview = run_preview(period=period, today=today)
         if preview.refusals:
             raise RunRefused(preview.refusals)
         if not (preview.invoices or preview.settlements):
             raise RunRefused(NOTHING_TO_BILL)
+        # Rule 13: a document the official e-invoice rules would reject is never issued.
+        missing = missing_invoice_data(
+            municipalities=[draft.municipality for draft in preview.invoices], year=period.year
+        )
+        if missing:
+            raise RunRefused(missing_data_messages(missing))
         run = InvoiceRun.objects.create(
             period=str(period), issued_at=timezone.now(), issued_by=user
         )
@@ -368,8 +372,9 @@ def credit_invoice(
     if not line_ids:
         raise ValidationError(CREDIT_NO_LINES)
     _ensure_series(today.year)
-    with _files_removed_on_failure() as written, transaction.atomic():
+    with transaction.atomic(), archive.files_removed_on_failure() as written:
         series = NumberSeries.objects.select_for_update().get(year=today.year)
+        archive.remove_orphans(year=today.year)
         lines = list(
             invoice.lines.filter(pk__in=line_ids)
             .select_related("trajectory")
@@ -380,6 +385,9 @@ def credit_invoice(
         for line in lines:
             if InvoiceLine.objects.filter(credited_line=line).exists():
                 raise ValidationError(CREDIT_ALREADY % {"line": line.participant_reference})
+        missing = missing_invoice_data(municipalities=[invoice.municipality], year=None)
+        if missing:
+            raise ValidationError(missing_data_messages(missing))
         credit_note, _lines = _issue_document(
             series=series,
             written=written,

@@ -18,6 +18,7 @@ from billing.filters import InvoiceFilter
 from billing.forms import CreditForm, IssueForm, ParticipationBudgetForm, PeriodForm
 from billing.models import Invoice
 from billing.tables import InvoiceTable
+from waw import pagination
 from waw.exports import csv_response
 from waw.mixins import BreadcrumbsMixin, UserFilterMixin
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
@@ -37,7 +38,7 @@ class InvoiceListView(
     table_class = InvoiceTable
     filterset_class = InvoiceFilter
     template_name = "billing/invoice_list.html"
-    table_pagination = {"per_page": 25}
+    table_pagination = pagination.table_pagination(per_page=25)
 
     def get_queryset(self):
         return selectors.invoices_for(user=self.request.user)
@@ -130,6 +131,14 @@ class RunView(RoleRequiredMixin, BreadcrumbsMixin, View):
                 "budget_warnings": selectors.budget_warnings(preview=preview) if preview else [],
                 "einvoice_warnings": (
                     selectors.einvoice_warnings(preview=preview) if preview else []
+                ),
+                "missing_data": (
+                    selectors.missing_invoice_data(
+                        municipalities=[draft.municipality for draft in preview.invoices],
+                        year=preview.period.year,
+                    )
+                    if preview
+                    else []
                 ),
                 "issue_form": issue_form,
                 "breadcrumbs": [_invoices_crumb(), ("", _("Factuurrun"))],

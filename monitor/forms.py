@@ -1,12 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from monitor.models import TrafficLight
+from monitor.models import Edition, Story, TrafficLight
 from projects.models import Category, Project
 
 
 class EditionCreateForm(forms.Form):
-    period = forms.CharField(label=_("Halfjaar"), max_length=7, help_text=_("2025-H1 of 2025-H2"))
+    period = forms.CharField(
+        label=_("Halfjaar"),
+        max_length=Edition._meta.get_field("period").max_length,
+        help_text=_("2025-H1 of 2025-H2"),
+    )
     introduction = forms.CharField(
         label=_("Inleiding"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -46,7 +50,9 @@ class OverrideForm(forms.Form):
 
 
 class StoryForm(forms.Form):
-    name = forms.CharField(label=_("Voornaam of schuilnaam"), max_length=50)
+    name = forms.CharField(
+        label=_("Voornaam of schuilnaam"), max_length=Story._meta.get_field("name").max_length
+    )
     project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.all())
     text = forms.CharField(label=_("Verhaal"), widget=forms.Textarea(attrs={"rows": 4}))
     consent_given = forms.BooleanField(

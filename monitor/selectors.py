@@ -10,6 +10,7 @@ rules turn those counts into the figures, which are added up per breakdown.
 """
 
 import hashlib
+from collections import deque
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -251,24 +252,301 @@ def period_figures(*, period: Period) -> Figures:
 
 
 SMALL_CELL = "<5"
+# A cell hidden only so that a small one cannot be worked out from what is shown: it may hold
+# any count, 0 included (statistics offices call this secondary or complementary suppression).
+COMPLEMENT_CELL = "×"
+
+# What a reader knows besides the cells shown: every column's total (the headline figures and
+# the per-project and per-category tables add up to it) and, within each row, two identities.
+# Each is an equation sum(coefficient * cell) = constant over the counts of one row.
+ROW_IDENTITIES = (
+    # ended = completed + dropped_out
+    {"ended": 1, "completed": -1, "dropped_out": -1},
+    # active_at_end = started_cumulative - ended_cumulative
+    {"active_at_end": 1, "started_cumulative": -1, "ended_cumulative": 1},
+)
+IDENTITY_OF = {key: number for number, identity in enumerate(ROW_IDENTITIES) for key in identity}
 
 
 def suppress_small_cells(rows: list[dict]) -> list[dict]:
-    """Counts from 1 to 4 in per-municipality cells become "<5", so no one can be recognised
-    in a small municipality; 0 and 5 or more stay as they are. The success rate of a row
-    with small cells is withheld too, since it would give the counts away."""
+    """The board's per-municipality table: counts from 1 to 4 become "<5", and further cells
+    become "×" until no such small count can be worked out from what is shown — not from a column's
+    total minus the visible cells, not from ended = completed + dropped_out or active =
+    started − ended within a row, not from any combination of those, and not by a
+    municipality that knows its own row (every municipality knows its own residents' counts).
+    0 and counts of 5 or more stay visible unless they are needed as such a complement: the
+    smallest other count that helps, deterministically (smallest value, then the first
+    municipality, then the first column). The success rate of a row with a hidden cell is
+    withheld too. One rule for every reader and every output, so that two outputs cannot be
+    combined to undo it. A table with a single municipality cannot hide it from the totals."""
+    table = _SuppressionTable(rows)
+    if len(rows) > 1:
+        table.protect()
     suppressed = []
-    for row in rows:
+    for index, row in enumerate(rows):
         out = dict(row)
-        small = False
+        hidden = False
         for key in COUNTS:
-            if 1 <= row[key] <= 4:
-                out[key] = SMALL_CELL
-                small = True
-        if small:
+            mark = table.marks.get((index, key))
+            if mark:
+                out[key] = mark
+                hidden = True
+        if hidden:
             out["success_rate"] = None
         suppressed.append(out)
     return suppressed
+
+
+class _SuppressionTable:
+    """The cells of a table, the equations a reader knows about them, and the hidden cells."""
+
+    def __init__(self, rows: list[dict]):
+        self.rows = len(rows)
+        self.values = {(i, key): int(row[key]) for i, row in enumerate(rows) for key in COUNTS}
+        self.column_totals = {key: sum(int(row[key]) for row in rows) for key in COUNTS}
+        self.marks = {cell: SMALL_CELL for cell, value in self.values.items() if 1 <= value <= 4}
+        # (coefficients by cell, constant): one per column, two per row.
+        self.equations = [
+            ({(i, key): 1 for i in range(self.rows)}, self.column_totals[key]) for key in COUNTS
+        ]
+        for i in range(self.rows):
+            for identity in ROW_IDENTITIES:
+                self.equations.append(({(i, key): c for key, c in identity.items()}, 0))
+        self.equations_of = {cell: [] for cell in self.values}
+        for number, (coefficients, _constant) in enumerate(self.equations):
+            for cell in coefficients:
+                self.equations_of[cell].append(number)
+        # (reader, cell) pairs that cannot be helped for now: with two municipalities, each
+        # knows the other's row from the totals.
+        self.unprotectable: set = set()
+
+    def protect(self) -> None:
+        # Passes over the readers until one changes nothing. Every change hides one more
+        # cell or widens one mark; a cell that cannot be helped now is left until something
+        # else is hidden; so this ends.
+        while True:
+            changed = False
+            board = None
+            for viewpoint in list(self._viewpoints()):
+                if board is None:
+                    board = self._propagated(None)
+                extended: set = set()
+                for cell, equation, fixed in self._exposed_cells(viewpoint, board):
+                    if equation in extended:
+                        continue  # what was just hidden there may be enough: next pass
+                    if self._hide_more(cell, equation, viewpoint, fixed):
+                        extended.update(self.equations_of[cell])
+                    else:
+                        self.unprotectable.add((viewpoint, cell))
+                if extended:
+                    self.unprotectable.clear()  # what more is hidden may help those too
+                    changed = True
+                    board = None
+            if not changed:
+                return
+
+    def _viewpoints(self):
+        """The board (knows nothing beyond the table), then each municipality that has a
+        hidden cell of its own (knowing its row exactly; others learn nothing new from theirs)."""
+        yield None
+        yield from sorted({i for i, _key in self.marks})
+
+    def _domains(self, viewpoint):
+        domains = {}
+        for cell, value in self.values.items():
+            mark = self.marks.get(cell)
+            if mark is None or cell[0] == viewpoint:
+                domains[cell] = (value, value)
+            elif mark == SMALL_CELL:
+                domains[cell] = (1, 4)
+            else:
+                domains[cell] = (0, self.column_totals[cell[1]])
+        return domains
+
+    def _unknown(self, cell, viewpoint) -> bool:
+        return (
+            cell in self.marks
+            and cell[0] != viewpoint
+            and (viewpoint, cell) not in self.unprotectable
+        )
+
+    def _propagated(self, viewpoint, board=None):
+        """Each cell's possible range for this reader, and the equation that pinned a pinned
+        one. A municipality's ranges start from the board's, narrowed by its own row."""
+        if board is None:
+            domains = self._domains(viewpoint)
+            return domains, self._propagate(domains, range(len(self.equations)))
+        domains, pinned_by = dict(board[0]), dict(board[1])
+        touched = set()
+        for cell in self.marks:
+            if cell[0] == viewpoint:
+                domains[cell] = (self.values[cell], self.values[cell])
+                touched.update(self.equations_of[cell])
+        pinned_by.update(self._propagate(domains, sorted(touched)))
+        return domains, pinned_by
+
+    def _exposed_cells(self, viewpoint, board):
+        """The small counts this reader can work out, each with the equation that gives it
+        away and every hidden cell this reader can work out (a chain is loosened through
+        them)."""
+        domains, pinned_by = board if viewpoint is None else self._propagated(viewpoint, board)
+        unknown = [cell for cell in self.marks if self._unknown(cell, viewpoint)]
+        determined = set(self._determined(unknown))
+        fixed = determined | {cell for cell in unknown if domains[cell][0] == domains[cell][1]}
+        exposed = []
+        for cell in unknown:
+            if not 1 <= self.values[cell] <= 4:
+                continue
+            if domains[cell][0] == domains[cell][1]:
+                exposed.append((cell, pinned_by.get(cell, self.equations_of[cell][0]), fixed))
+            elif cell in determined:
+                exposed.append((cell, self.equations_of[cell][0], fixed))
+        return exposed
+
+    def _propagate(self, domains, equations) -> dict:
+        """Narrow the cells' possible ranges by each equation in turn, starting with the given
+        ones, until nothing changes (bounds: "<5" is 1 to 4, "×" is 0 to the column's total);
+        an equation is looked at again when one of its cells narrowed."""
+        pinned_by = {}
+        queue = deque(equations)
+        pending = set(queue)
+        while queue:
+            number = queue.popleft()
+            pending.discard(number)
+            coefficients, constant = self.equations[number]
+            if not any(domains[c][0] != domains[c][1] for c in coefficients):
+                continue
+            low = sum(k * domains[c][0 if k > 0 else 1] for c, k in coefficients.items())
+            high = sum(k * domains[c][1 if k > 0 else 0] for c, k in coefficients.items())
+            for cell, k in coefficients.items():
+                lo, hi = domains[cell]
+                own_low, own_high = (k * lo, k * hi) if k > 0 else (k * hi, k * lo)
+                rest_low, rest_high = low - own_low, high - own_high
+                # k is 1 or -1, so dividing by it is multiplying by it.
+                bounds = sorted(((constant - rest_high) * k, (constant - rest_low) * k))
+                new = (max(lo, bounds[0]), min(hi, bounds[1]))
+                if new != (lo, hi) and new[0] <= new[1]:
+                    domains[cell] = new
+                    low += (k * new[0] if k > 0 else k * new[1]) - own_low
+                    high += (k * new[1] if k > 0 else k * new[0]) - own_high
+                    if new[0] == new[1]:
+                        pinned_by.setdefault(cell, number)
+                    for other in self.equations_of[cell]:
+                        if other != number and other not in pending:
+                            pending.add(other)
+                            queue.append(other)
+        return pinned_by
+
+    def _determined(self, unknown: list):
+        """Hidden cells fixed by a combination of equations, whatever the bounds. Each cell of
+        the identity columns is in two equations (its column, its row's identity); with the
+        signs made to agree, the equations are a graph with the hidden cells as its edges, and
+        a cell is determined exactly when its edge lies on no cycle (a bridge). A cell of any
+        other column is determined when it is the only unknown of its column."""
+        per_column: dict = {}
+        for cell in unknown:
+            if cell[1] not in IDENTITY_OF:
+                per_column.setdefault(cell[1], []).append(cell)
+        for column in per_column.values():
+            if len(column) == 1:
+                yield column[0]
+        edges = [
+            (("column", key), ("row", i, IDENTITY_OF[key]), (i, key))
+            for i, key in unknown
+            if key in IDENTITY_OF
+        ]
+        yield from _bridges(edges)
+
+    def _hide_more(self, cell, equation, viewpoint, fixed) -> bool:
+        """Hide one more cell of the equation that gives ``cell`` away, or else of its other
+        equation; when both hold nothing more to hide, the cell is given away through a
+        neighbour that this reader can work out as well, so loosen that one in turn."""
+        queue, seen = [(cell, equation)], [cell]  # a list: the order decides, not a hash
+        while queue:
+            current, first = queue.pop(0)
+            numbers = [first] + [n for n in self.equations_of[current] if n != first]
+            if any(self._hide_in(number, current, viewpoint) for number in numbers):
+                return True
+            for number in numbers:
+                for other in self.equations[number][0]:
+                    if other in fixed and other not in seen:
+                        seen.append(other)
+                        queue.append((other, self.equations_of[other][0]))
+        # Nothing left to hide: small counts pinned by their bounds (two 1s that add up to a
+        # column's 2) are loosened by no longer saying that they are small.
+        for current in seen:
+            if self.marks.get(current) == SMALL_CELL:
+                self.marks[current] = COMPLEMENT_CELL
+                return True
+        return False
+
+    def _hide_in(self, number, cell, viewpoint) -> bool:
+        """Hide the smallest nonzero count of the equation that this reader does not know;
+        failing that, a zero, or — when even that leaves a "<5" pinned by its own lower bound
+        of 1 — show that cell as "×" instead."""
+        coefficients = self.equations[number][0]
+        visible = sorted(
+            (self.values[c] == 0, self.values[c], c[0], COUNTS.index(c[1]), c)
+            for c in coefficients
+            # A count in a column whose total is 0 is 0 whether shown or not.
+            if c not in self.marks and c[0] != viewpoint and self.column_totals[c[1]]
+        )
+        if not visible:
+            return False
+        is_zero, *_rest, candidate = visible[0]
+        self.marks[candidate] = COMPLEMENT_CELL
+        if is_zero and self.marks[cell] == SMALL_CELL and self._pinned_in(cell, number, viewpoint):
+            # Pinned by its lower bound (say a lone 1 beside zeros): no zero loosens that.
+            del self.marks[candidate]
+            self.marks[cell] = COMPLEMENT_CELL
+        return True
+
+    def _pinned_in(self, cell, number, viewpoint) -> bool:
+        """Whether this one equation fixes the cell, given what the reader knows."""
+        domains = self._domains(viewpoint)
+        coefficients, constant = self.equations[number]
+        k = coefficients[cell]
+        rest = [(c, kc) for c, kc in coefficients.items() if c != cell]
+        low = sum(kc * domains[c][0 if kc > 0 else 1] for c, kc in rest)
+        high = sum(kc * domains[c][1 if kc > 0 else 0] for c, kc in rest)
+        bounds = sorted(((constant - high) * k, (constant - low) * k))
+        lo, hi = domains[cell]
+        return max(lo, bounds[0]) >= min(hi, bounds[1])
+
+
+def _bridges(edges: list[tuple]) -> list:
+    """The labels of the edges (a, b, label) that lie on no cycle (Tarjan, iteratively)."""
+    adjacency: dict = {}
+    for number, (a, b, _label) in enumerate(edges):
+        adjacency.setdefault(a, []).append((b, number))
+        adjacency.setdefault(b, []).append((a, number))
+    order: dict = {}
+    low: dict = {}
+    bridges = []
+    for root in adjacency:
+        if root in order:
+            continue
+        order[root] = low[root] = len(order)
+        stack = [(root, None, iter(adjacency[root]))]
+        while stack:
+            node, via, neighbours = stack[-1]
+            for neighbour, number in neighbours:
+                if number == via:
+                    continue
+                if neighbour in order:
+                    low[node] = min(low[node], order[neighbour])
+                else:
+                    order[neighbour] = low[neighbour] = len(order)
+                    stack.append((neighbour, number, iter(adjacency[neighbour])))
+                    break
+            else:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        bridges.append(edges[via][2])
+    return bridges
 
 
 # --- editions -------------------------------------------------------------------------------
@@ -451,6 +729,18 @@ def edition_content(*, period: Period, overrides=None, texts=None, cached: bool 
     return content
 
 
+def _suppressed(rows: list[dict]) -> list[dict]:
+    """suppress_small_cells, kept in the cache per table: with hundreds of municipalities
+    full of small counts (the synthetic data of bench/) finding the complements takes
+    seconds, and every reader of the same figures gets the same table."""
+    key = "monitor:suppressed:" + hashlib.sha256(repr(rows).encode()).hexdigest()
+    suppressed = cache.get(key)
+    if suppressed is None:
+        suppressed = suppress_small_cells(rows)
+        cache.set(key, suppressed, LIVE_CACHE_SECONDS)
+    return suppressed
+
+
 def editions_for(*, user):
     """Editions a user may open: all for coordinators, published ones for everyone else."""
     from monitor.models import Edition
@@ -478,7 +768,7 @@ def content_for_reader(*, content: dict, user, export: bool = False) -> dict:
         }
     exact = coordinator and not export
     if not exact:
-        content["municipalities"] = suppress_small_cells(content["municipalities"])
+        content["municipalities"] = _suppressed(content["municipalities"])
     return {"content": content, "exact": exact, "own": own}
 
 

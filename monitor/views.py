@@ -18,6 +18,7 @@ from monitor.forms import (
 )
 from monitor.models import Edition
 from waw.mixins import BreadcrumbsMixin
+from waw.params import positive_int
 from waw.pdf import render_to_pdf
 from waw.periods import PeriodError
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
@@ -225,8 +226,8 @@ class EditionEditView(EditionMixin, View):
         edition = self.get_edition()
         action = request.POST.get("action", "")
         if action == "remove_story":
-            story_id = request.POST.get("story", "")
-            story = edition.stories.filter(pk=int(story_id)).first() if story_id.isdigit() else None
+            story_id = positive_int(request.POST.get("story"))
+            story = edition.stories.filter(pk=story_id).first() if story_id else None
             if story:
                 try:
                     services.story_remove(story=story)

@@ -1,3 +1,6 @@
+import copy
+
+from django import forms
 from django.contrib import admin
 
 from participants import services
@@ -25,8 +28,20 @@ class TrajectoryInline(admin.TabularInline):
         return False
 
 
+class ParticipantAdminForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        probe = copy.copy(self.instance)
+        for field in ("first_name", "last_name", "date_of_birth"):
+            setattr(probe, field, data.get(field) or getattr(probe, field))
+        if probe.date_of_birth:
+            probe.validate_identity()
+        return data
+
+
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
+    form = ParticipantAdminForm
     list_display = ("last_name", "first_name", "date_of_birth", "municipality", "client_number")
     list_filter = ("municipality", "benefit_type", "is_refugee")
     list_select_related = ("municipality",)

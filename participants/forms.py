@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants.constants import Outcome
 from participants.importing import FILE_TOO_LARGE, MAX_FILE_BYTES
-from participants.models import Participant, Trajectory
+from participants.models import DUPLICATE, Participant, Trajectory
 from projects.constants import CohortStatus
 from projects.forms import DateInput
 from projects.models import Cohort, Project, TariffOption
@@ -43,6 +43,23 @@ class ParticipantForm(forms.ModelForm):
             "last_name": forms.TextInput(attrs={"autocomplete": "off"}),
         }
 
+    def has_only_duplicate_errors(self) -> bool:
+        """True when the one problem is that the person exists already (the klantnummer is
+        taken in the municipality): the enrolment then offers that record, as it promises."""
+        errors = [e for field_errors in self.errors.as_data().values() for e in field_errors]
+        return bool(errors) and all(e.code == DUPLICATE for e in errors)
+
+    def identity(self) -> dict:
+        """What the duplicate rule compares, from the cleaned fields."""
+        data = self.cleaned_data
+        return {
+            "first_name": data.get("first_name", ""),
+            "last_name": data.get("last_name", ""),
+            "date_of_birth": data.get("date_of_birth"),
+            "municipality": data.get("municipality"),
+            "client_number": data.get("client_number", ""),
+        }
+
 
 class EnrolmentForm(forms.ModelForm):
     """The trajectory part of an enrolment; the participant is chosen or created beside it."""
@@ -69,6 +86,11 @@ class EnrolmentForm(forms.ModelForm):
 
 
 class TrajectoryForm(forms.ModelForm):
+    """Editing a trajectory. ``version`` carries the state the form was filled in on, so a
+    save over someone else's change in the meantime is refused instead of overwriting it."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Trajectory
         fields = [
@@ -88,8 +110,9 @@ class TrajectoryForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, version: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["version"].initial = version
         # A cancelled group takes no one (billing rule 10).
         self.fields["cohort"].queryset = Cohort.objects.select_related("project").exclude(
             status=CohortStatus.CANCELLED
@@ -148,7 +171,7 @@ class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Reden van intrekking"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        max_length=1000,
+        max_length=Trajectory._meta.get_field("withdrawal_reason").max_length,
     )
 
 

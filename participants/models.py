@@ -1,9 +1,11 @@
 """Participants (residents on a trajectory) and their trajectories. Personal data: scope it."""
 
+import hashlib
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +14,19 @@ from django.utils.translation import gettext_lazy as _
 
 from participants import dates
 from participants.constants import BenefitType, Outcome, TrajectoryStatus
+from waw.text import normalise
+
+# The code of the errors that mean "this person (or this trajectory) exists already": the
+# enrolment then offers the existing record instead of showing an error.
+DUPLICATE = "duplicate"
+WITHDRAWAL_REASON_MAX_LENGTH = 1000
+
+
+def identity_key(*, first_name: str, last_name: str, date_of_birth) -> str:
+    """The duplicate rule as one value: first and last name ignoring case, accents and
+    punctuation, and the birth date. A digest, so the key adds no readable copy of the name."""
+    text = "\x1f".join([normalise(first_name), normalise(last_name), date_of_birth.isoformat()])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class Participant(models.Model):
@@ -36,6 +51,13 @@ class Participant(models.Model):
     )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+    # Kept in step with the name and birth date by save(), so that the database refuses a
+    # second record of the same person even when two sessions enrol them at the same moment.
+    # Empty (NULL) only for rows written in bulk (synthetic data) and for duplicates that
+    # existed before the constraint (migration 0004).
+    identity_key = models.CharField(  # noqa: DJ001 - NULLs never collide in the unique index
+        _("identiteitssleutel"), max_length=64, null=True, blank=True, editable=False
+    )
     anonymised_at = models.DateTimeField(
         _("geanonimiseerd op"),
         null=True,
@@ -61,14 +83,43 @@ class Participant(models.Model):
                 violation_error_message=_(
                     "Deze gemeente heeft al een deelnemer met dit klantnummer."
                 ),
-            )
+                violation_error_code=DUPLICATE,
+            ),
+            models.UniqueConstraint(
+                fields=["identity_key"],
+                name="participant_identity_unique",
+                violation_error_message=_("Er is al een deelnemer met deze naam en geboortedatum."),
+                violation_error_code=DUPLICATE,
+            ),
         ]
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
 
+    def save(self, *args, **kwargs):
+        # A derived column, not a rule: it must never disagree with the fields it digests,
+        # whichever path saves the record (service, admin, import, factories).
+        self.refresh_identity_key()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "identity_key"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("participants:detail", kwargs={"pk": self.pk})
+
+    def refresh_identity_key(self) -> None:
+        if self.date_of_birth:
+            self.identity_key = identity_key(
+                first_name=self.first_name,
+                last_name=self.last_name,
+                date_of_birth=self.date_of_birth,
+            )
+
+    def validate_identity(self) -> None:
+        """The identity constraint as a validation error, for forms that do not hold the key
+        (the admin's): refuses a second record of a person who exists."""
+        self.refresh_identity_key()
+        self.validate_constraints(exclude={f.name for f in self._meta.fields} - {"identity_key"})
 
     def age_on(self, day: date) -> int | None:
         born = self.date_of_birth
@@ -127,7 +178,12 @@ class Trajectory(models.Model):
     outcome = models.CharField(_("uitkomst"), max_length=20, choices=Outcome.choices, blank=True)
     notes = models.TextField(_("opmerkingen"), blank=True)
     withdrawn_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
-    withdrawal_reason = models.TextField(_("reden van intrekking"), blank=True)
+    withdrawal_reason = models.TextField(
+        _("reden van intrekking"),
+        blank=True,
+        max_length=WITHDRAWAL_REASON_MAX_LENGTH,
+        validators=[MaxLengthValidator(WITHDRAWAL_REASON_MAX_LENGTH)],
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
@@ -164,6 +220,17 @@ class Trajectory(models.Model):
                 | (Q(start_date__isnull=False) & Q(end_date__gte=models.F("start_date"))),
                 name="trajectory_end_after_start",
                 violation_error_message=dates.END_BEFORE_START,
+            ),
+            # A second enrolment in a project while the first still runs is a mistake (both
+            # would be billed once started): end or withdraw the first one.
+            models.UniqueConstraint(
+                fields=["participant", "project"],
+                condition=Q(end_date__isnull=True, withdrawn_at__isnull=True),
+                name="one_open_trajectory_per_participant_and_project",
+                violation_error_message=_(
+                    "Deze deelnemer heeft al een lopend traject in dit project."
+                ),
+                violation_error_code=DUPLICATE,
             ),
             models.CheckConstraint(
                 condition=(Q(end_date__isnull=True) & Q(outcome=""))

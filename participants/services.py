@@ -6,21 +6,37 @@ from dataclasses import dataclass
 
 from auditlog.context import disable_auditlog
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import change_record, redact_personal_values
 from participants.constants import Outcome
-from participants.models import Participant, Trajectory, TrajectoryChange
+from participants.models import DUPLICATE, Participant, Trajectory, TrajectoryChange
 from participants.selectors import participants_due_for_anonymisation
 from waw.text import normalise
 
-ALREADY_WITHDRAWN = _("Dit traject is al ingetrokken.")
 WITHDRAWN_IS_FROZEN = _("Een ingetrokken traject kan niet meer worden gewijzigd.")
 REASON_REQUIRED = _("Geef een reden voor het intrekken.")
-ALREADY_STARTED = _("Dit traject is al gestart.")
 NOT_STARTED = _("Een traject dat niet is gestart, kan niet worden beëindigd.")
+PARTICIPANT_EXISTS = _("Deze deelnemer bestaat al. Kies de bestaande deelnemer hieronder.")
+OPEN_TRAJECTORY_EXISTS = _(
+    "%(participant)s heeft al een lopend traject in %(project)s (aangemeld op %(date)s). "
+    "Beëindig of trek dat traject eerst in; een tweede aanmelding zou dubbel worden "
+    "gefactureerd."
+)
+# The row was changed by another session after this user loaded the page: say by whom,
+# instead of overwriting what they did. The page then shows the trajectory as it is now.
+CHANGED = "changed_meanwhile"
+STARTED_MEANWHILE = _("Dit traject is intussen al gestart door %(who)s (startdatum %(date)s).")
+ENDED_MEANWHILE = _("Dit traject is intussen al beëindigd door %(who)s (einddatum %(date)s).")
+WITHDRAWN_MEANWHILE = _("Dit traject is intussen al ingetrokken door %(who)s.")
+CHANGED_MEANWHILE = _(
+    "Dit traject is intussen gewijzigd door %(who)s. Open het traject opnieuw om de huidige "
+    "gegevens te zien en voer uw wijziging daarna opnieuw in."
+)
+UNKNOWN_USER = _("import / systeem")
+SOMEONE_ELSE = _("een andere gebruiker")
 
 # The fields whose changes are recorded, with the label the history shows.
 TRACKED_FIELDS = {
@@ -53,6 +69,13 @@ def _snapshot(trajectory: Trajectory) -> dict[str, str]:
     return {field: _display(trajectory, field) for field in TRACKED_FIELDS}
 
 
+def _fit(value: str, field: str) -> str:
+    """A value shortened to the history column it goes into (a withdrawal reason may be longer
+    than a history line holds; the trajectory itself keeps it whole)."""
+    limit = TrajectoryChange._meta.get_field(field).max_length
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
 def _record_changes(*, trajectory, before: dict[str, str], user) -> None:
     after = _snapshot(trajectory)
     now = timezone.now()
@@ -62,8 +85,8 @@ def _record_changes(*, trajectory, before: dict[str, str], user) -> None:
             changed_by=user,
             changed_at=now,
             field=str(TRACKED_FIELDS[field]),
-            old_value=before[field],
-            new_value=after[field],
+            old_value=_fit(before[field], "old_value"),
+            new_value=_fit(after[field], "new_value"),
         )
         for field in TRACKED_FIELDS
         if before[field] != after[field]
@@ -94,28 +117,100 @@ def participant_duplicates(
     return list(found.values())
 
 
+def error_has_code(error: ValidationError, code: str) -> bool:
+    """Whether any of the messages in ``error`` (a list or per field) has ``code``."""
+    if hasattr(error, "error_dict"):
+        errors = [e for field_errors in error.error_dict.values() for e in field_errors]
+    else:
+        errors = error.error_list
+    return any(e.code == code for e in errors)
+
+
 @transaction.atomic
 def participant_save(*, participant: Participant) -> Participant:
-    """Create or change a participant after checking every field rule."""
+    """Create or change a participant after checking every field rule, one record per person
+    (name and birth date, or klantnummer in the municipality) included."""
     participant.first_name = participant.first_name.strip()
     participant.last_name = participant.last_name.strip()
     participant.client_number = participant.client_number.strip()
+    participant.refresh_identity_key()
     participant.full_clean()
-    participant.save()
+    try:
+        with transaction.atomic():
+            participant.save()
+    except IntegrityError as error:
+        # Another session saved the same person between the check above and this insert;
+        # the unique constraints made this one wait for it and then refuse.
+        raise ValidationError(PARTICIPANT_EXISTS, code=DUPLICATE) from error
     return participant
 
 
 # --- trajectories ---------------------------------------------------------------------------
 
 
+class OpenTrajectoryExists(ValidationError):
+    """The participant already runs a trajectory in this project; ``trajectory`` is that one,
+    so a page can link to it."""
+
+    def __init__(self, trajectory: Trajectory):
+        self.trajectory = trajectory
+        super().__init__(
+            OPEN_TRAJECTORY_EXISTS
+            % {
+                "participant": trajectory.participant,
+                "project": trajectory.project,
+                "date": _display(trajectory, "enrolment_date"),
+            },
+            code=DUPLICATE,
+        )
+
+
+def _open_trajectory_of(trajectory: Trajectory) -> Trajectory | None:
+    if trajectory.end_date is not None or trajectory.withdrawn_at is not None:
+        return None
+    return (
+        Trajectory.objects.filter(
+            participant_id=trajectory.participant_id,
+            project_id=trajectory.project_id,
+            end_date__isnull=True,
+            withdrawn_at__isnull=True,
+        )
+        .exclude(pk=trajectory.pk)
+        .select_related("participant", "project")
+        .first()
+    )
+
+
+def _refuse_second_open_trajectory(trajectory: Trajectory) -> None:
+    """One running trajectory per participant and project: a second enrolment while the first
+    runs would be billed twice."""
+    other = _open_trajectory_of(trajectory)
+    if other is not None:
+        raise OpenTrajectoryExists(other)
+
+
+def _save_trajectory(trajectory: Trajectory, **kwargs) -> None:
+    try:
+        with transaction.atomic():
+            trajectory.save(**kwargs)
+    except IntegrityError:
+        # A second session enrolled the same participant in the same project at this moment.
+        other = _open_trajectory_of(trajectory)
+        if other is None:
+            raise
+        raise OpenTrajectoryExists(other) from None
+
+
 @transaction.atomic
 def trajectory_enrol(*, user, trajectory: Trajectory) -> Trajectory:
     """Enrol a participant in a project. The municipality at start defaults to where the
-    participant lives; it is what billing uses and stays as recorded when they move."""
+    participant lives; it is what billing uses and stays as recorded when they move. A
+    participant runs at most one trajectory per project at a time."""
     if trajectory.municipality_at_start_id is None:
         trajectory.municipality_at_start_id = trajectory.participant.municipality_id
+    _refuse_second_open_trajectory(trajectory)
     trajectory.full_clean()
-    trajectory.save()
+    _save_trajectory(trajectory)
     TrajectoryChange.objects.create(
         trajectory=trajectory,
         changed_by=user,
@@ -125,33 +220,116 @@ def trajectory_enrol(*, user, trajectory: Trajectory) -> Trajectory:
     return trajectory
 
 
-@transaction.atomic
-def trajectory_update(*, user, trajectory: Trajectory, **changes) -> Trajectory:
-    """Change a trajectory's fields; every tracked change goes into its history."""
-    current = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
-    if current.is_withdrawn:
-        raise ValidationError(WITHDRAWN_IS_FROZEN)
+def trajectory_version(trajectory: Trajectory) -> str:
+    """What a form posts back to say which state of the trajectory it was filled in on."""
+    return trajectory.updated_at.isoformat() if trajectory.updated_at else ""
+
+
+def _parse_version(version: str) -> dt.datetime | None:
+    try:
+        moment = dt.datetime.fromisoformat(version)
+    except ValueError:
+        return None
+    return moment if timezone.is_aware(moment) else None
+
+
+def _locked(trajectory: Trajectory) -> Trajectory:
+    """The trajectory as it is now in the database, locked until the transaction ends: every
+    state change checks the state it expects on this row, not on the caller's copy."""
+    return Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+
+
+def _changed_by(trajectory: Trajectory, field: str | None = None, since=None) -> str:
+    """Who made the latest change (of ``field``, or after ``since``) to a trajectory, for
+    "intussen … door"."""
+    changes = TrajectoryChange.objects.filter(trajectory=trajectory).select_related("changed_by")
+    if field is not None:
+        changes = changes.filter(field=str(TRACKED_FIELDS[field]))
+    if since is not None:
+        changes = changes.filter(changed_at__gt=since)
+    change = changes.first()
+    if change is None:  # a change the history does not track (the notes, say)
+        return str(SOMEONE_ELSE)
+    user = change.changed_by
+    if user is None:
+        return str(UNKNOWN_USER)
+    return user.get_full_name() or user.username
+
+
+def _apply_changes(*, user, trajectory: Trajectory, current: Trajectory, changes) -> Trajectory:
+    """Apply ``changes`` to the locked row, check and save it, record the history, and bring
+    the caller's copy up to date."""
     before = _snapshot(current)
     for field, value in changes.items():
-        setattr(trajectory, field, value)
-    trajectory.full_clean()
-    trajectory.save()
-    _record_changes(trajectory=trajectory, before=before, user=user)
+        setattr(current, field, value)
+    _refuse_second_open_trajectory(current)
+    current.full_clean()
+    _save_trajectory(current)
+    _record_changes(trajectory=current, before=before, user=user)
+    for field in Trajectory._meta.concrete_fields:
+        setattr(trajectory, field.attname, getattr(current, field.attname))
     return trajectory
 
 
+@transaction.atomic
+def trajectory_update(
+    *, user, trajectory: Trajectory, expected_version: str | None = None, **changes
+) -> Trajectory:
+    """Change a trajectory's fields; every tracked change goes into its history. With
+    ``expected_version`` (from the form), refuses when someone changed it in the meantime."""
+    current = _locked(trajectory)
+    if current.is_withdrawn:
+        raise ValidationError(WITHDRAWN_IS_FROZEN)
+    if expected_version is not None and expected_version != trajectory_version(current):
+        since = _parse_version(expected_version)
+        raise ValidationError(
+            CHANGED_MEANWHILE % {"who": _changed_by(current, since=since)}, code=CHANGED
+        )
+    return _apply_changes(user=user, trajectory=trajectory, current=current, changes=changes)
+
+
+@transaction.atomic
 def trajectory_start(*, user, trajectory: Trajectory, start_date) -> Trajectory:
-    """Record that the participant started; from then on the trajectory is billable."""
-    if trajectory.start_date:
-        raise ValidationError(ALREADY_STARTED)
-    return trajectory_update(user=user, trajectory=trajectory, start_date=start_date)
+    """Record that the participant started; from then on the trajectory is billable. Only a
+    trajectory that has not started (and is not withdrawn) can start."""
+    current = _locked(trajectory)
+    if current.is_withdrawn:
+        raise ValidationError(WITHDRAWN_IS_FROZEN, code=CHANGED)
+    if current.start_date:
+        raise ValidationError(
+            STARTED_MEANWHILE
+            % {
+                "who": _changed_by(current, "start_date"),
+                "date": _display(current, "start_date"),
+            },
+            code=CHANGED,
+        )
+    return _apply_changes(
+        user=user, trajectory=trajectory, current=current, changes={"start_date": start_date}
+    )
 
 
+@transaction.atomic
 def trajectory_end(*, user, trajectory: Trajectory, end_date, outcome: str) -> Trajectory:
-    """End a started trajectory with its outcome (diploma, werk, gestopt, …)."""
-    if not trajectory.start_date:
+    """End a started trajectory with its outcome (diploma, werk, gestopt, …). Only a running
+    trajectory can end; correcting an end is done by editing the trajectory."""
+    current = _locked(trajectory)
+    if current.is_withdrawn:
+        raise ValidationError(WITHDRAWN_IS_FROZEN, code=CHANGED)
+    if not current.start_date:
         raise ValidationError(NOT_STARTED)
-    return trajectory_update(user=user, trajectory=trajectory, end_date=end_date, outcome=outcome)
+    if current.end_date:
+        raise ValidationError(
+            ENDED_MEANWHILE
+            % {"who": _changed_by(current, "end_date"), "date": _display(current, "end_date")},
+            code=CHANGED,
+        )
+    return _apply_changes(
+        user=user,
+        trajectory=trajectory,
+        current=current,
+        changes={"end_date": end_date, "outcome": outcome},
+    )
 
 
 @transaction.atomic
@@ -159,14 +337,21 @@ def trajectory_withdraw(*, user, trajectory: Trajectory, reason: str) -> Traject
     """Withdraw a trajectory: kept, with its reason, but out of billing and the monitor."""
     if not reason or not reason.strip():
         raise ValidationError({"withdrawal_reason": REASON_REQUIRED})
-    current = Trajectory.objects.select_for_update().get(pk=trajectory.pk)
+    current = _locked(trajectory)
     if current.is_withdrawn:
-        raise ValidationError(ALREADY_WITHDRAWN)
+        raise ValidationError(
+            WITHDRAWN_MEANWHILE % {"who": _changed_by(current, "withdrawn_at")}, code=CHANGED
+        )
     before = _snapshot(current)
-    trajectory.withdrawn_at = timezone.now()
-    trajectory.withdrawal_reason = reason.strip()
-    trajectory.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
-    _record_changes(trajectory=trajectory, before=before, user=user)
+    current.withdrawn_at = timezone.now()
+    current.withdrawal_reason = reason.strip()
+    current.clean_fields(
+        exclude={f.name for f in Trajectory._meta.fields} - {"withdrawal_reason"}
+    )
+    current.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
+    _record_changes(trajectory=current, before=before, user=user)
+    for field in Trajectory._meta.concrete_fields:
+        setattr(trajectory, field.attname, getattr(current, field.attname))
     return trajectory
 
 
@@ -186,16 +371,17 @@ def enrol(
     Refuses to create a second record of a person who already exists (the duplicate rule).
     """
     if existing is None:
-        duplicates = participant_duplicates(
-            first_name=participant.first_name,
-            last_name=participant.last_name,
-            date_of_birth=participant.date_of_birth,
-            municipality=participant.municipality if participant.municipality_id else None,
-            client_number=participant.client_number,
-        )
+        duplicates = _duplicates_of(participant)
         if duplicates:
             raise DuplicateParticipant(duplicates)
-        participant_save(participant=participant)
+        try:
+            participant_save(participant=participant)
+        except ValidationError as error:
+            # Entered at the same moment in another session: offer that record now.
+            duplicates = _duplicates_of(participant) if error_has_code(error, DUPLICATE) else []
+            if not duplicates:
+                raise
+            raise DuplicateParticipant(duplicates) from error
         created = True
     else:
         participant = existing
@@ -205,15 +391,22 @@ def enrol(
     return Enrolment(participant=participant, trajectory=trajectory, participant_created=created)
 
 
+def _duplicates_of(participant: Participant) -> list[Participant]:
+    return participant_duplicates(
+        first_name=participant.first_name,
+        last_name=participant.last_name,
+        date_of_birth=participant.date_of_birth,
+        municipality=participant.municipality if participant.municipality_id else None,
+        client_number=participant.client_number,
+    )
+
+
 class DuplicateParticipant(ValidationError):
     """The person exists already; the caller should offer the existing record."""
 
     def __init__(self, candidates: list[Participant]):
         self.candidates = candidates
-        super().__init__(
-            _("Deze deelnemer bestaat al. Kies de bestaande deelnemer hieronder."),
-            code="duplicate",
-        )
+        super().__init__(PARTICIPANT_EXISTS, code=DUPLICATE)
 
 
 # --- AVG retention ----------------------------------------------------------------------------

@@ -28,9 +28,10 @@ from participants.forms import (
 from participants.importing import import_trajectories
 from participants.models import Participant, Trajectory
 from participants.tables import ParticipantTable, TrajectoryTable
+from waw import pagination
 from waw.exports import SafeExportMixin
 from waw.mixins import BreadcrumbsMixin, UserFilterMixin
-from waw.pagination import EstimatedCountPaginator
+from waw.params import positive_int
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
 PERSONAL_DATA_READERS = (Role.COORDINATOR, Role.MUNICIPALITY)
@@ -51,7 +52,7 @@ class ParticipantListView(RoleRequiredMixin, BreadcrumbsMixin, SingleTableView):
     table_class = ParticipantTable
     template_name = "participants/participant_list.html"
     # Paginated by the table only (ListView's paginate_by would count the rows a second time).
-    table_pagination = {"per_page": 25, "paginator_class": EstimatedCountPaginator}
+    table_pagination = pagination.table_pagination(per_page=25, estimated=True)
 
     def get_queryset(self):
         return selectors.participant_list_for(
@@ -175,7 +176,7 @@ class TrajectoryListView(
     filterset_class = TrajectoryFilter
     template_name = "participants/trajectory_list.html"
     # django-tables2 paginates (forgiving bad page numbers); FilterView must not as well.
-    table_pagination = {"per_page": 25, "paginator_class": EstimatedCountPaginator}
+    table_pagination = pagination.table_pagination(per_page=25, estimated=True)
     export_formats = ("csv", "xlsx")
     export_name = "trajecten"
 
@@ -202,10 +203,11 @@ class TrajectoryMixin(RoleRequiredMixin, BreadcrumbsMixin):
         except Trajectory.DoesNotExist:
             raise Http404 from None
 
-    def render_detail(self, trajectory, status=200, **forms):
+    def render_detail(self, trajectory, status=200, conflict=(), **forms):
         selectors.flag_missing_tariffs([trajectory])
         context = {
             "trajectory": trajectory,
+            "conflict": conflict,
             "participant": trajectory.participant,
             "can_edit": is_coordinator(self.request.user),
             "start_form": forms.get("start_form") or StartForm(),
@@ -244,6 +246,11 @@ class TrajectoryActionView(TrajectoryMixin, View):
             try:
                 self.perform(trajectory, form.cleaned_data)
             except ValidationError as error:
+                if services.error_has_code(error, services.CHANGED):
+                    # Someone else got there first: show the trajectory as it is now, and why.
+                    return self.render_detail(
+                        self.get_trajectory(), status=409, conflict=error.messages
+                    )
                 add_service_error(form, error)
             else:
                 messages.success(request, self.success_message)
@@ -299,13 +306,23 @@ class TrajectoryUpdateView(TrajectoryMixin, FormView):
         self.trajectory = self.get_trajectory()
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = self.trajectory
+        kwargs["version"] = services.trajectory_version(self.trajectory)
         return kwargs
 
     def form_valid(self, form):
-        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name != "version"}
         original = self.get_trajectory()
         try:
-            services.trajectory_update(user=self.request.user, trajectory=original, **changes)
+            services.trajectory_update(
+                user=self.request.user,
+                trajectory=original,
+                expected_version=form.cleaned_data["version"],
+                **changes,
+            )
+        except services.OpenTrajectoryExists as error:
+            form.add_error(None, error)
+            self.existing_trajectory = error.trajectory
+            return self.form_invalid(form)
         except ValidationError as error:
             add_service_error(form, error)
             return self.form_invalid(form)
@@ -316,6 +333,7 @@ class TrajectoryUpdateView(TrajectoryMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["title"] = _("Traject bewerken")
         context["cancel_url"] = self.trajectory.get_absolute_url()
+        context["existing_trajectory"] = getattr(self, "existing_trajectory", None)
         context["breadcrumbs"] = [
             _trajectories_crumb(),
             (self.trajectory.get_absolute_url(), str(self.trajectory)),
@@ -343,7 +361,9 @@ class EnrolView(RoleRequiredMixin, BreadcrumbsMixin, View):
         except Participant.DoesNotExist:
             raise Http404 from None
 
-    def render_form(self, participant_form, enrolment_form, candidates=(), status=200):
+    def render_form(
+        self, participant_form, enrolment_form, candidates=(), status=200, existing_trajectory=None
+    ):
         fixed = self.get_participant()
         return render(
             self.request,
@@ -353,6 +373,7 @@ class EnrolView(RoleRequiredMixin, BreadcrumbsMixin, View):
                 "enrolment_form": enrolment_form,
                 "candidates": candidates,
                 "fixed_participant": fixed,
+                "existing_trajectory": existing_trajectory,
                 "breadcrumbs": [
                     _trajectories_crumb(),
                     ("", _("Aanmelden")),
@@ -363,8 +384,9 @@ class EnrolView(RoleRequiredMixin, BreadcrumbsMixin, View):
 
     def get(self, request, **kwargs):
         initial = {}
-        if "project" in request.GET:
-            initial["project"] = request.GET["project"]
+        project = positive_int(request.GET.get("project"))
+        if project is not None:
+            initial["project"] = project
         return self.render_form(
             ParticipantForm(prefix="p"), EnrolmentForm(prefix="t", initial=initial)
         )
@@ -375,6 +397,13 @@ class EnrolView(RoleRequiredMixin, BreadcrumbsMixin, View):
         participant_form = ParticipantForm(request.POST, prefix="p")
         enrolment_form = EnrolmentForm(request.POST, prefix="t")
         participant_ok = existing is not None or participant_form.is_valid()
+        if existing is None and not participant_ok and participant_form.has_only_duplicate_errors():
+            # The klantnummer is taken: offer that person, as the form's help text promises.
+            candidates = services.participant_duplicates(**participant_form.identity())
+            if candidates and enrolment_form.is_valid():
+                return self.render_form(
+                    participant_form, enrolment_form, candidates=candidates, status=400
+                )
         if not (participant_ok and enrolment_form.is_valid()):
             return self.render_form(participant_form, enrolment_form, status=400)
         try:
@@ -387,6 +416,11 @@ class EnrolView(RoleRequiredMixin, BreadcrumbsMixin, View):
         except services.DuplicateParticipant as duplicate:
             return self.render_form(
                 participant_form, enrolment_form, candidates=duplicate.candidates, status=400
+            )
+        except services.OpenTrajectoryExists as error:
+            enrolment_form.add_error(None, error)
+            return self.render_form(
+                participant_form, enrolment_form, status=400, existing_trajectory=error.trajectory
             )
         except ValidationError as error:
             add_service_error(enrolment_form, error)
@@ -403,9 +437,10 @@ class EnrolView(RoleRequiredMixin, BreadcrumbsMixin, View):
         return redirect(enrolment.trajectory.get_absolute_url())
 
     def _chosen_candidate(self, value):
-        if not value or not value.isdigit():
+        pk = positive_int(value)
+        if pk is None:
             return None
-        return selectors.participants_for(user=self.request.user).filter(pk=int(value)).first()
+        return selectors.participants_for(user=self.request.user).filter(pk=pk).first()
 
 
 class ImportView(RoleRequiredMixin, BreadcrumbsMixin, FormView):

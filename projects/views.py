@@ -26,6 +26,7 @@ from projects.forms import (
 )
 from projects.models import Agreement, Budget, BudgetLine, Decision, Programme, Project
 from projects.tables import ProjectTable
+from waw import pagination
 from waw.exports import SafeExportMixin
 from waw.mixins import BreadcrumbsMixin
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
@@ -46,7 +47,7 @@ class ProjectListView(
     filterset_class = ProjectFilter
     template_name = "projects/project_list.html"
     # django-tables2 paginates (forgiving bad page numbers); FilterView must not as well.
-    table_pagination = {"per_page": 25}
+    table_pagination = pagination.table_pagination(per_page=25)
     export_formats = ("csv", "xlsx")
     export_name = "projecten"
 

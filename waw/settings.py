@@ -36,6 +36,16 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise env.ConfigurationError("ALLOWED_HOSTS ontbreekt: noem de hostnaam van de applicatie.")
 CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS")
 
+# The client's address (audit trail, lock-out) is taken from X-Forwarded-For only as far as it
+# was written by our own reverse proxies: this many of them stand in front of the app (0: the
+# connection's own address, the header is ignored). See waw/addresses.py.
+BEHIND_TLS_PROXY = env.flag("BEHIND_TLS_PROXY", False)
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise env.ConfigurationError(
+        f"TRUSTED_PROXY_COUNT moet 0 of meer zijn, niet {TRUSTED_PROXY_COUNT}."
+    )
+
 # Two-factor authentication (TOTP) is optional for coordinators and beheerders while developing
 # and required for them in production; a user who has set it up always has to use it.
 TWO_FACTOR_REQUIRED = PRODUCTION or env.flag("TWO_FACTOR_REQUIRED", False)
@@ -74,10 +84,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After the user is known (an upload needs a login), before anything reads the body.
+    "waw.middleware.RequestBodyLimitMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "waw.twofactor.TwoFactorMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "waw.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a lock-out into the lock-out page.
@@ -159,6 +171,18 @@ STORAGES = {
     },
 }
 
+# Request bodies: 1 MB for every form, and for a signed-in user's upload page (the import,
+# whose own limit is 5 MB: participants.forms.ImportForm.MAX_BYTES) 5 MB and room for the form
+# around the file. Larger bodies get 413 before they are read (waw.middleware). Uploads are
+# held in memory only, never in a temporary file that a stalled or killed request would leave
+# behind. The reverse proxy should refuse them earlier still (README, Production).
+REQUEST_BODY_LIMIT = 1024 * 1024
+UPLOAD_BODY_LIMIT = 5 * 1024 * 1024 + 256 * 1024
+UPLOAD_URL_NAMES = {"participants:import"}
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_LIMIT
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_BODY_LIMIT
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 60 * 60 * 8)
@@ -181,24 +205,24 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env.integer("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    if env.flag("BEHIND_TLS_PROXY", False):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Login lock-out (BIO): five failed logins for one username lock it for 15 minutes. Counting
-# per username rather than per address: the Regio's staff share one office address, and a
-# guesser who changes address is still stopped.
+# Login lock-out (BIO): five failed logins for one username from one address lock that
+# combination for 15 minutes; thirty failures from one address, whatever the usernames, lock
+# the address. Per username alone, anyone could lock out every coordinator by typing their
+# names; per address alone, the Regio's staff (one office address) would lock each other out.
 AXES_FAILURE_LIMIT = env.integer("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = env.integer("AXES_ADDRESS_FAILURE_LIMIT", 30)
 AXES_COOLOFF_TIME = timedelta(minutes=env.integer("AXES_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes warns when the address is not part of the lock; that warning is about locks that a
-# guesser can dodge by changing cookies or browser, which a lock per username is not.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "waw.login_protection.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "waw.views.locked_out"
 AXES_USERNAME_CALLABLE = "waw.login_protection.username_for_lockout"
 AXES_VERBOSE = False
-if PRODUCTION and env.flag("BEHIND_TLS_PROXY", False):
-    AXES_IPWARE_PROXY_COUNT = 1
+# The same address as the audit trail's (waw/addresses.py), not django-ipware's own reading.
+AXES_CLIENT_IP_CALLABLE = "waw.addresses.client_address"
 
 # Audit trail (django-auditlog): old and new values as JSON, foreign keys by their name. Which
 # models are tracked is listed in audit/registry.py.
@@ -209,17 +233,8 @@ AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 # trajectory ended (the financial retention duty for invoices is seven years too).
 RETENTION_YEARS = env.integer("RETENTION_YEARS", 7)
 
-# The sender on invoices; the registration numbers are placeholders until the Regio sets them.
-INVOICE_SENDER = {
-    "name": env.text("REGIO_NAME", "Regio Gooi en Vechtstreek"),
-    "address": env.text("REGIO_ADDRESS", "[postadres]"),
-    "kvk": env.text("REGIO_KVK", "[KvK-nummer]"),
-    "vat": env.text("REGIO_VAT", "[btw-nummer]"),
-    "iban": env.text("REGIO_IBAN", "[IBAN]"),
-    "email": env.text("REGIO_EMAIL", "[e-mailadres debiteurenadministratie]"),
-    # Organisatie-identificatienummer: the Regio's address for e-invoices over Peppol.
-    "oin": env.text("REGIO_OIN", ""),
-}
+# The sender on invoices (REGIO_* variables, waw/env.py); placeholders until the Regio sets them.
+INVOICE_SENDER = env.invoice_sender(production=PRODUCTION)
 INVOICE_PAYMENT_TERM_DAYS = env.integer("INVOICE_PAYMENT_TERM_DAYS", 30)
 
 LOGGING = {

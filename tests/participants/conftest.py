@@ -43,6 +43,9 @@ def _move(*, first_name, last_name, born, former, current, former_number, curren
         project=project,
         enrolment_date=dt.date(2025, 1, 6),
         start_date=dt.date(2025, 2, 3),
+        # Ended before the new enrolment: one running trajectory per participant and project.
+        end_date=dt.date(2025, 4, 11),
+        outcome="gestopt",
         notes=f"notitie-van-{former.slug}",
         cohort=group,
     )

@@ -224,7 +224,8 @@ def test_enrolment_and_start_on_the_bounds_are_accepted(project, huizen):
         user=None,
         trajectory=Trajectory(
             participant=participant,
-            project=project,
+            # Another project: one participant runs one trajectory per project at a time.
+            project=ProjectFactory(name="Zorgstart", slug="zorgstart"),
             enrolment_date=LATEST_PLANNED,
             start_date=LATEST_PLANNED,
         ),

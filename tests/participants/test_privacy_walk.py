@@ -83,6 +83,8 @@ WALK = {
     "logout": "POST only",
     "two-factor-setup": "the user's own device",
     "two-factor-verify": "the user's own device",
+    "municipalities": "municipalities' invoice data (coordinators and beheerders only)",
+    "municipality-invoice-data": "a municipality's invoice data (coordinators and beheerders only)",
     "projects:list": "the catalogue",
     "projects:detail": "the catalogue and yearly counts (aggregates)",
     "projects:create": "a form",

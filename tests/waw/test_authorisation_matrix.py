@@ -62,6 +62,9 @@ MATRIX = {
     "two-factor-setup": (None, allowed(200, COORD)),
     # Without a device the code page sends the user to the setup page.
     "two-factor-verify": (None, allowed(302, COORD)),
+    # Municipalities' invoice data: coordinators and beheerders enter it.
+    "municipalities": (None, allowed(200, COORD)),
+    "municipality-invoice-data": (lambda w: {"slug": w["huizen"].slug}, allowed(200, COORD)),
     "projects:list": (None, allowed(200, EVERYONE)),
     "projects:detail": (lambda w: {"slug": w["project"].slug}, allowed(200, EVERYONE)),
     "projects:create": (None, allowed(200, COORD)),

@@ -14,7 +14,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.factories import TrajectoryFactory
+from tests.factories import ParticipantFactory, TrajectoryFactory
 from tests.waw.test_authorisation_matrix import MATRIX, world  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
@@ -138,14 +138,15 @@ def pages(world):  # noqa: F811 - the fixture's value
         if expected[role] == 200:
             yield name, role, reverse(name, kwargs=kwargs(world) if kwargs else None)
     # The issue form after a preview; the start form of a trajectory that has not started.
+    # Other participants: a participant runs one trajectory per project at a time.
     TrajectoryFactory(
-        participant=world["participant"],
+        participant=ParticipantFactory(municipality=world["huizen"]),
         project=world["project"],
         enrolment_date=dt.date(2025, 4, 1),
         start_date=dt.date(2025, 4, 7),
     )
     unstarted = TrajectoryFactory(
-        participant=world["participant"],
+        participant=ParticipantFactory(municipality=world["huizen"]),
         project=world["project"],
         enrolment_date=dt.date(2025, 3, 3),
     )

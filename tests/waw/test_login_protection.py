@@ -9,6 +9,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.oath import totp
@@ -23,8 +24,10 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "test-password-123"  # the factories' password
 
 
-def login(client, username, password=PASSWORD):
-    return client.post(reverse("login"), {"username": username, "password": password})
+def login(client, username, password=PASSWORD, address="127.0.0.1"):
+    return client.post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
 
 
 def current_code(device):
@@ -62,6 +65,39 @@ def test_the_lock_is_per_account_not_for_everyone(client, coordinator, huizen_us
         login(client, "coordinator", "verkeerd")
 
     assert login(client, "gemeente-huizen").status_code == 302
+
+
+def test_a_username_locked_from_one_address_still_logs_in_from_another(client, coordinator):
+    for _ in range(5):
+        login(client, "coordinator", "verkeerd", address="203.0.113.66")
+    assert login(client, "coordinator", address="203.0.113.66").status_code == 429
+
+    assert login(client, "coordinator", address="198.51.100.7").status_code == 302
+
+
+def test_an_address_that_tries_many_usernames_gets_locked(
+    client, settings, coordinator, huizen_user
+):
+    usernames = [f"medewerker{n}" for n in range(10)]
+    for n in range(settings.AXES_ADDRESS_FAILURE_LIMIT - 1):
+        login(client, usernames[n % 10], "verkeerd", address="203.0.113.66")
+    assert login(client, "coordinator", address="203.0.113.66").status_code == 302
+    client.post(reverse("logout"))
+
+    response = login(client, "gemeente-huizen", "verkeerd", address="203.0.113.66")
+
+    assert response.status_code == 429  # the address's limit, though this username had none
+    assert login(client, "gemeente-huizen", address="203.0.113.66").status_code == 429
+    assert login(client, "gemeente-huizen", address="198.51.100.7").status_code == 302
+
+
+def test_a_beheerder_unlocks_with_the_axes_command(client, coordinator):
+    for _ in range(5):
+        login(client, "coordinator", "verkeerd")
+
+    call_command("axes_reset_username", "coordinator")
+
+    assert login(client, "coordinator").status_code == 302
 
 
 def test_the_lock_lifts_after_the_cool_off_period(client, coordinator):

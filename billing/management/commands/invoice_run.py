@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from billing.selectors import run_preview
+from billing.selectors import missing_data_messages, missing_invoice_data, run_preview
 from billing.services import issue_run
 from waw.periods import Period, PeriodError
 
@@ -55,7 +55,11 @@ class Command(BaseCommand):
                 for draft in preview.invoices
             ]
             settled = len(preview.settlements)
-            for refusal in preview.refusals:
+            missing = missing_invoice_data(
+                municipalities=[draft.municipality for draft in preview.invoices],
+                year=period.year,
+            )
+            for refusal in [*preview.refusals, *missing_data_messages(missing)]:
                 self.stderr.write(refusal)
         if options["json"]:
             self.stdout.write(

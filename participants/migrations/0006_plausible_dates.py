@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participants', '0003_indexes_for_large_tables'),
+        ('participants', '0005_integrity_constraints'),
         ('projects', '0001_initial'),
         ('waw', '0002_municipality_oin'),
     ]
