@@ -210,7 +210,10 @@ def test_trajectory_page_places_a_trajectory_in_a_group_of_its_project(
         enrolment_date=dt.date(2026, 1, 12),
     )
 
-    response = client_for(coordinator).post(
+    client = client_for(coordinator)
+    form = client.get(f"/trajecten/{trajectory.pk}/bewerken/").context["form"]
+
+    response = client.post(
         f"/trajecten/{trajectory.pk}/bewerken/",
         {
             "project": group.project.pk,
@@ -221,6 +224,7 @@ def test_trajectory_page_places_a_trajectory_in_a_group_of_its_project(
             "end_date": "",
             "outcome": "",
             "notes": "",
+            "version": form["version"].value(),
         },
     )
 

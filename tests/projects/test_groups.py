@@ -7,7 +7,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from participants.services import cohort_cancel, cohort_start, trajectory_start
+from participants.services import (
+    cohort_cancel,
+    cohort_start,
+    trajectory_start,
+    trajectory_update,
+)
 from projects.constants import CohortStatus
 from projects.models import Cohort
 from projects.services import cohort_save
@@ -163,9 +168,20 @@ def test_trajectory_in_a_cancelled_group_cannot_be_started(option, coordinator):
     cohort = planned(option)
     cohort_cancel(user=coordinator, cohort=cohort, reason="geen docent")
     trajectory = TrajectoryFactory(project=cohort.project, enrolment_date=dt.date(2026, 1, 5))
-    trajectory.cohort = cohort
 
-    with pytest.raises(ValidationError, match="geannuleerd"):
+    with pytest.raises(ValidationError, match="geannuleerd; een traject in deze groep kan niet"):
+        trajectory_update(
+            user=coordinator, trajectory=trajectory, cohort=cohort, start_date=dt.date(2026, 2, 2)
+        )
+
+
+def test_trajectory_of_a_cancelled_group_is_withdrawn_and_cannot_be_started(option, coordinator):
+    cohort = planned(option)
+    trajectory = member(cohort, started=False)
+    cohort_cancel(user=coordinator, cohort=cohort, reason="geen docent")
+    trajectory.refresh_from_db()
+
+    with pytest.raises(ValidationError):
         trajectory_start(user=coordinator, trajectory=trajectory, start_date=dt.date(2026, 2, 2))
 
 
