@@ -223,7 +223,8 @@ def test_enrolment_and_start_on_the_bounds_are_accepted(project, huizen):
     planned = trajectory_enrol(
         user=None,
         trajectory=Trajectory(
-            participant=participant,
+            # Another person: one running trajectory per participant and project.
+            participant=ParticipantFactory(municipality=huizen),
             project=project,
             enrolment_date=LATEST_PLANNED,
             start_date=LATEST_PLANNED,
