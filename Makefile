@@ -10,6 +10,9 @@ PORT ?= 8000
 
 .PHONY: run test setup system-packages lint bench
 
+# The demo's sender is the invented, well-formed one of waw/env.py (DEMO_SENDER), and every
+# document it issues says "DEMO — geen echte factuur"; never in production.
+run: export REGIO_DEMO = true
 run: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_reference_data

@@ -37,7 +37,8 @@ psql -Atc "select version()"
 
 mkdir -p "$OUT"
 rm -f "$OUT"/*.json
-export DEBUG=false LOG_LEVEL=WARNING
+# The invented demo sender (waw/env.py): issuing is refused without a complete sender.
+export DEBUG=false LOG_LEVEL=WARNING REGIO_DEMO=true
 export MEDIA_ROOT="$PG_ROOT/media"
 for size in $SIZES; do
   echo "=== $size trajectories ==="

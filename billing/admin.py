@@ -1,12 +1,15 @@
 from django.contrib import admin
 
 from billing.models import (
+    BilledShare,
+    BilledShortfall,
     BilledTrajectory,
     Invoice,
     InvoiceLine,
     InvoiceRun,
     NumberSeries,
     ParticipationBudget,
+    SettledTrajectory,
 )
 from waw.admin import ReadOnlyAdminMixin
 
@@ -18,7 +21,14 @@ class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class InvoiceLineInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = InvoiceLine
     extra = 0
-    fields = readonly_fields = ("project_name", "participant_reference", "start_date", "amount")
+    fields = readonly_fields = (
+        "kind",
+        "project_name",
+        "participant_reference",
+        "description",
+        "start_date",
+        "amount",
+    )
 
 
 @admin.register(Invoice)
@@ -53,6 +63,24 @@ class NumberSeriesAdmin(ReadOnlyAdmin):
 class BilledTrajectoryAdmin(ReadOnlyAdmin):
     list_display = ("trajectory", "line")
     list_select_related = ("trajectory__participant", "trajectory__project", "line__invoice")
+
+
+@admin.register(SettledTrajectory)
+class SettledTrajectoryAdmin(ReadOnlyAdmin):
+    list_display = ("trajectory", "municipality", "run", "price_from")
+    list_select_related = ("trajectory__participant", "trajectory__project", "municipality", "run")
+
+
+@admin.register(BilledShortfall)
+class BilledShortfallAdmin(ReadOnlyAdmin):
+    list_display = ("cohort", "run", "amount")
+    list_select_related = ("cohort__project", "run")
+
+
+@admin.register(BilledShare)
+class BilledShareAdmin(ReadOnlyAdmin):
+    list_display = ("agreement", "run", "amount")
+    list_select_related = ("agreement__project", "run")
 
 
 @admin.register(ParticipationBudget)

@@ -5,10 +5,11 @@ An issued invoice never changes: its totals are copied onto it and its PDF is ar
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from billing.constants import DocumentKind
+from billing.constants import DocumentKind, LineKind
 from projects.constants import VatTreatment
 from waw.money import MoneyField
 
@@ -116,17 +117,41 @@ class Invoice(models.Model):
 
 
 class InvoiceLine(models.Model):
-    """One trajectory on an invoice, at the price in force on its start date."""
+    """One line of an invoice: a trajectory at the price in force on its start date, a
+    municipality's share of a group's minimum purchase (rule 11), or its share of an
+    agreement's fixed project costs (rule 12)."""
 
     invoice = models.ForeignKey(
         Invoice, verbose_name=_("factuur"), on_delete=models.PROTECT, related_name="lines"
+    )
+    kind = models.CharField(
+        _("soort regel"), max_length=20, choices=LineKind.choices, default=LineKind.TRAJECTORY
     )
     trajectory = models.ForeignKey(
         "participants.Trajectory",
         verbose_name=_("traject"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="invoice_lines",
     )
+    cohort = models.ForeignKey(
+        "projects.Cohort",
+        verbose_name=_("groep"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agreement = models.ForeignKey(
+        "projects.Agreement",
+        verbose_name=_("jaarafspraak"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    description = models.CharField(_("omschrijving"), max_length=300, blank=True)
     project_name = models.CharField(_("project"), max_length=150)
     participant_reference = models.CharField(_("deelnemer (kenmerk)"), max_length=100)
     start_date = models.DateField(_("startdatum"))
@@ -151,6 +176,14 @@ class InvoiceLine(models.Model):
         constraints = [
             # A line is credited at most once.
             models.UniqueConstraint(fields=["credited_line"], name="line_credited_once"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind=LineKind.TRAJECTORY, trajectory__isnull=False)
+                    | Q(kind=LineKind.SHORTFALL, trajectory__isnull=True, cohort__isnull=False)
+                    | Q(kind=LineKind.SHARE, trajectory__isnull=True, agreement__isnull=False)
+                ),
+                name="line_kind_has_its_subject",
+            ),
         ]
 
     def __str__(self):
@@ -213,3 +246,83 @@ class ParticipationBudget(models.Model):
 
     def __str__(self):
         return f"{self.municipality} {self.year}"
+
+
+class SettledTrajectory(models.Model):
+    """Billing rule 9: a billable trajectory whose price in force on its start date was € 0,
+    settled by the first run that reached it — no invoice line, and never billed afterwards,
+    whatever happens to prices (one per trajectory, ever: the database refuses a second)."""
+
+    trajectory = models.OneToOneField(
+        "participants.Trajectory",
+        verbose_name=_("traject"),
+        on_delete=models.PROTECT,
+        related_name="settlement",
+    )
+    run = models.ForeignKey(
+        InvoiceRun,
+        verbose_name=_("factuurrun"),
+        on_delete=models.PROTECT,
+        related_name="settlements",
+    )
+    municipality = models.ForeignKey(
+        "waw.Municipality",
+        verbose_name=_("gemeente"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    price_from = models.DateField(_("prijs € 0 geldig vanaf"))
+
+    class Meta:
+        verbose_name = _("verrekend traject (€ 0)")
+        verbose_name_plural = _("verrekende trajecten (€ 0)")
+        ordering = ["run", "trajectory"]
+
+    def __str__(self):
+        return f"{self.trajectory_id} verrekend in {self.run}"
+
+
+class BilledShortfall(models.Model):
+    """Billing rule 11: a group's minimum purchase has been billed — once, ever (the database
+    refuses a second), in the run that first billed the group's participants."""
+
+    cohort = models.OneToOneField(
+        "projects.Cohort",
+        verbose_name=_("groep"),
+        on_delete=models.PROTECT,
+        related_name="shortfall_mark",
+    )
+    run = models.ForeignKey(
+        InvoiceRun, verbose_name=_("factuurrun"), on_delete=models.PROTECT, related_name="+"
+    )
+    amount = MoneyField(_("minimale afname"))
+
+    class Meta:
+        verbose_name = _("gefactureerde minimale afname")
+        verbose_name_plural = _("gefactureerde minimale afnames")
+
+    def __str__(self):
+        return f"{self.cohort} → {self.run}"
+
+
+class BilledShare(models.Model):
+    """Billing rule 12: an agreement's fixed project costs have been shared out — once, ever
+    (the database refuses a second)."""
+
+    agreement = models.OneToOneField(
+        "projects.Agreement",
+        verbose_name=_("jaarafspraak"),
+        on_delete=models.PROTECT,
+        related_name="share_mark",
+    )
+    run = models.ForeignKey(
+        InvoiceRun, verbose_name=_("factuurrun"), on_delete=models.PROTECT, related_name="+"
+    )
+    amount = MoneyField(_("gedeelde projectkosten"))
+
+    class Meta:
+        verbose_name = _("gefactureerde projectkosten")
+        verbose_name_plural = _("gefactureerde projectkosten")
+
+    def __str__(self):
+        return f"{self.agreement} → {self.run}"

@@ -9,27 +9,45 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from billing import archive
 from billing.constants import DocumentKind
 from billing.models import (
+    BilledShare,
+    BilledShortfall,
     BilledTrajectory,
     Invoice,
     InvoiceLine,
     InvoiceRun,
     NumberSeries,
     ParticipationBudget,
+    SettledTrajectory,
 )
-from billing.selectors import DraftInvoice, run_preview, vat_summary
-from billing.ubl import render_ubl
+from billing.selectors import (
+    DraftInvoice,
+    missing_data_messages,
+    missing_invoice_data,
+    run_preview,
+    vat_summary,
+)
+from billing.ubl import DEMO_NOTE, render_ubl, sender_party
+from projects.models import PriceStep, TariffOption, TariffPrice
+from waw.identifiers import format_iban
 from waw.pdf import render_to_pdf
 from waw.periods import Period
 
 logger = logging.getLogger(__name__)
 
 NOTHING_TO_BILL = gettext_lazy("Er valt voor deze periode niets (meer) te factureren.")
+ALREADY_BILLED_BY_ANOTHER_RUN = gettext_lazy(
+    "Een andere factuurrun heeft intussen trajecten, een minimale afname of een aandeel "
+    "projectkosten uit deze run gefactureerd; er is niets uitgegeven. Bekijk de voorvertoning "
+    "opnieuw."
+)
 
 
 class RunRefused(ValidationError):
@@ -73,8 +91,13 @@ def _render_document(
     """The PDF of an invoice or credit note, from the lines it will hold (not yet saved)."""
     net = sum((line.amount for line in lines), Decimal("0.00"))
     vat = sum((line.vat_amount for line in lines), Decimal("0.00"))
+    sender = settings.INVOICE_SENDER
     context = {
-        "sender": settings.INVOICE_SENDER,
+        "sender": sender,
+        "sender_address": sender_party(sender).address,
+        "sender_iban": format_iban(sender.get("iban", "")),
+        "demo_note": DEMO_NOTE if sender.get("demo") else "",
+        "period_described": Period.parse(str(period)).described,
         "kind": kind,
         "number": number,
         "municipality": municipality,
@@ -84,6 +107,7 @@ def _render_document(
         "due_date": due_date,
         "lines": lines,
         "subtotals": DraftInvoice.subtotals_of(lines),
+        "kind_subtotals": DraftInvoice.kind_subtotals_of(lines),
         "vat_summary": vat_summary(lines),
         "net_total": net,
         "vat_total": vat,
@@ -138,7 +162,6 @@ def _issue_document(
         pdf=pdf,
         reference=reference,
         credited_number=credited.number if credited else "",
-        credited_issue_date=credited.issue_date if credited else None,
         reason=reason,
     )
     base = f"{archive.folder(issue_date.year)}/{number}"
@@ -172,23 +195,52 @@ def _issue_document(
     return invoice, saved
 
 
+def invoice_line_from_draft(line) -> InvoiceLine:
+    """The (unsaved) invoice line of a draft line, of any kind (rules 2, 11 and 12)."""
+    return InvoiceLine(
+        kind=line.kind,
+        trajectory=line.trajectory,
+        cohort=line.cohort,
+        agreement=line.agreement,
+        description=line.description,
+        project_name=line.project_name,
+        participant_reference=line.participant_reference,
+        start_date=line.start_date,
+        amount=line.amount,
+        vat_treatment=line.vat_treatment,
+        vat_amount=line.vat_amount,
+    )
+
+
 def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceRun:
     """Issue the invoices of a period: number them, render and archive each PDF once.
 
+    Refused, writing nothing, while the period has not ended, a trajectory lacks a tariff, or
+    the sender's or a municipality's invoice data is incomplete (rule 13).
     Either the whole run is issued with its files, or nothing is (a failure halfway removes the
     files it wrote), so a retry works. Runs are serialised on the year's number series row, so
     two coordinators issuing at once cannot bill a trajectory twice or leave a gap.
     """
     today = today or timezone.localdate()
     _ensure_series(today.year)
-    with transaction.atomic(), archive.files_removed_on_failure() as written:
+    with (
+        _refused_when_billed_by_another_run(),
+        transaction.atomic(),
+        archive.files_removed_on_failure() as written,
+    ):
         series = NumberSeries.objects.select_for_update().get(year=today.year)
         archive.remove_orphans(year=today.year)
         preview = run_preview(period=period, today=today)
         if preview.refusals:
             raise RunRefused(preview.refusals)
-        if not preview.invoices:
+        if not (preview.invoices or preview.settlements):
             raise RunRefused(NOTHING_TO_BILL)
+        # Rule 13: a document the official e-invoice rules would reject is never issued.
+        missing = missing_invoice_data(
+            municipalities=[draft.municipality for draft in preview.invoices], year=period.year
+        )
+        if missing:
+            raise RunRefused(missing_data_messages(missing))
         run = InvoiceRun.objects.create(
             period=str(period), issued_at=timezone.now(), issued_by=user
         )
@@ -203,25 +255,93 @@ def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceR
                 issue_date=today,
                 due_date=due_date,
                 run=run,
-                lines=[
-                    InvoiceLine(
-                        trajectory=line.trajectory,
-                        project_name=line.project_name,
-                        participant_reference=line.participant_reference,
-                        start_date=line.start_date,
-                        amount=line.amount,
-                        vat_treatment=line.vat_treatment,
-                        vat_amount=line.vat_amount,
-                    )
-                    for line in draft.lines
-                ],
+                lines=[invoice_line_from_draft(line) for line in draft.lines],
             )
             BilledTrajectory.objects.bulk_create(
-                BilledTrajectory(trajectory_id=line.trajectory_id, line=line) for line in lines
+                BilledTrajectory(trajectory_id=line.trajectory_id, line=line)
+                for line in lines
+                if line.trajectory_id
             )
+        record_financing_of_run(run=run, preview=preview)
         series.save(update_fields=["last_number"])
     logger.info("Factuurrun %s uitgegeven: %s facturen", period, len(preview.invoices))
     return run
+
+
+def _applied_prices(preview) -> list[tuple[PriceStep, dt.date]]:
+    applied = [
+        (line.price_step, line.start_date)
+        for draft in preview.invoices
+        for line in draft.lines
+        if line.price_step is not None
+    ]
+    applied += [(s.price_step, s.trajectory.start_date) for s in preview.settlements]
+    applied += [(s.price_step, s.cohort.start_date) for s in preview.shortfalls]
+    return applied
+
+
+def mark_prices_applied(*, applied: list[tuple[PriceStep, dt.date]]) -> None:
+    """Billing rule 8: every price a run applies is marked with the latest start date it was
+    applied to; from then on it is never changed, and a new price can only start after it."""
+    latest: dict[tuple[str, int], dt.date] = {}
+    for step, day in applied:
+        key = ("later", step.record.pk) if step.record else ("first", step.option_id)
+        latest[key] = max(day, latest.get(key, day))
+    for (which, pk), day in latest.items():
+        model, field = (
+            (TariffPrice, "applied_until")
+            if which == "later"
+            else (TariffOption, "price_applied_until")
+        )
+        model.objects.filter(pk=pk).update(
+            **{field: Greatest(Coalesce(F(field), Value(day)), Value(day))}
+        )
+
+
+def settle_at_zero(*, run: InvoiceRun, settlements) -> None:
+    """Billing rule 9: record each trajectory the run reached at a price of € 0 as settled."""
+    SettledTrajectory.objects.bulk_create(
+        SettledTrajectory(
+            trajectory=settlement.trajectory,
+            run=run,
+            municipality_id=settlement.trajectory.municipality_at_start_id,
+            price_from=settlement.price_step.valid_from,
+        )
+        for settlement in settlements
+    )
+
+
+def mark_shortfalls_and_shares_billed(*, run: InvoiceRun, preview) -> None:
+    """Billing rules 11 and 12: each group's minimum purchase and each agreement's share of
+    fixed costs is billed once, ever — the marks are unique in the database, so a second run
+    (also one racing this one) fails instead of billing it again."""
+    BilledShortfall.objects.bulk_create(
+        BilledShortfall(cohort=item.cohort, run=run, amount=item.amount)
+        for item in preview.shortfalls
+    )
+    BilledShare.objects.bulk_create(
+        BilledShare(agreement=item.agreement, run=run, amount=item.amount)
+        for item in preview.shares
+    )
+
+
+@contextlib.contextmanager
+def _refused_when_billed_by_another_run():
+    """Runs are serialised per year of issue only; two runs issued in different years at the
+    same moment meet at the unique marks (a trajectory billed or settled once, a minimum
+    purchase and a share once). The second is refused as a whole, with a message, not a 500."""
+    try:
+        yield
+    except IntegrityError as error:
+        raise RunRefused(ALREADY_BILLED_BY_ANOTHER_RUN) from error
+
+
+def record_financing_of_run(*, run: InvoiceRun, preview) -> None:
+    """What a run records besides its invoices: the trajectories it settled at € 0 (rule 9),
+    the prices it applied (rule 8), the minimum purchases and shares it billed (11, 12)."""
+    settle_at_zero(run=run, settlements=preview.settlements)
+    mark_prices_applied(applied=_applied_prices(preview))
+    mark_shortfalls_and_shares_billed(run=run, preview=preview)
 
 
 CREDIT_REASON_REQUIRED = gettext_lazy("Geef een reden voor de creditnota.")
@@ -265,6 +385,9 @@ def credit_invoice(
         for line in lines:
             if InvoiceLine.objects.filter(credited_line=line).exists():
                 raise ValidationError(CREDIT_ALREADY % {"line": line.participant_reference})
+        missing = missing_invoice_data(municipalities=[invoice.municipality], year=None)
+        if missing:
+            raise ValidationError(missing_data_messages(missing))
         credit_note, _lines = _issue_document(
             series=series,
             written=written,
@@ -277,7 +400,11 @@ def credit_invoice(
             reason=reason.strip(),
             lines=[
                 InvoiceLine(
+                    kind=line.kind,
                     trajectory=line.trajectory,
+                    cohort=line.cohort,
+                    agreement=line.agreement,
+                    description=line.description,
                     project_name=line.project_name,
                     participant_reference=line.participant_reference,
                     start_date=line.start_date,
@@ -289,7 +416,11 @@ def credit_invoice(
                 for line in lines
             ],
         )
-        rebill = {line.trajectory_id for line in lines if line.pk in set(rebill_ids)}
+        rebill = {
+            line.trajectory_id
+            for line in lines
+            if line.pk in set(rebill_ids) and line.trajectory_id
+        }
         BilledTrajectory.objects.filter(trajectory_id__in=rebill).delete()
         series.save(update_fields=["last_number"])
     return credit_note

@@ -16,9 +16,10 @@ from lxml import etree
 
 from billing.constants import DocumentKind
 from projects.constants import VAT_RATES, VatTreatment
-from waw.models import OIN_PATTERN
+from waw.identifiers import KVK_PATTERN, OIN_PATTERN
 from waw.money import ZERO, to_money
 from waw.periods import Period
+from waw.postal import PostalAddress
 
 CUSTOMIZATION_ID = "urn:cen.eu:en16931:2017#compliant#urn:fdc:nen.nl:nlcius:v1.0"
 PROFILE_ID = "urn:fdc:peppol.eu:2017:poacc:billing:01:1.0"
@@ -48,32 +49,63 @@ EXEMPTION_REASON = {
     VatTreatment.OUTSIDE_SCOPE: "Niet onderworpen aan btw: kostendeling tussen overheden",
 }
 
-POSTCODE_CITY = re.compile(r"^\s*(\d{4}\s?[A-Z]{2})\s+(.+?)\s*$")
 OIN = re.compile(OIN_PATTERN)
+KVK = re.compile(KVK_PATTERN)
 # Characters XML 1.0 cannot hold at all (control characters, lone surrogates, U+FFFE/U+FFFF);
 # typed or imported text can contain them, and an e-invoice must still be written.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+DEMO_NOTE = "DEMO — geen echte factuur"
 
 
 @dataclass(frozen=True)
-class Address:
-    lines: tuple[str, ...]
-    postal_zone: str
-    city: str
+class Party:
+    """A seller or buyer as the e-invoice names it."""
+
+    name: str
+    address: PostalAddress
+    oin: str = ""
+    kvk: str = ""
+    vat: str = ""
+    email: str = ""
+    contact: str = ""  # department or person the invoice is for (BT-56)
+
+    @property
+    def scheme_and_id(self) -> tuple[str, str] | None:
+        """How the party is identified (legal entity, Peppol address): OIN, else KvK."""
+        if OIN.match(self.oin or ""):
+            return OIN_SCHEME, self.oin
+        if KVK.match(self.kvk or ""):
+            return KVK_SCHEME, self.kvk
+        return None
 
 
-def parse_address(text: str) -> Address:
-    """A free-text Dutch address split into street lines and the 'postcode place' line, which
-    UBL wants as separate fields; what cannot be recognised stays a street line."""
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    postal_zone = city = ""
-    for index in range(len(lines) - 1, -1, -1):
-        match = POSTCODE_CITY.match(lines[index])
-        if match:
-            postal_zone, city = match.group(1), match.group(2)
-            del lines[index]
-            break
-    return Address(lines=tuple(lines), postal_zone=postal_zone, city=city)
+def sender_party(sender: dict) -> Party:
+    """The Regio, from its REGIO_* settings (settings.INVOICE_SENDER)."""
+    return Party(
+        name=sender["name"],
+        address=PostalAddress(
+            street=sender.get("street", ""),
+            house_number=sender.get("house_number", ""),
+            po_box=sender.get("po_box", ""),
+            postcode=sender.get("postcode", ""),
+            city=sender.get("city", ""),
+        ),
+        oin=sender.get("oin", ""),
+        kvk=sender.get("kvk", ""),
+        vat=sender.get("vat", ""),
+        email=sender.get("email", ""),
+    )
+
+
+def buyer_party(municipality) -> Party:
+    return Party(
+        name=f"Gemeente {municipality.name}",
+        address=municipality.invoice_postal_address,
+        oin=municipality.oin,
+        kvk=municipality.kvk,
+        email=municipality.invoice_email,
+        contact=municipality.invoice_department,
+    )
 
 
 def _el(parent, tag: str, text=None, **attributes):
@@ -88,50 +120,41 @@ def _amount(parent, tag: str, value: Decimal):
     return _el(parent, tag, f"{to_money(value):.2f}", currencyID=CURRENCY)
 
 
-def _address(parent, address: Address):
+def _address(parent, address: PostalAddress):
+    # Street and number (or "Postbus N") on one line, no AddressLine (BR-NL-27 advises against).
     postal = _el(parent, "cac:PostalAddress")
-    if address.lines:
-        _el(postal, "cbc:StreetName", address.lines[0])
-    if len(address.lines) > 1:
-        _el(postal, "cbc:AdditionalStreetName", address.lines[1])
+    if address.street_line:
+        _el(postal, "cbc:StreetName", address.street_line)
     if address.city:
         _el(postal, "cbc:CityName", address.city)
-    if address.postal_zone:
-        _el(postal, "cbc:PostalZone", address.postal_zone)
-    for line in address.lines[2:]:
-        _el(_el(postal, "cac:AddressLine"), "cbc:Line", line)
-    _el(_el(postal, "cac:Country"), "cbc:IdentificationCode", "NL")
+    if address.postcode:
+        _el(postal, "cbc:PostalZone", address.postcode)
+    _el(_el(postal, "cac:Country"), "cbc:IdentificationCode", address.country)
 
 
-def _party(
-    parent,
-    tag: str,
-    *,
-    name: str,
-    oin: str,
-    address: Address,
-    vat: str = "",
-    kvk: str = "",
-    email: str = "",
-):
-    party = _el(_el(parent, tag), "cac:Party")
-    if OIN.match(oin or ""):
-        _el(party, "cbc:EndpointID", oin, schemeID=OIN_SCHEME)
-        _el(_el(party, "cac:PartyIdentification"), "cbc:ID", oin, schemeID=OIN_SCHEME)
-    _el(_el(party, "cac:PartyName"), "cbc:Name", name)
-    _address(party, address)
-    if vat:
-        tax_scheme = _el(party, "cac:PartyTaxScheme")
-        _el(tax_scheme, "cbc:CompanyID", vat)
+def _party(parent, tag: str, party: Party, *, with_vat: bool):
+    element = _el(_el(parent, tag), "cac:Party")
+    identified = party.scheme_and_id
+    if identified:
+        scheme, identifier = identified
+        _el(element, "cbc:EndpointID", identifier, schemeID=scheme)
+        _el(_el(element, "cac:PartyIdentification"), "cbc:ID", identifier, schemeID=scheme)
+    _el(_el(element, "cac:PartyName"), "cbc:Name", party.name)
+    _address(element, party.address)
+    if with_vat and party.vat:
+        tax_scheme = _el(element, "cac:PartyTaxScheme")
+        _el(tax_scheme, "cbc:CompanyID", party.vat)
         _el(_el(tax_scheme, "cac:TaxScheme"), "cbc:ID", "VAT")
-    legal = _el(party, "cac:PartyLegalEntity")
-    _el(legal, "cbc:RegistrationName", name)
-    if OIN.match(oin or ""):
-        _el(legal, "cbc:CompanyID", oin, schemeID=OIN_SCHEME)
-    elif kvk:
-        _el(legal, "cbc:CompanyID", kvk, schemeID=KVK_SCHEME)
-    if email:
-        _el(_el(party, "cac:Contact"), "cbc:ElectronicMail", email)
+    legal = _el(element, "cac:PartyLegalEntity")
+    _el(legal, "cbc:RegistrationName", party.name)
+    if identified:
+        _el(legal, "cbc:CompanyID", identified[1], schemeID=identified[0])
+    if party.contact or party.email:
+        contact = _el(element, "cac:Contact")
+        if party.contact:
+            _el(contact, "cbc:Name", party.contact)
+        if party.email:
+            _el(contact, "cbc:ElectronicMail", party.email)
 
 
 def _tax_category(parent, tag: str, treatment: str):
@@ -142,6 +165,20 @@ def _tax_category(parent, tag: str, treatment: str):
     if treatment in EXEMPTION_REASON and tag == "cac:TaxCategory":
         _el(category, "cbc:TaxExemptionReason", EXEMPTION_REASON[treatment])
     _el(_el(category, "cac:TaxScheme"), "cbc:ID", "VAT")
+
+
+def _line_texts(line) -> tuple[str, str]:
+    """(description, name) of a line by its kind: a trajectory, a group's minimum purchase
+    (billing rule 11) or a share of fixed project costs (rule 12)."""
+    kind = getattr(line, "kind", "trajectory")
+    if kind == "shortfall":
+        return line.description, f"Minimale afname {line.project_name}"
+    if kind == "share":
+        return line.description, f"Aandeel projectkosten {line.project_name}"
+    return (
+        f"Deelnemer {line.participant_reference}, gestart {line.start_date:%d-%m-%Y}",
+        f"Traject {line.project_name}",
+    )
 
 
 def render_ubl(
@@ -157,7 +194,6 @@ def render_ubl(
     pdf: bytes,
     reference: str = "",
     credited_number: str = "",
-    credited_issue_date: dt.date | None = None,
     reason: str = "",
 ) -> bytes:
     """The UBL XML of one invoice or credit note, with its archived PDF embedded."""
@@ -175,25 +211,25 @@ def render_ubl(
     if not credit:
         _el(root, "cbc:DueDate", due_date.isoformat())
     _el(root, "cbc:CreditNoteTypeCode" if credit else "cbc:InvoiceTypeCode", 381 if credit else 380)
+    parsed_period = Period.parse(str(period))
     _el(
         root,
         "cbc:Note",
-        f"Deelnemerskosten ontwikkeltrajecten arbeidsmarktregio Gooi en Vechtstreek, "
-        f"periode {period}" + (f". Reden: {reason}" if reason else ""),
+        (f"{DEMO_NOTE}. " if sender.get("demo") else "")
+        + "Deelnemerskosten ontwikkeltrajecten arbeidsmarktregio Gooi en Vechtstreek, "
+        f"{parsed_period.described}" + (f". Reden: {reason}" if reason else ""),
     )
     _el(root, "cbc:DocumentCurrencyCode", CURRENCY)
     # BT-10: NLCIUS requires a buyer reference or an order reference; the municipality's own
     # kenmerk where it gave one, else our number so the field is never empty.
     _el(root, "cbc:BuyerReference", reference or number)
-    parsed_period = Period.parse(str(period))
     invoice_period = _el(root, "cac:InvoicePeriod")
     _el(invoice_period, "cbc:StartDate", parsed_period.first_day.isoformat())
     _el(invoice_period, "cbc:EndDate", parsed_period.last_day.isoformat())
     if credited_number:
         billing_reference = _el(_el(root, "cac:BillingReference"), "cac:InvoiceDocumentReference")
+        # Without the invoice's issue date: SI-UBL 2.0 advises against it (BR-NL-24).
         _el(billing_reference, "cbc:ID", credited_number)
-        if credited_issue_date:
-            _el(billing_reference, "cbc:IssueDate", credited_issue_date.isoformat())
     attachment = _el(root, "cac:AdditionalDocumentReference")
     _el(attachment, "cbc:ID", number)
     _el(attachment, "cbc:DocumentDescription", "Creditnota (PDF)" if credit else "Factuur (PDF)")
@@ -205,24 +241,15 @@ def render_ubl(
         filename=f"{'creditnota' if credit else 'factuur'}-{number}.pdf",
     )
     treatments = {line.vat_treatment for line in lines}
+    # The seller's VAT id on every document with a VAT-bearing line (BR-S-02, BR-E-02, BR-AE-02),
+    # and never beside category O (BR-O-02); a run never mixes the two (billing rule 4).
     _party(
         root,
         "cac:AccountingSupplierParty",
-        name=sender["name"],
-        oin=sender.get("oin", ""),
-        address=parse_address(sender.get("address", "")),
-        # A seller VAT number must not appear beside category O (EN 16931 BR-O-02).
-        vat="" if VatTreatment.OUTSIDE_SCOPE in treatments else sender.get("vat", ""),
-        kvk=sender.get("kvk", ""),
-        email=sender.get("email", ""),
+        sender_party(sender),
+        with_vat=treatments != {VatTreatment.OUTSIDE_SCOPE},
     )
-    _party(
-        root,
-        "cac:AccountingCustomerParty",
-        name=f"Gemeente {municipality.name}",
-        oin=municipality.oin,
-        address=parse_address(municipality.invoice_address),
-    )
+    _party(root, "cac:AccountingCustomerParty", buyer_party(municipality), with_vat=False)
     means = _el(root, "cac:PaymentMeans")
     _el(means, "cbc:PaymentMeansCode", PAYMENT_CREDIT_TRANSFER)
     if credit:
@@ -230,8 +257,8 @@ def render_ubl(
     _el(means, "cbc:PaymentID", number)
     if sender.get("iban"):
         account = _el(means, "cac:PayeeFinancialAccount")
+        # The IBAN alone: SI-UBL 2.0 advises against the account name (BR-NL-30).
         _el(account, "cbc:ID", sender["iban"].replace(" ", ""))
-        _el(account, "cbc:Name", sender["name"])
     if not credit:
         days = (due_date - issue_date).days
         _el(_el(root, "cac:PaymentTerms"), "cbc:Note", f"Betaling binnen {days} dagen")
@@ -265,12 +292,9 @@ def render_ubl(
         )
         _amount(element, "cbc:LineExtensionAmount", line.amount * sign)
         item = _el(element, "cac:Item")
-        _el(
-            item,
-            "cbc:Description",
-            f"Deelnemer {line.participant_reference}, gestart {line.start_date:%d-%m-%Y}",
-        )
-        _el(item, "cbc:Name", f"Traject {line.project_name}"[:100])
+        description, name = _line_texts(line)
+        _el(item, "cbc:Description", description)
+        _el(item, "cbc:Name", name[:100])
         _tax_category(item, "cac:ClassifiedTaxCategory", line.vat_treatment)
         _amount(_el(element, "cac:Price"), "cbc:PriceAmount", line.amount * sign)
     return etree.tostring(root, encoding="UTF-8", xml_declaration=True, pretty_print=True)

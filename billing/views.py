@@ -132,6 +132,14 @@ class RunView(RoleRequiredMixin, BreadcrumbsMixin, View):
                 "einvoice_warnings": (
                     selectors.einvoice_warnings(preview=preview) if preview else []
                 ),
+                "missing_data": (
+                    selectors.missing_invoice_data(
+                        municipalities=[draft.municipality for draft in preview.invoices],
+                        year=preview.period.year,
+                    )
+                    if preview
+                    else []
+                ),
                 "issue_form": issue_form,
                 "breadcrumbs": [_invoices_crumb(), ("", _("Factuurrun"))],
             },
@@ -170,6 +178,11 @@ class RunView(RoleRequiredMixin, BreadcrumbsMixin, View):
             _("%(n)s facturen voor %(period)s zijn uitgegeven.")
             % {"n": run.invoices.count(), "period": period},
         )
+        settled = run.settlements.count()
+        if settled:
+            messages.success(
+                request, _("%(n)s trajecten zijn verrekend tegen € 0.") % {"n": settled}
+            )
         return redirect("billing:list")
 
 

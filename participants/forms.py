@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from participants.constants import Outcome
 from participants.importing import FILE_TOO_LARGE, MAX_FILE_BYTES
 from participants.models import DUPLICATE, Participant, Trajectory
+from projects.constants import CohortStatus
 from projects.forms import DateInput
-from projects.models import Cohort, Project
+from projects.models import Cohort, Project, TariffOption
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:
@@ -75,7 +76,10 @@ class EnrolmentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = Project.objects.exclude(status="ended")
-        self.fields["cohort"].queryset = Cohort.objects.select_related("project")
+        # A cancelled group takes no one (billing rule 10).
+        self.fields["cohort"].queryset = Cohort.objects.select_related("project").exclude(
+            status=CohortStatus.CANCELLED
+        )
         self.fields["cohort"].help_text = _("Alleen als het project in groepen (klassen) werkt.")
         if not self.is_bound and not self.initial.get("enrolment_date"):
             self.initial["enrolment_date"] = dt.date.today()
@@ -109,6 +113,49 @@ class TrajectoryForm(forms.ModelForm):
     def __init__(self, *args, version: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = version
+        # A cancelled group takes no one (billing rule 10).
+        self.fields["cohort"].queryset = Cohort.objects.select_related("project").exclude(
+            status=CohortStatus.CANCELLED
+        )
+
+
+class GroupForm(forms.ModelForm):
+    """A new group (klas) of a project: its option comes from that year's agreement."""
+
+    class Meta:
+        model = Cohort
+        fields = ["project", "name", "start_date", "tariff_option", "capacity"]
+        widgets = {"start_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = Project.objects.exclude(status="ended")
+        self.fields["tariff_option"].queryset = TariffOption.objects.select_related(
+            "agreement__project"
+        ).order_by("agreement__project__name", "-agreement__year", "label")
+        self.fields["tariff_option"].label_from_instance = lambda o: (
+            f"{o.agreement.project} {o.agreement.year}: {o.label}"
+            + (f" (minimaal {o.min_group_size})" if o.min_group_size else "")
+        )
+
+
+class GroupStartForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden (verplicht als de groep onder het minimum start)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        required=False,
+    )
+
+
+class GroupCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden van annuleren"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+    confirm = forms.BooleanField(
+        label=_("Ja, annuleer de groep en trek de trajecten in de groep in met deze reden."),
+        error_messages={"required": _("Bevestig dat u de groep wilt annuleren.")},
+    )
 
 
 class StartForm(forms.Form):

@@ -21,7 +21,7 @@ from participants.services import (
     trajectory_enrol,
     trajectory_update,
 )
-from projects.models import Project
+from projects.models import Cohort, Project
 from waw.models import Municipality
 from waw.text import normalise
 
@@ -36,6 +36,7 @@ COLUMNS = (
     "startdatum",
     "einddatum",
     "uitkomst",
+    "groep",  # optional: a group (klas) of the project, by name (billing rule 10)
 )
 REQUIRED = ("voornaam", "achternaam", "geboortedatum", "gemeente", "project", "aanmelddatum")
 DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d")
@@ -161,6 +162,7 @@ class ParsedRow:
     start_date: dt.date | None
     end_date: dt.date | None
     outcome: str
+    cohort: Cohort | None = None
 
     @property
     def person_key(self):
@@ -215,7 +217,7 @@ def _check_zip(data: bytes) -> None:
             raise ImportFileError(SUSPICIOUS_COMPRESSION)
 
 
-def _read_xlsx(data: bytes) -> Iterator[list]:
+def _read_xlsx(data: bytes, columns=COLUMNS) -> Iterator[list]:
     """The first sheet, streamed: the header up to MAX_COLUMNS wide, then every row only as
     wide as the last known column. The sheet's own dimension (``A1:XFD1048576`` in a hostile
     file) is never used: openpyxl would pad every row to it."""
@@ -235,7 +237,7 @@ def _read_xlsx(data: bytes) -> Iterator[list]:
             raise ImportFileError(TOO_MANY_COLUMNS % {"n": MAX_COLUMNS})
         return iter(())
     names = [_column_name(cell) for cell in header]
-    width = max((i + 1 for i, name in enumerate(names) if name in COLUMNS), default=1)
+    width = max((i + 1 for i, name in enumerate(names) if name in columns), default=1)
 
     def rows():
         yield header
@@ -268,11 +270,14 @@ def _trimmed(header: list) -> list:
     return header
 
 
-def read_table(*, name: str, data: bytes) -> tuple[list[str], list[tuple[int, dict]]]:
-    """The header (normalised names) and the non-empty rows as (row number, column → value)."""
+def read_table(
+    *, name: str, data: bytes, columns=COLUMNS
+) -> tuple[list[str], list[tuple[int, dict]]]:
+    """The header (normalised names) and the non-empty rows as (row number, column → value) of
+    the known ``columns`` (the trajectory import's by default; the group import passes its own)."""
     if len(data) > MAX_FILE_BYTES:
         raise ImportFileError(FILE_TOO_LARGE % {"mb": MAX_FILE_BYTES // (1024 * 1024)})
-    table = _read_xlsx(data) if name.lower().endswith(".xlsx") else _read_csv(data)
+    table = _read_xlsx(data, columns) if name.lower().endswith(".xlsx") else _read_csv(data)
     table = iter(table)
     first = next(table, None)
     if first is None:
@@ -280,7 +285,7 @@ def read_table(*, name: str, data: bytes) -> tuple[list[str], list[tuple[int, di
     header = [_column_name(cell) for cell in _trimmed(list(first))]
     if len(header) > MAX_COLUMNS:
         raise ImportFileError(TOO_MANY_COLUMNS % {"n": MAX_COLUMNS})
-    positions = [(i, column) for i, column in enumerate(header) if column in COLUMNS]
+    positions = [(i, column) for i, column in enumerate(header) if column in columns]
     rows = []
     for number, cells in enumerate(table, start=2):
         if number > MAX_ROWS + 1:
@@ -332,6 +337,10 @@ class _Lookup:
         for p in Project.objects.all():
             for label in (p.name, p.slug, *p.aliases):
                 self.projects.setdefault(normalise(label), p)
+        self.groups = {
+            (c.project_id, normalise(c.name)): c
+            for c in Cohort.objects.only("pk", "project", "name")
+        }
         self.outcomes = {}
         for outcome in Outcome:
             self.outcomes[outcome.value] = outcome.value
@@ -384,6 +393,15 @@ def _check_row(number: int, values: dict, lookup: _Lookup, errors: list[RowError
     project = lookup.projects.get(normalise(texts["project"]))
     if texts["project"] and project is None:
         fail("project", _("onbekend project “%(value)s”") % {"value": _shown(texts["project"])})
+    cohort = None
+    if texts["groep"] and project is not None:
+        cohort = lookup.groups.get((project.pk, normalise(texts["groep"])))
+        if cohort is None:
+            fail(
+                "groep",
+                _("onbekende groep “%(value)s” van %(project)s")
+                % {"value": _shown(texts["groep"]), "project": project.name},
+            )
     outcome = ""
     if texts["uitkomst"]:
         outcome = lookup.outcomes.get(texts["uitkomst"].lower().replace(" ", ""), "") or (
@@ -421,6 +439,7 @@ def _check_row(number: int, values: dict, lookup: _Lookup, errors: list[RowError
         start_date=started,
         end_date=ended,
         outcome=outcome,
+        cohort=cohort,
     )
 
 
@@ -590,6 +609,8 @@ def _apply_trajectory(*, user, participant, row: ParsedRow, result: ImportResult
         "end_date": row.end_date,
         "outcome": row.outcome,
     }
+    if row.cohort is not None:
+        wanted["cohort"] = row.cohort
     existing = Trajectory.objects.filter(
         participant=participant, project=row.project, enrolment_date=row.enrolment_date
     ).first()

@@ -251,6 +251,43 @@ class Trajectory(models.Model):
     def clean(self):
         if self.cohort_id and self.project_id and self.cohort.project_id != self.project_id:
             raise ValidationError({"cohort": _("Deze groep hoort bij een ander project.")})
+        if self.cohort_id and not self.withdrawn_at:
+            self._check_group()
+
+    def _check_group(self):
+        """Billing rule 10: a cancelled group takes no trajectories and none of its trajectories
+        starts; a group with a capacity takes no more than that."""
+        from projects.constants import CohortStatus
+        from projects.models import Cohort
+
+        # Read from the database: the decision may have been taken since this row was loaded.
+        cohort = Cohort.objects.get(pk=self.cohort_id)
+        if cohort.status == CohortStatus.CANCELLED:
+            if self.start_date:
+                raise ValidationError(
+                    {
+                        "start_date": _(
+                            "Groep %(group)s is geannuleerd; een traject in deze groep kan niet "
+                            "starten."
+                        )
+                        % {"group": cohort.name}
+                    }
+                )
+            raise ValidationError(
+                {
+                    "cohort": _("Groep %(group)s is geannuleerd; kies een andere groep.")
+                    % {"group": cohort.name}
+                }
+            )
+        if cohort.capacity:
+            others = cohort.trajectories.filter(withdrawn_at__isnull=True).exclude(pk=self.pk)
+            if others.count() >= cohort.capacity:
+                raise ValidationError(
+                    {
+                        "cohort": _("Groep %(group)s is vol (capaciteit %(n)s).")
+                        % {"group": cohort.name, "n": cohort.capacity}
+                    }
+                )
 
     @property
     def is_withdrawn(self) -> bool:

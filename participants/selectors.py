@@ -467,3 +467,42 @@ def participants_due_for_anonymisation(*, today: date, years: int) -> QuerySet[P
         .select_related("municipality")
         .order_by("pk")
     )
+
+
+# --- groups (billing rules 10 and 11) ---------------------------------------------------------
+
+
+def groups_for(*, user, project=None, year: int | None = None):
+    """The groups of the projects with their fill level, for coordinators and gemeente users.
+
+    Counts are of all the group's trajectories that are not withdrawn (a group's fill level is
+    no personal data); who they are is shown only through ``trajectories_for``.
+    """
+    from projects.models import Cohort
+
+    if municipality_scope(user) is False:
+        return Cohort.objects.none()
+    live = Q(trajectories__withdrawn_at__isnull=True)
+    queryset = (
+        Cohort.objects.select_related("project", "tariff_option__agreement")
+        .annotate(
+            enrolled=Count("trajectories", filter=live),
+            started=Count("trajectories", filter=live & Q(trajectories__start_date__isnull=False)),
+        )
+        .order_by("-start_date", "project__name", "name")
+    )
+    if project is not None:
+        queryset = queryset.filter(project=project)
+    if year is not None:
+        queryset = queryset.filter(start_date__year=year)
+    return queryset
+
+
+def group_members_for(*, user, cohort) -> QuerySet[Trajectory]:
+    """The group's trajectories the user may see: all for coordinators, a gemeente user's own
+    residents only (no other municipality's names)."""
+    return (
+        trajectories_for(user=user)
+        .filter(cohort=cohort)
+        .order_by("participant__last_name", "participant__first_name", "id")
+    )

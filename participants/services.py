@@ -467,3 +467,78 @@ def apply_retention(*, today: dt.date, years: int, dry_run: bool = False) -> lis
         for participant in due:
             participant_anonymise(participant=participant)
     return due
+
+
+# --- groups (billing rules 10 and 11) ---------------------------------------------------------
+
+GROUP_REASON_REQUIRED_TO_CANCEL = _("Geef een reden voor het annuleren van de groep.")
+GROUP_BELOW_MINIMUM = _(
+    "Groep %(group)s heeft %(started)s van minimaal %(minimum)s gestarte deelnemers; geef een "
+    "reden om de groep toch te starten (de minimale afname wordt dan gefactureerd)."
+)
+GROUP_TRANSITION_REFUSED = _("Een groep die %(status)s is, kan niet meer worden %(wanted)s.")
+GROUP_CANCELLED_WITHDRAWAL = _("Groep %(group)s geannuleerd: %(reason)s")
+
+
+def started_participants(*, cohort) -> int:
+    """A group's started participants: its trajectories with a start date, not withdrawn."""
+    return cohort.trajectories.filter(start_date__isnull=False, withdrawn_at__isnull=True).count()
+
+
+def _locked_group(cohort, wanted):
+    from projects.constants import COHORT_TRANSITIONS, CohortStatus
+    from projects.models import Cohort
+
+    current = Cohort.objects.select_for_update().select_related("tariff_option").get(pk=cohort.pk)
+    if wanted not in COHORT_TRANSITIONS[CohortStatus(current.status)]:
+        raise ValidationError(
+            GROUP_TRANSITION_REFUSED
+            % {"status": current.get_status_display(), "wanted": CohortStatus(wanted).label}
+        )
+    return current
+
+
+@transaction.atomic
+def cohort_start(*, user, cohort, reason: str = ""):
+    """Billing rules 10 and 11: a planned group starts with at least its option's minimum of
+    started participants, or with a written reason (then the shortfall is billed)."""
+    from projects.constants import CohortStatus
+
+    current = _locked_group(cohort, CohortStatus.STARTED)
+    reason = (reason or "").strip()
+    started = started_participants(cohort=current)
+    minimum = current.tariff_option.min_group_size
+    if minimum and started < minimum and not reason:
+        raise ValidationError(
+            {
+                "reason": GROUP_BELOW_MINIMUM
+                % {"group": current.name, "started": started, "minimum": minimum}
+            }
+        )
+    current.status = CohortStatus.STARTED
+    current.decision_reason = reason
+    current.decided_at = timezone.now()
+    current.decided_by = user
+    current.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
+    return current
+
+
+@transaction.atomic
+def cohort_cancel(*, user, cohort, reason: str):
+    """Billing rule 10: a planned group is cancelled with a reason; its trajectories are
+    withdrawn with that reason, so they are never billed and cannot start."""
+    from projects.constants import CohortStatus
+
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": GROUP_REASON_REQUIRED_TO_CANCEL})
+    current = _locked_group(cohort, CohortStatus.CANCELLED)
+    current.status = CohortStatus.CANCELLED
+    current.decision_reason = reason
+    current.decided_at = timezone.now()
+    current.decided_by = user
+    current.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
+    withdrawal = GROUP_CANCELLED_WITHDRAWAL % {"group": current.name, "reason": reason}
+    for trajectory in current.trajectories.filter(withdrawn_at__isnull=True):
+        trajectory_withdraw(user=user, trajectory=trajectory, reason=withdrawal)
+    return current

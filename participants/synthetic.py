@@ -177,6 +177,11 @@ def _municipalities(count: int) -> tuple[list[Municipality], int]:
     Municipality.objects.bulk_create(new)
     by_slug = {m.slug: m for m in Municipality.objects.filter(slug__in=[slugify(n) for n in extra])}
     chosen += [by_slug[slugify(n)] for n in extra]
+    # Invented invoice data where there is none, so a run over synthetic data can issue
+    # (billing rule 13 refuses a municipality without an address and an OIN or KvK number).
+    Municipality.objects.filter(pk__in=[m.pk for m in chosen], invoice_city="").update(
+        invoice_po_box="1", invoice_postcode="1000 AA", invoice_city="Synthetisch", kvk="99999999"
+    )
     return chosen, len(new)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants import views
+from participants import group_views, views
 
 app_name = "participants"
 
@@ -26,4 +26,11 @@ urlpatterns = [
     path("trajecten/<int:pk>/starten/", views.TrajectoryStartView.as_view(), name="start"),
     path("trajecten/<int:pk>/beeindigen/", views.TrajectoryEndView.as_view(), name="end"),
     path("trajecten/<int:pk>/intrekken/", views.TrajectoryWithdrawView.as_view(), name="withdraw"),
+    # Groups (billing rules 10 and 11).
+    path("groepen/", group_views.GroupListView.as_view(), name="groups"),
+    path("groepen/nieuw/", group_views.GroupCreateView.as_view(), name="group-create"),
+    path("groepen/importeren/", group_views.GroupImportView.as_view(), name="group-import"),
+    path("groepen/<int:pk>/", group_views.GroupDetailView.as_view(), name="group"),
+    path("groepen/<int:pk>/starten/", group_views.GroupStartView.as_view(), name="group-start"),
+    path("groepen/<int:pk>/annuleren/", group_views.GroupCancelView.as_view(), name="group-cancel"),
 ]

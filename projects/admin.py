@@ -2,15 +2,19 @@ from django.contrib import admin
 
 from projects.models import (
     Agreement,
+    AgreementCostShare,
     Budget,
     BudgetLine,
     Category,
     Cohort,
     Decision,
+    MunicipalityInhabitants,
     Programme,
     Project,
     TariffOption,
+    TariffPrice,
 )
+from waw.admin import ReadOnlyAdminMixin
 
 
 @admin.register(Programme)
@@ -47,6 +51,46 @@ class TariffOptionInline(admin.TabularInline):
     extra = 0
 
 
+class AgreementCostShareInline(admin.TabularInline):
+    """Read only: the agreement form's service checks that the percentages add up to 100."""
+
+    model = AgreementCostShare
+    extra = 0
+    fields = ("municipality", "percentage")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AgreementCostShare)
+class AgreementCostShareAdmin(admin.ModelAdmin):
+    """Percentages of a "vaste verdeling"; a run refuses to share by percentages that do not
+    add up to 100 (billing rule 12), whatever was entered here."""
+
+    list_display = ("agreement", "municipality", "percentage")
+    list_select_related = ("agreement__project", "municipality")
+
+
+@admin.register(TariffPrice)
+class TariffPriceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read only: a later price is added in the agreement form, through the service that
+    refuses to touch an applied price (billing rule 8)."""
+
+    list_display = ("option", "valid_from", "price", "applied_until")
+    list_select_related = ("option__agreement__project",)
+
+
+@admin.register(MunicipalityInhabitants)
+class MunicipalityInhabitantsAdmin(admin.ModelAdmin):
+    """Inhabitants on 1 January (CBS), the key of "naar inwoners" (billing rule 12)."""
+
+    list_display = ("municipality", "year", "inhabitants")
+    list_filter = ("year",)
+    list_select_related = ("municipality",)
+
+
 @admin.register(Agreement)
 class AgreementAdmin(admin.ModelAdmin):
     list_display = (
@@ -59,12 +103,35 @@ class AgreementAdmin(admin.ModelAdmin):
     list_filter = ("year",)
     list_select_related = ("project",)
     search_fields = ("project__name", "target_text", "notes")
-    inlines = [TariffOptionInline]
+    inlines = [TariffOptionInline, AgreementCostShareInline]
+
+
+class TariffPriceInline(admin.TabularInline):
+    """Read only: a later price is added through the agreement form, whose service refuses to
+    touch an applied price (billing rule 8)."""
+
+    model = TariffPrice
+    extra = 0
+    fields = ("valid_from", "price", "applied_until")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(TariffOption)
 class TariffOptionAdmin(admin.ModelAdmin):
-    list_display = ("agreement", "label", "price_per_participant", "min_group_size", "is_default")
+    inlines = [TariffPriceInline]
+    readonly_fields = ("price_applied_until",)
+    list_display = (
+        "agreement",
+        "label",
+        "price_per_participant",
+        "price_from",
+        "min_group_size",
+        "is_default",
+    )
     list_filter = ("agreement__year", "is_default")
     list_select_related = ("agreement__project",)
     search_fields = ("agreement__project__name", "label")
@@ -72,7 +139,10 @@ class TariffOptionAdmin(admin.ModelAdmin):
 
 @admin.register(Cohort)
 class CohortAdmin(admin.ModelAdmin):
-    list_display = ("name", "project", "start_date", "tariff_option")
+    """Status and reason change only by the start or cancel decision on the group page."""
+
+    list_display = ("name", "project", "start_date", "tariff_option", "status")
+    readonly_fields = ("status", "decision_reason", "decided_at", "decided_by")
     list_filter = ("project",)
     list_select_related = ("project", "tariff_option__agreement__project")
     search_fields = ("name", "project__name")

@@ -35,3 +35,28 @@ VAT_RATES = {VatTreatment.STANDARD: 21}
 class BudgetLineKind(models.TextChoices):
     INCOME = "income", _("inkomsten")
     EXPENSE = "expense", _("uitgaven")
+
+
+class CohortStatus(models.TextChoices):
+    """A group's status (billing rule 10): gepland → gestart or geannuleerd, nothing else."""
+
+    PLANNED = "planned", _("gepland")
+    STARTED = "started", _("gestart")
+    CANCELLED = "cancelled", _("geannuleerd")
+
+
+# Allowed status transitions of a group, as data: a started or cancelled group stays so.
+COHORT_TRANSITIONS = {
+    CohortStatus.PLANNED: {CohortStatus.STARTED, CohortStatus.CANCELLED},
+    CohortStatus.STARTED: set(),
+    CohortStatus.CANCELLED: set(),
+}
+
+
+class CostSharing(models.TextChoices):
+    """How an agreement's fixed project costs are shared (billing rule 12)."""
+
+    CENTRAL = "central", _("centraal")
+    BY_PARTICIPANTS = "by_participants", _("naar deelnemers")
+    BY_INHABITANTS = "by_inhabitants", _("naar inwoners")
+    FIXED = "fixed", _("vaste verdeling")

@@ -2,6 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from projects.constants import CostSharing
 from projects.models import (
     Agreement,
     Budget,
@@ -11,6 +12,7 @@ from projects.models import (
     Project,
     TariffOption,
 )
+from waw.money import EuroFormField
 
 
 class DateInput(forms.DateInput):
@@ -91,14 +93,56 @@ class AgreementForm(forms.ModelForm):
             "target_text",
             "notes",
             "vat_treatment",
+            "cost_sharing",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        from waw.models import Municipality
+
+        super().__init__(*args, **kwargs)
+        self.fields["cost_sharing"].required = False
+        # Billing rule 12, "vaste verdeling": one percentage per municipality.
+        self.municipalities = list(Municipality.objects.order_by("name"))
+        current = {}
+        if self.instance.pk:
+            current = dict(self.instance.cost_shares.values_list("municipality", "percentage"))
+        for municipality in self.municipalities:
+            # Typed the Dutch way ("62,5") or the computer way ("62.5"), as amounts are.
+            self.fields[f"percentage_{municipality.pk}"] = EuroFormField(
+                label=_("Vaste verdeling: %(m)s (%%)") % {"m": municipality.name},
+                required=False,
+                min_value=0,
+                max_value=100,
+                max_digits=5,
+                decimal_places=2,
+                initial=current.get(municipality.pk),
+                widget=forms.TextInput,
+            )
+
+    def clean_cost_sharing(self):
+        return self.cleaned_data.get("cost_sharing") or CostSharing.CENTRAL
+
+    def percentages(self) -> dict:
+        return {
+            m: self.cleaned_data.get(f"percentage_{m.pk}")
+            for m in self.municipalities
+            if self.cleaned_data.get(f"percentage_{m.pk}")
+        }
 
 
 TariffOptionFormSet = inlineformset_factory(
     Agreement,
     TariffOption,
-    fields=["label", "price_per_participant", "project_costs", "min_group_size", "is_default"],
+    fields=[
+        "label",
+        "price_per_participant",
+        "price_from",
+        "project_costs",
+        "min_group_size",
+        "is_default",
+    ],
+    widgets={"price_from": DateInput()},
     extra=1,
     can_delete=True,
     # An agreement has a handful of tariff options. Without a cap a tampered TOTAL_FORMS makes
@@ -107,6 +151,33 @@ TariffOptionFormSet = inlineformset_factory(
     absolute_max=20,
     validate_max=True,
 )
+
+
+class NewPriceForm(forms.Form):
+    """Billing rule 8 in the agreement form: a price change is a new price from a date."""
+
+    option = forms.ModelChoiceField(
+        label=_("Tariefoptie"), queryset=TariffOption.objects.none(), required=False
+    )
+    valid_from = forms.DateField(label=_("Geldig vanaf"), required=False, widget=DateInput())
+    price = EuroFormField(
+        label=_("Nieuwe prijs per deelnemer"), min_value=0, required=False, widget=forms.TextInput
+    )
+
+    def __init__(self, *args, agreement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if agreement is not None and agreement.pk:
+            self.fields["option"].queryset = agreement.tariff_options.all()
+
+    def clean(self):
+        data = super().clean()
+        given = [data.get(name) not in (None, "") for name in ("option", "valid_from", "price")]
+        if any(given) and not all(given):
+            raise forms.ValidationError(
+                _("Vul voor een nieuwe prijs de optie, de datum en de prijs in.")
+            )
+        data["wanted"] = all(given)
+        return data
 
 
 class DecisionForm(forms.ModelForm):

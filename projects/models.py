@@ -1,12 +1,25 @@
 """Programmes, projects, yearly agreements with their tariffs, decisions and budgets."""
 
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from projects.constants import BudgetLineKind, ProjectStatus, SuccessCriterion, VatTreatment
+from projects.constants import (
+    BudgetLineKind,
+    CohortStatus,
+    CostSharing,
+    ProjectStatus,
+    SuccessCriterion,
+    VatTreatment,
+)
 from waw.money import MoneyField
 
 UNIQUE_NAME = {"unique": _("Deze naam is al in gebruik; kies een andere.")}
@@ -153,6 +166,16 @@ class Agreement(models.Model):
         choices=VatTreatment.choices,
         default=VatTreatment.OUTSIDE_SCOPE,
     )
+    cost_sharing = models.CharField(
+        _("verdeling vaste projectkosten"),
+        max_length=20,
+        choices=CostSharing.choices,
+        default=CostSharing.CENTRAL,
+        help_text=_(
+            "Centraal: niet gefactureerd (programmamiddelen of centrumgemeente). Anders wordt "
+            "het aandeel van elke gemeente gefactureerd in de eerste run over 31 december."
+        ),
+    )
 
     class Meta:
         verbose_name = _("jaarafspraak")
@@ -174,6 +197,76 @@ class Agreement(models.Model):
         return f"{self.project} {self.year}"
 
 
+class AgreementCostShare(models.Model):
+    """A municipality's percentage of an agreement's fixed project costs under the sharing
+    rule "vaste verdeling" (billing rule 12); an agreement's percentages add up to 100."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        verbose_name=_("jaarafspraak"),
+        on_delete=models.CASCADE,
+        related_name="cost_shares",
+    )
+    municipality = models.ForeignKey(
+        "waw.Municipality", verbose_name=_("gemeente"), on_delete=models.PROTECT, related_name="+"
+    )
+    percentage = models.DecimalField(
+        _("percentage"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        verbose_name = _("vaste verdeling")
+        verbose_name_plural = _("vaste verdelingen")
+        ordering = ["agreement", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "municipality"],
+                name="one_cost_share_per_agreement_municipality",
+            ),
+            models.CheckConstraint(
+                condition=Q(percentage__gte=0) & Q(percentage__lte=100),
+                name="cost_share_percentage_0_to_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agreement}: {self.municipality} {self.percentage}%"
+
+
+class MunicipalityInhabitants(models.Model):
+    """A municipality's number of inhabitants on 1 January of a year (CBS), the key of the
+    sharing rule "naar inwoners" (billing rule 12)."""
+
+    municipality = models.ForeignKey(
+        "waw.Municipality",
+        verbose_name=_("gemeente"),
+        on_delete=models.PROTECT,
+        related_name="inhabitants",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("jaar (per 1 januari)"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    inhabitants = models.PositiveIntegerField(_("inwoners"), validators=[MinValueValidator(1)])
+
+    class Meta:
+        verbose_name = _("inwonertal")
+        verbose_name_plural = _("inwonertallen")
+        ordering = ["-year", "municipality__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "year"],
+                name="one_inhabitants_count_per_municipality_year",
+                violation_error_message=_("Deze gemeente heeft al een inwonertal voor dit jaar."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} 1-1-{self.year}: {self.inhabitants}"
+
+
 class TariffOption(models.Model):
     """A price per participant for a project year; a cohort picks one, otherwise the default."""
 
@@ -184,7 +277,19 @@ class TariffOption(models.Model):
         related_name="tariff_options",
     )
     label = models.CharField(_("omschrijving"), max_length=150, default=_("Standaard"))
+    # The option's first price, in force from ``price_from``; later prices are TariffPrice rows.
     price_per_participant = MoneyField(_("prijs per deelnemer"))
+    price_from = models.DateField(
+        _("prijs geldig vanaf"),
+        null=True,
+        blank=True,
+        help_text=_("Leeg: 1 januari van het jaar van de afspraak."),
+    )
+    # The latest start date billed or settled at the first price (billing rule 8): set by billing,
+    # after which the first price is never changed.
+    price_applied_until = models.DateField(
+        _("prijs toegepast tot en met"), null=True, blank=True, editable=False
+    )
     project_costs = MoneyField(
         _("projectkosten bij deze optie"),
         null=True,
@@ -229,36 +334,171 @@ class TariffOption(models.Model):
     def __str__(self):
         return f"{self.agreement}: {self.label}"
 
+    @property
+    def first_price_from(self):
+        return self.price_from or date(self.agreement.year, 1, 1)
+
+    def price_history(self) -> list["PriceStep"]:
+        """Every price of the option in date order: the first price, then the later ones."""
+        steps = [
+            PriceStep(
+                option_id=self.pk,
+                valid_from=self.first_price_from,
+                price=self.price_per_participant,
+                applied_until=self.price_applied_until,
+                record=None,
+            )
+        ]
+        steps += [
+            PriceStep(
+                option_id=self.pk,
+                valid_from=later.valid_from,
+                price=later.price,
+                applied_until=later.applied_until,
+                record=later,
+            )
+            for later in sorted(self.later_prices.all(), key=lambda p: p.valid_from)
+        ]
+        return steps
+
+
+@dataclass(frozen=True)
+class PriceStep:
+    """One step of an option's price history; ``record`` is the TariffPrice, None for the
+    option's first price."""
+
+    option_id: int
+    valid_from: date
+    price: Decimal
+    applied_until: date | None
+    record: "TariffPrice | None"
+
+    @property
+    def is_applied(self) -> bool:
+        return self.applied_until is not None
+
+
+class TariffPrice(models.Model):
+    """A later price of a tariff option, in force from its date until the option's next price
+    (billing rule 8). Once applied to a billed or settled trajectory it is never changed."""
+
+    option = models.ForeignKey(
+        TariffOption,
+        verbose_name=_("tariefoptie"),
+        on_delete=models.PROTECT,
+        related_name="later_prices",
+    )
+    valid_from = models.DateField(_("geldig vanaf"))
+    price = MoneyField(_("prijs per deelnemer"))
+    applied_until = models.DateField(
+        _("toegepast tot en met"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("prijs vanaf datum")
+        verbose_name_plural = _("prijzen vanaf datum")
+        ordering = ["option", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["option", "valid_from"],
+                name="one_price_per_option_and_date",
+                violation_error_message=_("Deze tariefoptie heeft al een prijs vanaf die datum."),
+            ),
+            models.CheckConstraint(
+                condition=Q(price__gte=0),
+                name="later_price_not_negative",
+                violation_error_message=_("Een prijs per deelnemer kan niet negatief zijn."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.option}: {self.price} vanaf {self.valid_from:%d-%m-%Y}"
+
 
 class Cohort(models.Model):
-    """A class or group of a project that starts together and has chosen one tariff option."""
+    """A class or group of a project that starts together and has chosen one tariff option of
+    that year's agreement (billing rule 10): planned, then started or cancelled."""
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="cohorts"
     )
     name = models.CharField(_("naam"), max_length=150)
     start_date = models.DateField(_("startdatum"))
+    capacity = models.PositiveSmallIntegerField(
+        _("capaciteit"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Het grootste aantal deelnemers; leeg als er geen maximum is."),
+    )
     tariff_option = models.ForeignKey(
         TariffOption,
         verbose_name=_("tariefoptie"),
         on_delete=models.PROTECT,
         related_name="cohorts",
     )
+    status = models.CharField(
+        _("status"), max_length=20, choices=CohortStatus.choices, default=CohortStatus.PLANNED
+    )
+    decision_reason = models.TextField(
+        _("reden"),
+        blank=True,
+        help_text=_("Waarom de groep onder het minimum startte, of waarom hij is geannuleerd."),
+    )
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("besloten door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("groep")
         verbose_name_plural = _("groepen")
-        ordering = ["project__name", "start_date"]
+        ordering = ["project__name", "start_date", "name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["project", "name"],
                 name="cohort_name_unique_per_project",
                 violation_error_message=_("Dit project heeft al een groep met deze naam."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CohortStatus.values),
+                name="cohort_status_known",
+            ),
         ]
 
     def __str__(self):
         return f"{self.project} – {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("participants:group", kwargs={"pk": self.pk})
+
+    @property
+    def minimum(self) -> int | None:
+        return self.tariff_option.min_group_size
+
+    def clean(self):
+        errors = {}
+        option = self.tariff_option if self.tariff_option_id else None
+        if option is not None and self.project_id:
+            agreement = option.agreement
+            if agreement.project_id != self.project_id:
+                errors["tariff_option"] = _(
+                    "Deze tariefoptie hoort bij een ander project; kies een optie van %(project)s."
+                ) % {"project": self.project}
+            elif self.start_date and agreement.year != self.start_date.year:
+                errors["start_date"] = _(
+                    "De startdatum ligt buiten het jaar van de afspraak (%(year)s) van deze "
+                    "tariefoptie; kies een optie van de jaarafspraak %(start_year)s of een "
+                    "startdatum in %(year)s."
+                ) % {"year": agreement.year, "start_year": self.start_date.year}
+        if errors:
+            raise ValidationError(errors)
 
 
 class Decision(models.Model):

@@ -40,7 +40,7 @@ def project_detail(*, slug: str) -> Project:
         Project.objects.select_related("programme", "category")
         .prefetch_related(
             Prefetch("agreements", queryset=Agreement.objects.order_by("-year")),
-            "agreements__tariff_options",
+            "agreements__tariff_options__later_prices",
             "decisions",
         )
         .get(slug=slug)

@@ -19,6 +19,7 @@ from projects.forms import (
     BudgetForm,
     BudgetLineForm,
     DecisionForm,
+    NewPriceForm,
     ProgrammeForm,
     ProjectForm,
     TariffOptionFormSet,
@@ -195,17 +196,28 @@ class AgreementFormMixin(ProjectChildMixin, EditorFormMixin):
             return TariffOptionFormSet(self.request.POST, instance=instance, prefix="tarief")
         return TariffOptionFormSet(instance=instance, prefix="tarief")
 
+    def get_new_price_form(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return NewPriceForm(data, agreement=self.object, prefix="prijs")
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("formset", self.get_formset())
+        if self.object and self.object.pk:
+            context.setdefault("new_price_form", self.get_new_price_form())
         return context
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object() if "pk" in kwargs else None
         form = self.get_form()
         formset = self.get_formset()
-        if not (form.is_valid() and formset.is_valid()):
-            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+        new_price = self.get_new_price_form() if self.object else None
+        valid = form.is_valid() and formset.is_valid()
+        valid = (new_price is None or new_price.is_valid()) and valid
+        if not valid:
+            return self.render_to_response(
+                self.get_context_data(form=form, formset=formset, new_price_form=new_price)
+            )
         kept = [
             f.instance
             for f in formset.forms
@@ -216,11 +228,22 @@ class AgreementFormMixin(ProjectChildMixin, EditorFormMixin):
         try:
             with transaction.atomic():
                 self.object = services.agreement_save(
-                    agreement=form.instance, tariff_options=kept, removed_options=removed
+                    agreement=form.instance,
+                    tariff_options=kept,
+                    removed_options=removed,
+                    percentages=form.percentages(),
                 )
+                if new_price is not None and new_price.cleaned_data["wanted"]:
+                    services.tariff_price_add(
+                        option=new_price.cleaned_data["option"],
+                        valid_from=new_price.cleaned_data["valid_from"],
+                        price=new_price.cleaned_data["price"],
+                    )
         except ValidationError as error:
             form.add_error(None, error)
-            return self.render_to_response(self.get_context_data(form=form, formset=formset))
+            return self.render_to_response(
+                self.get_context_data(form=form, formset=formset, new_price_form=new_price)
+            )
         messages.success(request, self.success_message % {"object": self.object})
         return redirect(self.get_success_url())
 

@@ -40,6 +40,29 @@ def _empty_cache():
     cache.clear()
 
 
+# A sender whose data is complete and well-formed (invented: the KvK and VAT numbers belong to no
+# one, the IBAN is the standard example with a valid checksum), so runs can issue in tests.
+COMPLETE_SENDER = {
+    "name": "Regio Gooi en Vechtstreek",
+    "street": "Burgemeester de Withstraat",
+    "house_number": "12",
+    "po_box": "",
+    "postcode": "1211 AA",
+    "city": "Hilversum",
+    "kvk": "12345678",
+    "vat": "NL123456789B01",
+    "iban": "NL91ABNA0417164300",
+    "email": "debiteuren@regio.example",
+    "oin": "",
+    "demo": False,
+}
+
+
+@pytest.fixture(autouse=True)
+def _complete_invoice_sender(settings):
+    settings.INVOICE_SENDER = dict(COMPLETE_SENDER)
+
+
 @pytest.fixture
 def huizen(db):
     return MunicipalityFactory(name="Huizen", slug="huizen")

@@ -30,6 +30,14 @@ class MunicipalityFactory(DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Gemeente {n}")
     slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+    # Complete invoice data, so a run can issue (billing rule 13); tests of missing data clear it.
+    oin = factory.Sequence(lambda n: f"000000010{n:011d}")
+    invoice_department = "Crediteurenadministratie"
+    invoice_street = "Raadhuisplein"
+    invoice_house_number = factory.Sequence(lambda n: str(n % 900 + 1))
+    invoice_postcode = "1211 AB"
+    invoice_city = factory.LazyAttribute(lambda o: o.name)
+    invoice_email = factory.LazyAttribute(lambda o: f"facturen@{o.slug}.example")
 
 
 class UserFactory(DjangoModelFactory):
@@ -110,6 +118,7 @@ class CohortFactory(DjangoModelFactory):
     project = factory.SelfAttribute("tariff_option.agreement.project")
     name = factory.Sequence(lambda n: f"Klas {n}")
     start_date = dt.date(2025, 2, 1)
+    status = "started"
 
 
 class DecisionFactory(DjangoModelFactory):

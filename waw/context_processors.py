@@ -46,6 +46,12 @@ NAVIGATION = [
         (Role.COORDINATOR, Role.MUNICIPALITY),
         ("participants:list", "participants:detail", "participants:update"),
     ),
+    (
+        "municipalities",
+        _("Gemeenten"),
+        (Role.COORDINATOR, Role.ADMINISTRATOR),
+        ("municipalities", "municipality-invoice-data"),
+    ),
     ("audit:log", _("Logboek"), (Role.ADMINISTRATOR,), ("audit:",)),
 ]
 

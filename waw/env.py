@@ -66,3 +66,66 @@ def database(name: str, default_sqlite_path) -> dict:
     if engine == "django.db.backends.postgresql" and not config.get("NAME"):
         raise ConfigurationError(f"{name} noemt geen database (postgres://gebruiker@host/naam).")
     return config
+
+
+# The sender on invoices (the Regio), each field from its own REGIO_* variable. Until the Regio
+# sets them they are placeholders in brackets: a run refuses to issue with a placeholder, the
+# system check warns in development and refuses to start in production (billing/checks.py).
+SENDER_VARIABLES = {
+    "name": ("REGIO_NAME", "Regio Gooi en Vechtstreek"),
+    "street": ("REGIO_STREET", "[straat]"),
+    "house_number": ("REGIO_HOUSE_NUMBER", "[huisnummer]"),
+    "po_box": ("REGIO_PO_BOX", ""),
+    "postcode": ("REGIO_POSTCODE", "[postcode]"),
+    "city": ("REGIO_CITY", "[plaats]"),
+    "kvk": ("REGIO_KVK", "[KvK-nummer]"),
+    "vat": ("REGIO_VAT", "[btw-nummer]"),
+    "iban": ("REGIO_IBAN", "[IBAN]"),
+    "email": ("REGIO_EMAIL", "[e-mailadres debiteurenadministratie]"),
+    # Organisatie-identificatienummer: the Regio's address for e-invoices over Peppol.
+    "oin": ("REGIO_OIN", ""),
+}
+# REGIO_DEMO=true (`make run`): an invented but well-formed sender for what is not set, and every
+# document marked as a demo. Never in production.
+DEMO_SENDER = {
+    "name": "Regio Gooi en Vechtstreek (demo)",
+    "street": "Voorbeeldweg",
+    "house_number": "1",
+    "po_box": "",
+    "postcode": "1211 AA",
+    "city": "Hilversum",
+    "kvk": "99990001",
+    "vat": "NL999900001B01",
+    "iban": "NL93DEMO0123456789",
+    "email": "facturen@demo.invalid",
+    "oin": "00000009999900000001",
+}
+
+
+def invoice_sender(*, production: bool) -> dict:
+    """The sender's data from the REGIO_* variables, normalised to the form the documents use
+    (postcode "1234 AB", IBAN and VAT id without spaces). Whether each value is complete and
+    well-formed is checked where it matters: the system check and the run (billing)."""
+    from waw import identifiers as ids
+
+    demo = flag("REGIO_DEMO", False)
+    if demo and production:
+        raise ConfigurationError(
+            "REGIO_DEMO kan niet in productie: demofacturen zijn geen facturen."
+        )
+    sender = {
+        key: text(variable, DEMO_SENDER[key] if demo else default)
+        for key, (variable, default) in SENDER_VARIABLES.items()
+    }
+    normalise = {
+        "postcode": ids.normalise_postcode,
+        "kvk": ids.normalise_digits,
+        "oin": ids.normalise_digits,
+        "vat": ids.normalise_vat_id,
+        "iban": ids.normalise_iban,
+    }
+    for key, function in normalise.items():
+        if not ids.is_missing(sender[key]):
+            sender[key] = function(sender[key])
+    sender["demo"] = demo
+    return sender

@@ -1,12 +1,22 @@
 """The region's municipalities and the people who use the application."""
 
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Organisatie-identificatienummer: how Dutch public bodies are addressed over Peppol.
-OIN_PATTERN = r"^\d{20}$"
+from waw.identifiers import (
+    OIN_PATTERN,  # noqa: F401 - re-exported: code that knew its old home keeps working
+    validate_house_number,
+    validate_kvk,
+    validate_oin,
+    validate_po_box,
+    validate_postcode,
+)
+from waw.postal import PostalAddress
+
+ADDRESS_EITHER_OR = _("Vul straat en huisnummer óf een postbus in, niet allebei.")
+STREET_NEEDS_NUMBER = _("Vul straat én huisnummer in (of laat beide leeg en vul een postbus in).")
 
 
 class Municipality(models.Model):
@@ -20,10 +30,11 @@ class Municipality(models.Model):
         help_text=_("De centrumgemeente (Hilversum) betaalt mee aan de vaste projectkosten."),
     )
     invoice_address = models.TextField(
-        _("factuuradres"),
+        _("oud factuuradres (vrije tekst)"),
         blank=True,
         help_text=_(
-            "Zoals het op de factuur moet staan, bijvoorbeeld t.a.v. de crediteurenadministratie."
+            "Alleen een adres dat bij de omzetting niet werd herkend; het staat niet op facturen. "
+            "Vul het adres in de velden hieronder in."
         ),
     )
 
@@ -31,9 +42,60 @@ class Municipality(models.Model):
         _("OIN"),
         max_length=20,
         blank=True,
-        validators=[RegexValidator(OIN_PATTERN, _("Een OIN bestaat uit precies 20 cijfers."))],
+        validators=[validate_oin],
         help_text=_(
             "Organisatie-identificatienummer (20 cijfers): het adres voor e-facturen via Peppol."
+        ),
+    )
+    # The invoice address as separate fields: the e-invoice rules (BR-NL-4) want street,
+    # postcode and city apart. Street and number, or a Postbus (which has its own postcode).
+    invoice_department = models.CharField(
+        _("afdeling of contactpersoon"),
+        max_length=100,
+        blank=True,
+        help_text=_("Voor wie de factuur is, bijvoorbeeld Crediteurenadministratie."),
+    )
+    invoice_street = models.CharField(_("straat"), max_length=100, blank=True)
+    invoice_house_number = models.CharField(
+        _("huisnummer"),
+        max_length=12,
+        blank=True,
+        validators=[validate_house_number],
+        help_text=_("Met toevoeging, bijvoorbeeld 1 of 12a."),
+    )
+    invoice_po_box = models.CharField(
+        _("postbus"),
+        max_length=6,
+        blank=True,
+        validators=[validate_po_box],
+        help_text=_("Alleen het nummer, bijvoorbeeld 9900; in plaats van straat en huisnummer."),
+    )
+    invoice_postcode = models.CharField(
+        _("postcode"),
+        max_length=7,
+        blank=True,
+        validators=[validate_postcode],
+        help_text=_("In de vorm 1234 AB; bij een postbus de postcode van de postbus."),
+    )
+    invoice_city = models.CharField(_("plaats"), max_length=100, blank=True)
+    invoice_email = models.EmailField(
+        _("e-mailadres facturen"),
+        blank=True,
+        help_text=_("Waar facturen en vragen daarover heen gaan."),
+    )
+    kvk = models.CharField(
+        _("KvK-nummer"),
+        max_length=8,
+        blank=True,
+        validators=[validate_kvk],
+        help_text=_("8 cijfers; nodig als er geen OIN is."),
+    )
+    reference_required = models.BooleanField(
+        _("factuur alleen met kenmerk"),
+        default=False,
+        help_text=_(
+            "De gemeente neemt alleen facturen aan met haar kenmerk (inkoopordernummer) van het "
+            "jaar; een run wacht dan tot dat kenmerk is ingevuld."
         ),
     )
 
@@ -44,6 +106,27 @@ class Municipality(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # One address: street and number, or a Postbus (with the Postbus's own postcode).
+        errors = {}
+        if self.invoice_po_box and (self.invoice_street or self.invoice_house_number):
+            errors["invoice_po_box"] = ADDRESS_EITHER_OR
+        elif bool(self.invoice_street) != bool(self.invoice_house_number):
+            field = "invoice_house_number" if self.invoice_street else "invoice_street"
+            errors[field] = STREET_NEEDS_NUMBER
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def invoice_postal_address(self) -> PostalAddress:
+        return PostalAddress(
+            street=self.invoice_street,
+            house_number=self.invoice_house_number,
+            po_box=self.invoice_po_box,
+            postcode=self.invoice_postcode,
+            city=self.invoice_city,
+        )
 
 
 class User(AbstractUser):

@@ -9,6 +9,17 @@ from django.utils.translation import gettext as _
 _PATTERN = re.compile(r"^(?P<year>\d{4})(?:-(?P<kind>[QH])(?P<part>\d))?$")
 _MONTHS_PER_PART = {"Q": 3, "H": 6}
 _PARTS = {"Q": 4, "H": 2}
+# Spelled out here rather than by the locale: a period reads the same on every machine.
+MONTHS = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+_ORDINALS = ("eerste", "tweede", "derde", "vierde")
+
+
+def date_in_words(day: dt.date) -> str:
+    """1 april 2025."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 class PeriodError(ValueError):
@@ -55,6 +66,28 @@ class Period:
     @property
     def year(self) -> int:
         return self.first_day.year
+
+    @property
+    def in_words(self) -> str:
+        """How people read the period: "tweede kwartaal 2025", "eerste halfjaar 2025", "2025"."""
+        if "-" not in self.code:
+            return self.code
+        kind, number = self.code[5], int(self.code[6])
+        part = _("kwartaal") if kind == "Q" else _("halfjaar")
+        return f"{_ORDINALS[number - 1]} {part} {self.year}"
+
+    @property
+    def dates_in_words(self) -> str:
+        """1 april – 30 juni 2025 (the year once when both days share it)."""
+        first = f"{self.first_day.day} {MONTHS[self.first_day.month - 1]}"
+        if self.first_day.year != self.last_day.year:
+            first += f" {self.first_day.year}"
+        return f"{first} – {date_in_words(self.last_day)}"
+
+    @property
+    def described(self) -> str:
+        """The period in words with its dates: "tweede kwartaal 2025 (1 april – 30 juni 2025)"."""
+        return f"{self.in_words} ({self.dates_in_words})"
 
     def __str__(self) -> str:
         return self.code

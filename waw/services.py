@@ -82,3 +82,59 @@ def create_demo_accounts() -> list[DemoAccount]:
         )
         accounts.append(DemoAccount(username, password, role, label))
     return accounts
+
+
+# What a municipality's invoice page and the bulk import may set (billing rule 13 needs them).
+INVOICE_DATA_FIELDS = (
+    "invoice_department",
+    "invoice_street",
+    "invoice_house_number",
+    "invoice_po_box",
+    "invoice_postcode",
+    "invoice_city",
+    "invoice_email",
+    "oin",
+    "kvk",
+    "reference_required",
+)
+
+
+def normalise_invoice_data(data: dict) -> dict:
+    """The same value, written the way the fields keep it: postcode "1234 AB", OIN and KvK
+    without spaces or dots, text trimmed."""
+    from waw import identifiers as ids
+
+    clean = {}
+    for key, value in data.items():
+        if key == "reference_required":
+            clean[key] = bool(value)
+            continue
+        value = str(value if value is not None else "").strip()
+        if key == "invoice_postcode":
+            value = ids.normalise_postcode(value)
+        elif key in ("oin", "kvk", "invoice_po_box"):
+            value = ids.normalise_digits(value)
+        clean[key] = value
+    return clean
+
+
+def municipality_apply_invoice_data(*, municipality: Municipality, data: dict) -> Municipality:
+    """Set the given invoice fields (normalised) and check them all; raises ValidationError
+    with a Dutch message per field. Does not save."""
+    unknown = set(data) - set(INVOICE_DATA_FIELDS)
+    if unknown:
+        raise ValueError(f"Geen factuurgegeven: {', '.join(sorted(unknown))}")
+    for key, value in normalise_invoice_data(data).items():
+        setattr(municipality, key, value)
+    municipality.full_clean()
+    return municipality
+
+
+@transaction.atomic
+def municipality_invoice_data_set(*, municipality: Municipality, data: dict) -> Municipality:
+    """Record a municipality's invoice data: address, identifiers, department, e-mail."""
+    municipality_apply_invoice_data(municipality=municipality, data=data)
+    if municipality.invoice_postcode and municipality.invoice_city:
+        municipality.invoice_address = ""  # the old free text has been replaced by the fields
+    municipality.save()
+    return municipality

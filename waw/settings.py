@@ -233,17 +233,8 @@ AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 # trajectory ended (the financial retention duty for invoices is seven years too).
 RETENTION_YEARS = env.integer("RETENTION_YEARS", 7)
 
-# The sender on invoices; the registration numbers are placeholders until the Regio sets them.
-INVOICE_SENDER = {
-    "name": env.text("REGIO_NAME", "Regio Gooi en Vechtstreek"),
-    "address": env.text("REGIO_ADDRESS", "[postadres]"),
-    "kvk": env.text("REGIO_KVK", "[KvK-nummer]"),
-    "vat": env.text("REGIO_VAT", "[btw-nummer]"),
-    "iban": env.text("REGIO_IBAN", "[IBAN]"),
-    "email": env.text("REGIO_EMAIL", "[e-mailadres debiteurenadministratie]"),
-    # Organisatie-identificatienummer: the Regio's address for e-invoices over Peppol.
-    "oin": env.text("REGIO_OIN", ""),
-}
+# The sender on invoices (REGIO_* variables, waw/env.py); placeholders until the Regio sets them.
+INVOICE_SENDER = env.invoice_sender(production=PRODUCTION)
 INVOICE_PAYMENT_TERM_DAYS = env.integer("INVOICE_PAYMENT_TERM_DAYS", 30)
 
 LOGGING = {

@@ -24,6 +24,12 @@ urlpatterns = [
         views.TwoFactorSetupView.as_view(),
         name="two-factor-setup",
     ),
+    path("gemeenten/", views.MunicipalityListView.as_view(), name="municipalities"),
+    path(
+        "gemeenten/<slug:slug>/factuurgegevens/",
+        views.MunicipalityInvoiceDataView.as_view(),
+        name="municipality-invoice-data",
+    ),
     path("", include("projects.urls")),
     path("", include("participants.urls")),
     path("", include("billing.urls")),

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -15,8 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from waw import selectors, twofactor
-from waw.forms import TokenForm
+from waw import selectors, services, twofactor
+from waw.forms import MunicipalityInvoiceDataForm, TokenForm
+from waw.models import Municipality
 from waw.roles import Role, RoleRequiredMixin
 
 
@@ -161,3 +162,68 @@ class TwoFactorVerifyView(RoleRequiredMixin, View):
                 _("Deze code klopt niet (of er zijn te veel pogingen gedaan; wacht even)."),
             )
         return self.render_page(form, status=400)
+
+
+class MunicipalityListView(RoleRequiredMixin, View):
+    """The municipalities with their invoice data, and what each still lacks for a run."""
+
+    allowed_roles = (Role.COORDINATOR, Role.ADMINISTRATOR)
+
+    def get(self, request):
+        rows = [
+            (m, selectors.municipality_invoice_data_problems(m))
+            for m in Municipality.objects.order_by("name")
+        ]
+        return render(
+            request,
+            "waw/municipality_list.html",
+            {"rows": rows, "breadcrumbs": [("", _("Gemeenten"))]},
+        )
+
+
+class MunicipalityInvoiceDataView(RoleRequiredMixin, View):
+    """Enter a municipality's invoice address, identifiers, department and e-mail."""
+
+    allowed_roles = (Role.COORDINATOR, Role.ADMINISTRATOR)
+
+    def get_municipality(self):
+        try:
+            return Municipality.objects.get(slug=self.kwargs["slug"])
+        except Municipality.DoesNotExist:
+            raise Http404 from None
+
+    def render_page(self, municipality, form, status=200):
+        return render(
+            self.request,
+            "waw/municipality_invoice_data.html",
+            {
+                "form": form,
+                "municipality": municipality,
+                "title": _("Factuurgegevens van gemeente %(m)s") % {"m": municipality.name},
+                "problems": selectors.municipality_invoice_data_problems(municipality),
+                "cancel_url": reverse("municipalities"),
+                "breadcrumbs": [
+                    (reverse("municipalities"), _("Gemeenten")),
+                    ("", municipality.name),
+                ],
+            },
+            status=status,
+        )
+
+    def get(self, request, slug):
+        municipality = self.get_municipality()
+        return self.render_page(municipality, MunicipalityInvoiceDataForm(instance=municipality))
+
+    def post(self, request, slug):
+        municipality = self.get_municipality()
+        form = MunicipalityInvoiceDataForm(request.POST, instance=municipality)
+        if not form.is_valid():
+            return self.render_page(self.get_municipality(), form, status=400)
+        services.municipality_invoice_data_set(
+            municipality=self.get_municipality(),
+            data={name: form.cleaned_data[name] for name in services.INVOICE_DATA_FIELDS},
+        )
+        messages.success(
+            request, _("De factuurgegevens van %(m)s zijn opgeslagen.") % {"m": municipality.name}
+        )
+        return redirect("municipalities")

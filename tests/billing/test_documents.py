@@ -64,6 +64,46 @@ def test_archived_pdf_holds_number_municipality_total_and_vat_statement(issued):
     assert "pagina 1 van 1" in text
 
 
+def test_pdf_shows_the_municipalitys_full_address_and_department(issued):
+    huizen = issued["Huizen"].municipality
+
+    text = pdf_text(issued["Huizen"].pdf.read())
+
+    assert "t.a.v. Crediteurenadministratie" in text
+    assert f"Raadhuisplein {huizen.invoice_house_number} 1211 AB Huizen" in text
+
+
+def test_pdf_shows_the_senders_address_and_registration_numbers(issued):
+    text = pdf_text(issued["Huizen"].pdf.read())
+
+    assert "Burgemeester de Withstraat 12 1211 AA Hilversum" in text
+    assert "KvK 12345678 · btw NL123456789B01" in text
+
+
+def test_pdf_shows_the_period_in_words_with_its_dates(issued):
+    text = pdf_text(issued["Huizen"].pdf.read())
+
+    assert "eerste kwartaal 2025 (1 januari – 31 maart 2025)" in text
+    assert "2025-Q1" not in text
+
+
+def test_pdf_payment_instruction_has_the_real_iban_in_groups_of_four(issued):
+    text = pdf_text(issued["Huizen"].pdf.read())
+
+    assert "over te maken op IBAN NL91 ABNA 0417 1643 00 t.n.v. Regio Gooi en Vechtstreek" in text
+    assert "[" not in text
+
+
+def test_pdf_of_a_demo_sender_says_it_is_no_real_invoice(
+    wijkleerbedrijf, huizen, coordinator, settings
+):
+    settings.INVOICE_SENDER = {**settings.INVOICE_SENDER, "demo": True}
+    started(wijkleerbedrijf, huizen)
+    issue_run(period=Q1, user=coordinator, today=AFTER_Q1)
+
+    assert "DEMO — geen echte factuur" in pdf_text(Invoice.objects.get().pdf.read())
+
+
 def test_archived_pdf_matches_its_recorded_sha256(issued):
     invoice = issued["Laren"]
 
@@ -228,8 +268,19 @@ def test_command_preview_changes_nothing_and_prints_json(wijkleerbedrijf, huizen
         "period": "2025-Q1",
         "issued": False,
         "invoices": [{"municipality": "Huizen", "number": None, "lines": 1, "total": "4000.00"}],
+        "settled_at_zero": 0,
     }
     assert not Invoice.objects.exists()
+
+
+def test_command_preview_names_missing_invoice_data(wijkleerbedrijf, huizen, capsys):
+    huizen.invoice_city = ""
+    huizen.save()
+    started(wijkleerbedrijf, huizen)
+
+    call_command("invoice_run", "--period", "2025-Q1")
+
+    assert "Gemeente Huizen zijn niet compleet: plaats ontbreekt" in capsys.readouterr().err
 
 
 def test_command_exits_2_on_a_malformed_period(capsys):

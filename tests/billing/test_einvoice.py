@@ -12,7 +12,7 @@ from lxml import etree
 from billing.models import Invoice
 from billing.selectors import einvoice_warnings, run_preview
 from billing.services import credit_invoice, issue_run, participation_budget_set
-from billing.ubl import CUSTOMIZATION_ID, parse_address
+from billing.ubl import CUSTOMIZATION_ID
 from tests.billing.conftest import AFTER_Q1
 from tests.factories import (
     AgreementFactory,
@@ -57,7 +57,11 @@ def _regio_oin(settings):
 @pytest.fixture
 def huizen_with_oin(huizen):
     huizen.oin = HUIZEN_OIN
-    huizen.invoice_address = "T.a.v. crediteurenadministratie\nPostbus 5\n1270 AA Huizen"
+    huizen.invoice_department = "Crediteurenadministratie"
+    huizen.invoice_street = huizen.invoice_house_number = ""
+    huizen.invoice_po_box = "5"
+    huizen.invoice_postcode = "1270 AA"
+    huizen.invoice_city = "Huizen"
     huizen.save()
     return huizen
 
@@ -142,12 +146,19 @@ def test_buyer_reference_is_the_municipalitys_kenmerk_of_the_year(invoice):
 
 
 def test_buyer_address_is_split_into_street_postcode_and_city(invoice):
-    address = xml_of(invoice).find("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress", NS)
+    party = xml_of(invoice).find("cac:AccountingCustomerParty/cac:Party", NS)
+    address = party.find("cac:PostalAddress", NS)
 
-    assert text(address, "cbc:StreetName") == "T.a.v. crediteurenadministratie"
-    assert text(address, "cbc:AdditionalStreetName") == "Postbus 5"
+    assert text(address, "cbc:StreetName") == "Postbus 5"
     assert (text(address, "cbc:PostalZone"), text(address, "cbc:CityName")) == ("1270 AA", "Huizen")
     assert text(address, "cac:Country/cbc:IdentificationCode") == "NL"
+    assert address.find("cac:AddressLine", NS) is None
+
+
+def test_buyer_department_is_the_contact_of_the_buyer(invoice):
+    party = xml_of(invoice).find("cac:AccountingCustomerParty/cac:Party", NS)
+
+    assert text(party, "cac:Contact/cbc:Name") == "Crediteurenadministratie"
 
 
 def test_embedded_pdf_is_the_archived_pdf(invoice):
@@ -241,18 +252,6 @@ def test_gemeente_user_of_another_municipality_gets_404_for_the_xml(
     assert response.status_code == 404
 
 
-def test_run_preview_warns_when_a_municipality_has_no_oin(wijkleerbedrijf, huizen, laren):
-    laren.oin = "00000001000000000099"
-    laren.save()
-    started(wijkleerbedrijf, huizen)
-    started(wijkleerbedrijf, laren)
-
-    warnings = einvoice_warnings(preview=run_preview(period=Q1, today=AFTER_Q1))
-
-    assert len(warnings) == 1
-    assert "Huizen" in warnings[0] and "Laren" not in warnings[0]
-
-
 def test_run_preview_warns_when_the_regio_oin_is_not_set(
     wijkleerbedrijf, huizen_with_oin, settings
 ):
@@ -264,31 +263,21 @@ def test_run_preview_warns_when_the_regio_oin_is_not_set(
     assert warnings and "REGIO_OIN" in warnings[0]
 
 
-def test_invoice_without_municipality_oin_still_gets_a_schema_valid_xml(
+def test_municipality_without_oin_is_identified_by_its_kvk_number(
     wijkleerbedrijf, huizen, coordinator, invoice_schema
 ):
+    huizen.oin, huizen.kvk = "", "87654321"
+    huizen.save()
     started(wijkleerbedrijf, huizen)
     issue_run(period=Q1, user=coordinator, today=AFTER_Q1)
 
     root = xml_of(Invoice.objects.get())
 
     assert invoice_schema.validate(root), invoice_schema.error_log
-    assert root.find("cac:AccountingCustomerParty/cac:Party/cbc:EndpointID", NS) is None
-
-
-@pytest.mark.parametrize(
-    ("text_in", "lines", "postal_zone", "city"),
-    [
-        ("Postbus 5\n1270 AA Huizen", ("Postbus 5",), "1270 AA", "Huizen"),
-        ("Dudokpark 1\n1217JE  Hilversum", ("Dudokpark 1",), "1217JE", "Hilversum"),
-        ("alleen een regel", ("alleen een regel",), "", ""),
-        ("", (), "", ""),
-    ],
-)
-def test_parse_address_finds_the_postcode_line(text_in, lines, postal_zone, city):
-    address = parse_address(text_in)
-
-    assert (address.lines, address.postal_zone, address.city) == (lines, postal_zone, city)
+    buyer = root.find("cac:AccountingCustomerParty/cac:Party", NS)
+    legal = buyer.find("cac:PartyLegalEntity/cbc:CompanyID", NS)
+    assert (legal.text, legal.get("schemeID")) == ("87654321", "0106")
+    assert buyer.find("cbc:EndpointID", NS).get("schemeID") == "0106"
 
 
 def test_invoice_list_links_the_pdf_and_the_xml(invoice, client_for, huizen_user):

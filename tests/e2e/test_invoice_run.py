@@ -12,6 +12,7 @@ from projects.models import Project
 from tests.e2e.conftest import PASSWORD
 from tests.factories import ParticipantFactory, TrajectoryFactory
 from waw.models import Municipality
+from waw.services import municipality_invoice_data_set
 
 pytestmark = pytest.mark.e2e
 
@@ -22,6 +23,17 @@ def started_in_q1(catalogue):
     Laren: one Wijkleerbedrijf. All started in the first quarter of 2025."""
     huizen = Municipality.objects.get(slug="huizen")
     laren = Municipality.objects.get(slug="laren")
+    # The invoice data a coordinator enters once at installation (billing rule 13).
+    for municipality, po_box, postcode in [(huizen, "5", "1270 AA"), (laren, "7", "1250 AA")]:
+        municipality_invoice_data_set(
+            municipality=municipality,
+            data={
+                "invoice_po_box": po_box,
+                "invoice_postcode": postcode,
+                "invoice_city": municipality.name,
+                "kvk": "12345678",
+            },
+        )
     wijkleerbedrijf = Project.objects.get(slug="wijkleerbedrijf")
     kinderopvang = Project.objects.get(slug="ik-in-de-kinderopvang")
     for municipality, project, start, first_name, last_name in [

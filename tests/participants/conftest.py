@@ -9,6 +9,7 @@ from billing.services import issue_run
 from participants.services import participant_save
 from tests.factories import (
     AgreementFactory,
+    CohortFactory,
     ParticipantFactory,
     ProjectFactory,
     TariffOptionFactory,
@@ -29,7 +30,7 @@ class Move:
 
 
 def _move(*, first_name, last_name, born, former, current, former_number, current_number,
-          project, former_reader):  # fmt: skip
+          project, former_reader, group=None):  # fmt: skip
     participant = ParticipantFactory(
         first_name=first_name,
         last_name=last_name,
@@ -46,6 +47,7 @@ def _move(*, first_name, last_name, born, former, current, former_number, curren
         end_date=dt.date(2025, 4, 11),
         outcome="gestopt",
         notes=f"notitie-van-{former.slug}",
+        cohort=group,
     )
     access_record(user=former_reader, obj=participant, action=AccessAction.VIEW)
     participant.municipality = current
@@ -59,6 +61,7 @@ def _move(*, first_name, last_name, born, former, current, former_number, curren
         municipality_at_start=current,
         enrolment_date=dt.date(2025, 4, 14),
         notes=f"notitie-van-{current.slug}",
+        cohort=group,
     )
     return Move(participant, former_trajectory, current_trajectory, former_number, current_number)
 
@@ -68,16 +71,18 @@ def moves(huizen, laren, coordinator, huizen_user, laren_user):
     """Two people who moved between Huizen and Laren, one each way, with a trajectory paid by
     each municipality; the former one viewed the record before the move."""
     project = ProjectFactory(name="Wijkleerbedrijf", slug="wijkleerbedrijf")
-    TariffOptionFactory(agreement=AgreementFactory(project=project, year=2025))
+    option = TariffOptionFactory(agreement=AgreementFactory(project=project, year=2025))
+    # Both in one group, so the group pages are walked with people of both municipalities.
+    group = CohortFactory(tariff_option=option, name="Klas 2025")
     to_laren = _move(
         first_name="Mees", last_name="Verhuisd", born=dt.date(1977, 11, 23),
         former=huizen, current=laren, former_number="HU-555001", current_number="LA-777001",
-        project=project, former_reader=huizen_user,
+        project=project, former_reader=huizen_user, group=group,
     )  # fmt: skip
     to_huizen = _move(
         first_name="Roos", last_name="Omgezet", born=dt.date(1969, 8, 14),
         former=laren, current=huizen, former_number="LA-555002", current_number="HU-888002",
-        project=project, former_reader=laren_user,
+        project=project, former_reader=laren_user, group=group,
     )  # fmt: skip
     return {"to_laren": to_laren, "to_huizen": to_huizen}
 

@@ -223,9 +223,9 @@ def test_enrolment_and_start_on_the_bounds_are_accepted(project, huizen):
     planned = trajectory_enrol(
         user=None,
         trajectory=Trajectory(
-            # Another person: one running trajectory per participant and project.
-            participant=ParticipantFactory(municipality=huizen),
-            project=project,
+            participant=participant,
+            # Another project: one participant runs one trajectory per project at a time.
+            project=ProjectFactory(name="Zorgstart", slug="zorgstart"),
             enrolment_date=LATEST_PLANNED,
             start_date=LATEST_PLANNED,
         ),

@@ -40,6 +40,12 @@ def _each_trajectory(world):
     ]
 
 
+def _each_group(world):
+    from projects.models import Cohort
+
+    return [{"pk": pk} for pk in Cohort.objects.values_list("pk", flat=True)]
+
+
 def _each_invoice(world):
     return [{"number": invoice.number} for invoice in Invoice.objects.all()]
 
@@ -77,6 +83,8 @@ WALK = {
     "logout": "POST only",
     "two-factor-setup": "the user's own device",
     "two-factor-verify": "the user's own device",
+    "municipalities": "municipalities' invoice data (coordinators and beheerders only)",
+    "municipality-invoice-data": "a municipality's invoice data (coordinators and beheerders only)",
     "projects:list": "the catalogue",
     "projects:detail": "the catalogue and yearly counts (aggregates)",
     "projects:create": "a form",
@@ -106,6 +114,12 @@ WALK = {
     "participants:start": (_each_trajectory, [""]),
     "participants:end": (_each_trajectory, [""]),
     "participants:withdraw": (_each_trajectory, [""]),
+    "participants:groups": (ONCE, ["", "?project=wijkleerbedrijf&jaar=2025"]),
+    "participants:group": (_each_group, [""]),
+    "participants:group-create": "a form",
+    "participants:group-import": "a form",
+    "participants:group-start": "POST only",
+    "participants:group-cancel": "POST only",
     "billing:list": (ONCE, [""]),
     "billing:run": (ONCE, ["", "?period=2025-Q1"]),
     "billing:ledger": "budget figures per municipality",

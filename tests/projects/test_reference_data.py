@@ -84,3 +84,21 @@ def test_reload_keeps_a_coordinators_change(loaded):
 
     option.refresh_from_db()
     assert option.price_per_participant == Decimal("3600.00")
+
+
+def test_zorgstart_2026_fixed_costs_are_shared_centrally(loaded):
+    agreement = Agreement.objects.get(project__slug="zorgstart", year=2026)
+
+    assert agreement.cost_sharing == "central"
+
+
+def test_every_2026_agreement_states_its_cost_sharing(loaded):
+    assert set(Agreement.objects.filter(year=2026).values_list("cost_sharing", flat=True)) == {
+        "central"
+    }
+
+
+def test_inhabitants_are_left_empty_until_entered(loaded):
+    from projects.models import MunicipalityInhabitants
+
+    assert not MunicipalityInhabitants.objects.exists()

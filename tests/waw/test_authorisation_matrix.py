@@ -16,6 +16,7 @@ from monitor.services import edition_create, edition_publish
 from tests.factories import (
     AgreementFactory,
     BudgetLineFactory,
+    CohortFactory,
     DecisionFactory,
     ParticipantFactory,
     ProjectFactory,
@@ -61,6 +62,9 @@ MATRIX = {
     "two-factor-setup": (None, allowed(200, COORD)),
     # Without a device the code page sends the user to the setup page.
     "two-factor-verify": (None, allowed(302, COORD)),
+    # Municipalities' invoice data: coordinators and beheerders enter it.
+    "municipalities": (None, allowed(200, COORD)),
+    "municipality-invoice-data": (lambda w: {"slug": w["huizen"].slug}, allowed(200, COORD)),
     "projects:list": (None, allowed(200, EVERYONE)),
     "projects:detail": (lambda w: {"slug": w["project"].slug}, allowed(200, EVERYONE)),
     "projects:create": (None, allowed(200, COORD)),
@@ -109,6 +113,13 @@ MATRIX = {
     "participants:start": (lambda w: {"pk": w["trajectory"].pk}, allowed(405, COORD)),
     "participants:end": (lambda w: {"pk": w["trajectory"].pk}, allowed(405, COORD)),
     "participants:withdraw": (lambda w: {"pk": w["trajectory"].pk}, allowed(405, COORD)),
+    # Groups: every gemeente sees the groups and their fill level (its own residents only).
+    "participants:groups": (None, allowed(200, PERSONAL)),
+    "participants:group": (lambda w: {"pk": w["group"].pk}, allowed(200, PERSONAL)),
+    "participants:group-create": (None, allowed(200, COORD)),
+    "participants:group-import": (None, allowed(200, COORD)),
+    "participants:group-start": (lambda w: {"pk": w["group"].pk}, allowed(405, COORD)),
+    "participants:group-cancel": (lambda w: {"pk": w["group"].pk}, allowed(405, COORD)),
     "billing:list": (None, allowed(200, PERSONAL)),
     "billing:run": (None, allowed(200, COORD)),
     "billing:ledger": (None, allowed(302, PERSONAL)),
@@ -151,7 +162,7 @@ def url_names(resolver=None, namespace=None):
 def world(huizen, laren, coordinator):
     project = ProjectFactory(name="Wijkleerbedrijf", slug="wijkleerbedrijf")
     agreement = AgreementFactory(project=project, year=2025)
-    TariffOptionFactory(agreement=agreement)
+    option = TariffOptionFactory(agreement=agreement)
     participant = ParticipantFactory(municipality=huizen)
     trajectory = TrajectoryFactory(
         participant=participant,
@@ -172,6 +183,7 @@ def world(huizen, laren, coordinator):
         "participant": participant,
         "trajectory": trajectory,
         "invoice": Invoice.objects.get(municipality=huizen),
+        "group": CohortFactory(tariff_option=option, status="planned"),
     }
 
 

@@ -35,3 +35,16 @@ def test_malformed_periods_are_refused_with_a_dutch_message(text):
 
 def test_period_code_is_normalised():
     assert str(Period.parse("2025-q1")) == "2025-Q1"
+
+
+@pytest.mark.parametrize(
+    ("code", "described"),
+    [
+        ("2025-Q2", "tweede kwartaal 2025 (1 april – 30 juni 2025)"),
+        ("2025-H1", "eerste halfjaar 2025 (1 januari – 30 juni 2025)"),
+        ("2025-Q4", "vierde kwartaal 2025 (1 oktober – 31 december 2025)"),
+        ("2025", "2025 (1 januari – 31 december 2025)"),
+    ],
+)
+def test_period_reads_in_words_with_its_dates(code, described):
+    assert Period.parse(code).described == described

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from billing.selectors import run_preview
+from billing.selectors import missing_data_messages, missing_invoice_data, run_preview
 from billing.services import issue_run
 from waw.periods import Period, PeriodError
 
@@ -42,6 +42,7 @@ class Command(BaseCommand):
                     "municipality__name"
                 )
             ]
+            settled = run.settlements.count()
         else:
             preview = run_preview(period=period, today=today)
             invoices = [
@@ -53,12 +54,23 @@ class Command(BaseCommand):
                 }
                 for draft in preview.invoices
             ]
-            for refusal in preview.refusals:
+            settled = len(preview.settlements)
+            missing = missing_invoice_data(
+                municipalities=[draft.municipality for draft in preview.invoices],
+                year=period.year,
+            )
+            for refusal in [*preview.refusals, *missing_data_messages(missing)]:
                 self.stderr.write(refusal)
         if options["json"]:
             self.stdout.write(
                 json.dumps(
-                    {"period": str(period), "issued": options["issue"], "invoices": invoices},
+                    {
+                        "period": str(period),
+                        "issued": options["issue"],
+                        "invoices": invoices,
+                        # Billing rule 9: trajectories settled at € 0, without an invoice line.
+                        "settled_at_zero": settled,
+                    },
                     ensure_ascii=False,
                 )
             )
@@ -69,5 +81,7 @@ class Command(BaseCommand):
                 f"{invoice['municipality']:<16} {number:<16} {invoice['lines']:>4} regels  "
                 f"€ {invoice['total']}"
             )
-        if not invoices:
+        if settled:
+            self.stdout.write(f"{settled} trajecten verrekend tegen € 0 (zonder factuurregel).")
+        if not invoices and not settled:
             self.stdout.write("Niets te factureren.")
