@@ -3,6 +3,7 @@ cancelling with confirmation; a gemeente user sees the groups and how full they 
 other municipality's residents."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -210,9 +211,14 @@ def test_trajectory_page_places_a_trajectory_in_a_group_of_its_project(
         enrolment_date=dt.date(2026, 1, 12),
     )
 
-    response = client_for(coordinator).post(
-        f"/trajecten/{trajectory.pk}/bewerken/",
+    client = client_for(coordinator)
+    url = f"/trajecten/{trajectory.pk}/bewerken/"
+    # The edit form posts the version it was loaded on (no lost updates).
+    version = re.search(r'name="version" value="([^"]+)"', client.get(url).content.decode())[1]
+    response = client.post(
+        url,
         {
+            "version": version,
             "project": group.project.pk,
             "cohort": group.pk,
             "municipality_at_start": huizen.pk,
