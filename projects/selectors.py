@@ -144,3 +144,13 @@ def tariff_years(*, project_ids) -> dict[int, set[int]]:
     ).values_list("agreement__project_id", "agreement__year"):
         years.setdefault(project_id, set()).add(year)
     return years
+
+
+def price_histories_of(*, agreement_id: int) -> list[tuple[str, list]]:
+    """Each tariff option of a stored agreement with its price history (billing rule 8)."""
+    options = (
+        TariffOption.objects.filter(agreement_id=agreement_id)
+        .select_related("agreement")
+        .prefetch_related("later_prices")
+    )
+    return [(option.label, option.price_history()) for option in options]

@@ -205,6 +205,8 @@ class AgreementFormMixin(ProjectChildMixin, EditorFormMixin):
         context.setdefault("formset", self.get_formset())
         if self.object and self.object.pk:
             context.setdefault("new_price_form", self.get_new_price_form())
+            # As stored, not as typed: a re-shown form may hold an invalid year.
+            context["price_histories"] = selectors.price_histories_of(agreement_id=self.object.pk)
         return context
 
     def post(self, request, *args, **kwargs):

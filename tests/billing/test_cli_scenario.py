@@ -1,5 +1,5 @@
-"""The 2026 financing end to end through the commands, on a fresh database: reference data,
-groups planned, trajectories imported into them, groups started or cancelled, the Q1 run
+"""The 2026 financing end to end through the commands, on a fresh database: reference data
+(with the municipalities' invoice data), groups planned, trajectories imported into them, groups started or cancelled, the Q1 run
 issued — and the totals per municipality exactly as billing rules 8–12 make them."""
 
 import datetime as dt
@@ -27,6 +27,15 @@ Wijkleerbedrijf;Klas februari 2026;02-02-2026;4000,00;gestart;PFHO: uitvoerder s
 Regiotrainingen;Ik Ben maart;02-03-2026;433,00;gestart;
 Regiotrainingen;Ik Word april;06-04-2026;433,00;geannuleerd;Te weinig aanmeldingen
 """
+
+# Invented invoice data (the OINs belong to no one), which a run needs (billing rule 13).
+MUNICIPALITY_DATA = "gemeente;straat;huisnummer;postcode;plaats;oin\n" + "".join(
+    f"{name};Raadhuisplein;{n};1211 AB;{name};{n:020d}\n"
+    for n, name in enumerate(
+        ("Hilversum", "Gooise Meren", "Huizen", "Wijdemeren", "Blaricum", "Laren", "Eemnes"),
+        start=1,
+    )
+)
 
 TRAJECTORY_HEADER = (
     "voornaam;achternaam;geboortedatum;gemeente;project;aanmelddatum;startdatum;groep\n"

@@ -190,3 +190,14 @@ def test_agreement_form_keeps_fixed_percentages_that_add_up_to_100(
     assert response.status_code == 302
     shares = dict(motopp_option.agreement.cost_shares.values_list("municipality", "percentage"))
     assert shares == {huizen.pk: Decimal("62.50"), laren.pk: Decimal("37.50")}
+
+
+def test_agreement_form_with_an_impossible_year_shows_the_error_and_the_stored_prices(
+    client_for, coordinator, motopp_option
+):
+    response = client_for(coordinator).post(
+        url(motopp_option), update_post(motopp_option, year="9" * 40)
+    )
+
+    assert response.status_code == 200
+    assert "vanaf 01-01-2026" in response.content.decode()
