@@ -65,6 +65,17 @@ def trajectories_file():
     return TRAJECTORY_HEADER + "\n".join(rows) + "\n"
 
 
+# The invoice data the beheerder enters once at installation (billing rule 13: a run to a
+# municipality without an address and an OIN or KvK number is refused). Invented values.
+MUNICIPALITY_DATA = "gemeente;postbus;postcode;plaats;kvk;afdeling\n" + "".join(
+    f"{name};{n};{1200 + n} AA;{name};9999000{n};Crediteurenadministratie\n"
+    for n, name in enumerate(
+        ("Hilversum", "Gooise Meren", "Huizen", "Wijdemeren", "Blaricum", "Laren", "Eemnes"),
+        start=1,
+    )
+)
+
+
 def test_cli_scenario_bills_2026_q1_exactly_by_the_rules(tmp_path, monkeypatch):
     for name, text in (
         ("gemeenten.csv", MUNICIPALITY_DATA),

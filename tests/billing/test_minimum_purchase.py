@@ -72,7 +72,7 @@ def test_split_gives_the_left_over_cents_to_the_largest_fractions():
     a, b, c = municipality("Blaricum"), municipality("Huizen"), municipality("Laren")
 
     # 100.00 by 1:2:4 → 14.2857… / 28.5714… / 57.1428…: floors 14.28 + 28.57 + 57.14 = 99.99,
-    # the cent goes to the largest fraction (Huizen's .14, against .57 and .28 of a cent).
+    # the cent goes to the largest fraction (Blaricum's .57, against .14 and .28 of a cent).
     shares = split_by_largest_remainder(total=Decimal("100.00"), weights={a: 1, b: 2, c: 4})
 
     assert shares == {a: Decimal("14.29"), b: Decimal("28.57"), c: Decimal("57.14")}

@@ -9,7 +9,13 @@ from lxml import etree
 
 from billing.models import Invoice
 from billing.services import credit_invoice, issue_run
+from participants.services import cohort_start
+from projects.constants import CostSharing
+from projects.models import Cohort
+from projects.services import cohort_save
 from tests.billing.conftest import AFTER_Q1
+from tests.billing.financing_helpers import AFTER_2026, AFTER_Q1_2026, municipality
+from tests.billing.financing_helpers import started as started_2026
 from tests.factories import (
     AgreementFactory,
     ParticipantFactory,
@@ -184,3 +190,59 @@ def test_invoice_and_credit_note_have_no_warnings_either(huizen, coordinator, ru
 
     assert rule_ids(rule_findings(invoice.xml.read())) == []
     assert rule_ids(rule_findings(note.xml.read())) == []
+
+
+def test_invoice_with_a_minimum_purchase_line_passes_the_official_rules(
+    coordinator, broken_rules
+):
+
+    huizen, laren = municipality("Huizen"), municipality("Laren")
+    option = TariffOptionFactory(
+        agreement=AgreementFactory(project=ProjectFactory(name="Wijkleerbedrijf"), year=2026),
+        price_per_participant=Decimal("4000.00"),
+        min_group_size=10,
+    )
+    cohort = cohort_save(
+        cohort=Cohort(
+            project=option.agreement.project,
+            tariff_option=option,
+            name="Klas februari",
+            start_date=dt.date(2026, 2, 2),
+        )
+    )
+    for where in (huizen, huizen, laren):
+        started_2026(cohort.project, where, day=dt.date(2026, 2, 2), cohort=cohort)
+    cohort_start(user=coordinator, cohort=cohort, reason="Uitvoerder start toch")
+
+    issue_run(period=Period.parse("2026-Q1"), user=coordinator, today=AFTER_Q1_2026)
+
+    invoices = list(Invoice.objects.filter(kind="invoice"))
+    assert len(invoices) == 2
+    for invoice in invoices:
+        assert invoice.lines.filter(kind="shortfall").exists()
+        assert_accepted(invoice, broken_rules)
+        assert_accepted(credit_all(invoice, coordinator), broken_rules)
+
+
+def test_invoice_with_a_share_of_fixed_costs_passes_the_official_rules(
+    coordinator, broken_rules
+):
+
+    huizen, laren = municipality("Huizen"), municipality("Laren")
+    agreement = AgreementFactory(
+        project=ProjectFactory(name="Wijkleerbedrijf"),
+        year=2026,
+        joint_project_costs=Decimal("1000.00"),
+        cost_sharing=CostSharing.BY_PARTICIPANTS,
+    )
+    TariffOptionFactory(agreement=agreement, price_per_participant=Decimal("4000.00"))
+    for where in (huizen, laren, laren):
+        started_2026(agreement.project, where, day=dt.date(2026, 3, 2))
+
+    issue_run(period=Period.parse("2026-Q4"), user=coordinator, today=AFTER_2026)
+
+    invoices = list(Invoice.objects.filter(kind="invoice"))
+    assert len(invoices) == 2
+    for invoice in invoices:
+        assert invoice.lines.filter(kind="share").exists()
+        assert_accepted(invoice, broken_rules)

@@ -69,6 +69,8 @@ def hostile_world(huizen, coordinator):
         participant = ParticipantFactory(
             first_name=first_name,
             last_name="=Achternaam",
+            # Names that differ only in punctuation are one person to the duplicate rule.
+            date_of_birth=dt.date(1990, 5, 17) + dt.timedelta(days=index),
             municipality=huizen,
             client_number=HOSTILE_CLIENT_NUMBERS[index % len(HOSTILE_CLIENT_NUMBERS)] + str(index),
         )
