@@ -8,7 +8,7 @@ through the same decision services as on the group page.
 
 import csv
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -19,6 +19,7 @@ from participants.importing import (
     DUPLICATE_COLUMN,
     FILE_UNREADABLE,
     ImportFileError,
+    ImportReport,
     RowError,
     _date,
     _Lookup,
@@ -41,18 +42,12 @@ STATUSES = {
 
 
 @dataclass
-class GroupImportResult:
-    errors: list[RowError] = field(default_factory=list)
-    rows: int = 0
+class GroupImportResult(ImportReport):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     started: int = 0
     cancelled: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 @dataclass

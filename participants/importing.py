@@ -126,14 +126,11 @@ class RowError:
 
 
 @dataclass
-class ImportResult:
+class ImportReport:
+    """What every import reports: its row problems (all or nothing) and the rows read."""
+
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0
-    participants_created: int = 0
-    participants_matched: int = 0
-    trajectories_created: int = 0
-    trajectories_updated: int = 0
-    trajectories_unchanged: int = 0
 
     @property
     def ok(self) -> bool:
@@ -147,6 +144,15 @@ class ImportResult:
     @property
     def errors_not_shown(self) -> int:
         return max(0, len(self.errors) - MAX_SHOWN_ERRORS)
+
+
+@dataclass
+class ImportResult(ImportReport):
+    participants_created: int = 0
+    participants_matched: int = 0
+    trajectories_created: int = 0
+    trajectories_updated: int = 0
+    trajectories_unchanged: int = 0
 
 
 @dataclass

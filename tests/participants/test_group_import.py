@@ -7,8 +7,10 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
+from participants import importing
 from participants.group_import import import_groups
 from participants.importing import import_trajectories
 from participants.models import Trajectory
@@ -184,3 +186,16 @@ def test_trajectory_import_refuses_an_unknown_group(wijkleerbedrijf, coordinator
     result = import_trajectories(user=coordinator, name="trajecten.csv", data=data)
 
     assert [(e.row, e.column) for e in result.errors] == [(2, "groep")]
+
+
+def test_the_group_upload_page_shows_the_first_problems_and_counts_the_rest(
+    wijkleerbedrijf, client_for, coordinator
+):
+    rows = [("Onbekend", f"Klas {n}", "02-03-2026", "Minimaal 10", "gepland", "") for n in range(600)]
+    upload = SimpleUploadedFile("groepen.csv", groups_csv(*rows))
+
+    response = client_for(coordinator).post("/groepen/importeren/", {"file": upload})
+
+    content = response.content.decode()
+    assert content.count("<tr><td class=\"num\">") == importing.MAX_SHOWN_ERRORS
+    assert "En nog 100 problemen" in content
