@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from monitor.models import Edition, EditionText, Story, TrafficLightOverride
-from monitor.selectors import edition_content, edition_texts, parse_half_year
+from monitor.selectors import draft_content, parse_half_year
 
 PUBLISHED_IS_FROZEN = _("Een gepubliceerde editie verandert niet meer.")
 CONSENT_MISSING = _(
@@ -105,12 +105,7 @@ def edition_publish(*, edition: Edition, user) -> Edition:
         if not story.consent_given:
             raise ValidationError(CONSENT_MISSING % {"name": story.name})
     # Computed afresh, not from the live cache: what is frozen must be exact.
-    edition.snapshot = edition_content(
-        period=parse_half_year(edition.period),
-        overrides={o.project_id: (o.colour, o.reason) for o in edition.overrides.all()},
-        texts=edition_texts(edition),
-        cached=False,
-    )
+    edition.snapshot = draft_content(edition=edition, cached=False)
     edition.published_at = timezone.now()
     edition.published_by = user
     edition.save(update_fields=["snapshot", "published_at", "published_by"])
