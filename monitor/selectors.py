@@ -636,7 +636,6 @@ def _baseline_of(baselines: list, measure: str, period: Period) -> dict | None:
         "until_last_day": until.last_day,
         "label": str(_("stand tot en met %(period)s") % {"period": until.in_words}),
         "value": getattr(baseline, measure),
-        "approximate": baseline.approximate,
         "source": baseline.source,
     }
 

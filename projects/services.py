@@ -24,6 +24,7 @@ from projects.models import (
     IndicatorValue,
     MunicipalityInhabitants,
     Programme,
+    ProgrammeBaseline,
     Project,
     TariffOption,
     TariffPrice,
@@ -390,10 +391,28 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                 "end_date": row.get("end_date"),
                 "description": row.get("description", ""),
                 "target_trajectories": row.get("target_trajectories"),
+                "target_training_trajectories": row.get("target_training_trajectories"),
                 "target_to_work": row.get("target_to_work"),
+                "targets_source": row.get("targets_source", ""),
             },
         )
         report.add("programma's", created)
+        # Earlier results ("stand tot en met …") from the documents, with their source.
+        for baseline in row.get("baselines", []):
+            record = ProgrammeBaseline(
+                programme=programmes[row["slug"]],
+                until=baseline["until"],
+                trajectories=baseline.get("trajectories"),
+                training_trajectories=baseline.get("training_trajectories"),
+                to_work=baseline.get("to_work"),
+                source=baseline["source"],
+            )
+            exists = ProgrammeBaseline.objects.filter(
+                programme=record.programme, until=record.until
+            ).exists()
+            if not exists:
+                record_save(record=record)
+            report.add("eerdere resultaten", not exists)
 
     categories = {}
     for order, row in enumerate(data.get("categories", []), start=1):
@@ -416,6 +435,7 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                 "duration": row.get("duration", ""),
                 "status": row["status"],
                 "success_criterion": row["success_criterion"],
+                "is_training": row.get("is_training", False),
                 "start_date": row.get("start_date"),
                 "end_date": row.get("end_date"),
                 "aliases": row.get("aliases", []),
@@ -433,6 +453,7 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                 "target_trajectories": row.get("target_trajectories"),
                 "target_success_rate": row.get("target_success_rate"),
                 "target_text": row.get("target_text", ""),
+                "target_source": row.get("target_source", ""),
                 "notes": row.get("notes", ""),
                 "cost_sharing": row.get("cost_sharing", CostSharing.CENTRAL),
             },
@@ -458,6 +479,22 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                         price=to_money(later["price"]),
                     )
                     report.add("prijzen vanaf datum", True)
+
+    # Counted results besides trajectories, with the targets the documents give per year.
+    for row in data.get("indicators", []):
+        indicator, created = Indicator.objects.get_or_create(
+            project=projects[row["project"]],
+            name=row["name"],
+            defaults={"unit": row["unit"], "source": row.get("source", "")},
+        )
+        report.add("tellers", created)
+        for target in row.get("targets", []):
+            _obj, created = IndicatorTarget.objects.get_or_create(
+                indicator=indicator,
+                year=target["year"],
+                defaults={"target": target["target"], "source": target.get("source", "")},
+            )
+            report.add("jaardoelen van tellers", created)
 
     # Billing rule 12, "naar inwoners": inhabitants on 1 January per municipality and year.
     for row in data.get("inhabitants", []):
