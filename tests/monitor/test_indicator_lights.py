@@ -92,3 +92,19 @@ def test_an_indicator_without_target_has_no_colour(project):
 
 def test_the_rule_on_the_page_covers_indicators():
     assert "teller" in str(TRAFFIC_LIGHT_RULE)
+
+
+def test_an_indicator_with_nothing_entered_in_the_year_has_no_colour_yet(project):
+    indicator = IndicatorFactory(project=project, name="Sessies")
+    IndicatorTargetFactory(indicator=indicator, year=2025, target=1)
+    IndicatorValueFactory(indicator=indicator, period="2024-H2", value=1)  # another year
+
+    assert (_row()["traffic_light"], _row()["indicators"][0]["traffic_light"]) == (None, None)
+
+
+def test_zero_entered_is_counted_as_zero(project):
+    indicator = IndicatorFactory(project=project, name="Sessies")
+    IndicatorTargetFactory(indicator=indicator, year=2025, target=1)
+    IndicatorValueFactory(indicator=indicator, period="2025-H1", value=0)
+
+    assert _row()["indicators"][0]["traffic_light"] == "rood"
