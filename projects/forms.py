@@ -86,6 +86,7 @@ class AgreementForm(forms.ModelForm):
         model = Agreement
         fields = [
             "year",
+            "programme",
             "joint_project_costs",
             "estimated_participants",
             "target_trajectories",
@@ -102,6 +103,8 @@ class AgreementForm(forms.ModelForm):
 
         super().__init__(*args, **kwargs)
         self.fields["cost_sharing"].required = False
+        # Left empty: the project's programme (the service fills it in).
+        self.fields["programme"].required = False
         # Billing rule 12, "vaste verdeling": one percentage per municipality.
         self.municipalities = list(Municipality.objects.order_by("name"))
         current = {}
@@ -183,12 +186,23 @@ class NewPriceForm(forms.Form):
 class DecisionForm(forms.ModelForm):
     class Meta:
         model = Decision
-        fields = ["date", "body", "decision", "advice"]
+        fields = [
+            "date",
+            "body",
+            "decision",
+            "advice",
+            "project_type",
+            "duration",
+            "results",
+            "vote",
+        ]
         widgets = {
             "date": DateInput(),
             "decision": forms.Textarea(attrs={"rows": 3}),
             "advice": forms.Textarea(attrs={"rows": 3}),
+            "results": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {"decision": _("Besluit (eindadvies)")}
 
 
 class BudgetForm(forms.ModelForm):
