@@ -118,3 +118,18 @@ def test_reference_data_files_wijkleerbedrijfs_years_under_the_programme_of_each
         2025: "Overgangsjaar 2025",
         2026: "Regionaal Werkcentrum",
     }
+
+
+def test_a_budget_line_chooses_among_the_programmes_projects_of_the_budget_year(
+    moved, waw, werkcentrum
+):
+    from projects.forms import BudgetLineForm
+    from projects.models import BudgetLine
+    from tests.factories import BudgetFactory
+
+    ProjectFactory(name="Elders", programme=werkcentrum)  # no agreement: Werkcentrum's
+    line = BudgetLine(budget=BudgetFactory(programme=waw, year=2024))
+
+    choices = list(BudgetLineForm(instance=line).fields["project"].queryset)
+
+    assert choices == [moved]
