@@ -9,6 +9,7 @@ from projects.models import (
     Category,
     Cohort,
     Decision,
+    DocumentedRealisation,
     Meeting,
     MunicipalityInhabitants,
     Programme,
@@ -170,6 +171,14 @@ class DecisionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.decision_save(decision=obj)
+
+
+@admin.register(DocumentedRealisation)
+class DocumentedRealisationAdmin(admin.ModelAdmin):
+    list_display = ("project", "year", "participants", "trajectory_costs", "project_costs")
+    list_filter = ("year",)
+    list_select_related = ("project",)
+    search_fields = ("project__name", "source")
 
 
 @admin.register(Meeting)

@@ -316,3 +316,10 @@ def test_board_tables_render_as_pdf(reference_data, client_for, board_member):
 
 def test_an_unknown_export_format_is_not_found(reference_data, client_for, board_member):
     assert client_for(board_member).get("/bestuur/realisatie/2025/csv/").status_code == 404
+
+
+def test_the_main_menu_offers_the_board_tables_to_bestuurders_not_to_gemeente_users(
+    client_for, board_member, huizen_user
+):
+    assert 'href="/bestuur/"' in client_for(board_member).get("/").content.decode()
+    assert 'href="/bestuur/"' not in client_for(huizen_user).get("/").content.decode()
