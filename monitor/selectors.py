@@ -594,6 +594,7 @@ def programme_progress(*, period: Period) -> list[dict]:
     trajectory belongs to the programme its project fell under in the trajectory's start year
     (``projects.selectors.programme_projects``), so a project that moved programme counts
     for each programme in its own years. Counted in one query for all programmes."""
+    from participants.dates import EARLIEST_TRAJECTORY_DATE
     from projects.models import Programme
     from projects.selectors import programme_projects
 
@@ -605,7 +606,8 @@ def programme_progress(*, period: Period) -> list[dict]:
     aggregations = {}
     for index, programme in enumerate(programmes):
         until = min(day for day in (programme.end_date, period.last_day) if day)
-        first_year = programme.start_date.year if programme.start_date else until.year
+        # Without a start date: from the earliest start date a trajectory can have.
+        first_year = (programme.start_date or EARLIEST_TRAJECTORY_DATE).year
         years = range(first_year, until.year + 1)
         if not years:  # the period ends before the programme starts: nothing counted yet
             continue

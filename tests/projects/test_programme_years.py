@@ -133,3 +133,16 @@ def test_a_budget_line_chooses_among_the_programmes_projects_of_the_budget_year(
     choices = list(BudgetLineForm(instance=line).fields["project"].queryset)
 
     assert choices == [moved]
+
+
+def test_monitor_progress_of_a_programme_without_start_date_counts_its_earlier_years(huizen):
+    open_ended = ProgrammeFactory(name="Zonder start", start_date=None, target_trajectories=10)
+    project = ProjectFactory(programme=open_ended)
+    for day in (dt.date(2019, 3, 4), dt.date(2025, 2, 3)):
+        TrajectoryFactory(
+            project=project, municipality_at_start=huizen, enrolment_date=day, start_date=day
+        )
+
+    [row] = programme_progress(period=Period.parse("2025-H1"))
+
+    assert row["started"] == 2
