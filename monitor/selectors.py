@@ -589,11 +589,14 @@ def half_year_series(*, period: Period, count: int = 6) -> list[dict]:
 
 
 def programme_progress(*, period: Period) -> list[dict]:
-    """Per programme with targets: trajectories started, and placed in work, within the
-    programme's term up to the period's end — whatever project they were in, since projects
-    outlive programmes — against the targets over the programme's whole term. Counted in one
-    query for all programmes."""
+    """Per programme with targets: trajectories of the programme started, and placed in work,
+    within its term up to the period's end, against the targets over its whole term. A
+    trajectory belongs to the programme its project fell under in the trajectory's start year
+    (``projects.selectors.programme_projects``), so a project that moved programme counts
+    for each programme in its own years. Counted in one query for all programmes."""
+    from participants.dates import EARLIEST_TRAJECTORY_DATE
     from projects.models import Programme
+    from projects.selectors import programme_projects
 
     programmes = list(
         Programme.objects.filter(
@@ -603,8 +606,19 @@ def programme_progress(*, period: Period) -> list[dict]:
     aggregations = {}
     for index, programme in enumerate(programmes):
         until = min(day for day in (programme.end_date, period.last_day) if day)
-        started = Q(start_date__lte=until)
-        to_work = Q(end_date__lte=until) & Q(outcome__in=list(OUTCOMES_WITH_WORK))
+        # Without a start date: from the earliest start date a trajectory can have.
+        first_year = (programme.start_date or EARLIEST_TRAJECTORY_DATE).year
+        years = range(first_year, until.year + 1)
+        if not years:  # the period ends before the programme starts: nothing counted yet
+            continue
+        in_programme = Q()
+        for year in years:
+            in_programme |= Q(
+                start_date__year=year,
+                project__in=programme_projects(programme=programme, year=year),
+            )
+        started = in_programme & Q(start_date__lte=until)
+        to_work = in_programme & Q(end_date__lte=until) & Q(outcome__in=list(OUTCOMES_WITH_WORK))
         if programme.start_date:
             started &= Q(start_date__gte=programme.start_date)
             to_work &= Q(end_date__gte=programme.start_date)
@@ -615,9 +629,9 @@ def programme_progress(*, period: Period) -> list[dict]:
         {
             "programme": programme.name,
             "target_trajectories": programme.target_trajectories,
-            "started": counts[f"s{index}"],
+            "started": counts.get(f"s{index}", 0),
             "target_to_work": programme.target_to_work,
-            "to_work": counts[f"w{index}"],
+            "to_work": counts.get(f"w{index}", 0),
         }
         for index, programme in enumerate(programmes)
     ]
@@ -656,14 +670,14 @@ def live_figures_digest() -> str:
         trajectories.aggregate(changed=Max("updated_at"))["changed"],
         list(
             Project.objects.order_by("id").values_list(
-                "id", "name", "success_criterion", "category_id"
+                "id", "name", "success_criterion", "category_id", "programme_id"
             )
         ),
         list(Category.objects.order_by("id").values_list("id", "name", "order")),
         list(Municipality.objects.order_by("id").values_list("id", "name")),
         list(
             Agreement.objects.order_by("id").values_list(
-                "project_id", "year", "target_success_rate", "target_trajectories"
+                "project_id", "year", "target_success_rate", "target_trajectories", "programme_id"
             )
         ),
         list(

@@ -15,6 +15,7 @@ from projects.models import (
     Category,
     Cohort,
     Decision,
+    Meeting,
     Programme,
     Project,
     TariffOption,
@@ -96,6 +97,7 @@ class AgreementFactory(DjangoModelFactory):
 
     project = factory.SubFactory(ProjectFactory)
     year = 2025
+    programme = factory.SelfAttribute("project.programme")
     joint_project_costs = Decimal("0.00")
     estimated_participants = 10
 
@@ -128,6 +130,9 @@ class DecisionFactory(DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     date = dt.date(2024, 7, 12)
     body = "PFHO"
+    meeting = factory.LazyAttribute(
+        lambda o: Meeting.objects.get_or_create(body=o.body, date=o.date)[0]
+    )
     decision = "Verlengen met 1 jaar"
 
 
