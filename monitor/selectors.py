@@ -642,16 +642,19 @@ def _baseline_of(baselines: list, measure: str, period: Period) -> dict | None:
 
 
 def programme_progress(*, period: Period) -> list[dict]:
-    """Per programme with targets or earlier results: trajectories started, of those in
-    scholing projects, and placed in work, within the programme's term up to the period's end —
-    whatever project they were in, since projects outlive programmes — against the targets over
-    the programme's whole term. An earlier result ("stand tot en met …", from before the data
-    was kept here) is added to each figure, and the application then counts only what came after
-    that result's period, so nothing is counted twice. Counted in one query for all
-    programmes."""
+    """Per programme with targets or earlier results: trajectories of the programme started,
+    of those in scholing projects, and placed in work, within its term up to the period's end,
+    against the targets over its whole term. A trajectory belongs to the programme its project
+    fell under in the trajectory's start year (``projects.selectors.programme_projects``), so a
+    project that moved programme counts for each programme in its own years. An earlier result
+    ("stand tot en met …", from before the data was kept here) is added to each figure, and the
+    application then counts only what came after that result's period, so nothing is counted
+    twice. Counted in one query for all programmes."""
     from datetime import timedelta
 
+    from participants.dates import EARLIEST_TRAJECTORY_DATE
     from projects.models import Programme
+    from projects.selectors import programme_projects
 
     programmes = list(
         Programme.objects.filter(
@@ -668,6 +671,19 @@ def programme_progress(*, period: Period) -> list[dict]:
     baselines = {}
     for index, programme in enumerate(programmes):
         until = min(day for day in (programme.end_date, period.last_day) if day)
+        # Without a start date: from the earliest start date a trajectory can have.
+        first_year = (programme.start_date or EARLIEST_TRAJECTORY_DATE).year
+        years = range(first_year, until.year + 1)
+        if not years:  # the period ends before the programme starts: nothing counted yet
+            for measure in PROGRESS_MEASURES:
+                baselines[(index, measure)] = None
+            continue
+        in_programme = Q()
+        for year in years:
+            in_programme |= Q(
+                start_date__year=year,
+                project__in=programme_projects(programme=programme, year=year),
+            )
         for measure in PROGRESS_MEASURES:
             baseline = _baseline_of(list(programme.baselines.all()), measure, period)
             baselines[(index, measure)] = baseline
@@ -676,11 +692,13 @@ def programme_progress(*, period: Period) -> list[dict]:
                 after = baseline["until_last_day"] + timedelta(days=1)
                 since = max(since, after) if since else after
             if measure == "to_work":
-                condition = Q(end_date__lte=until) & Q(outcome__in=list(OUTCOMES_WITH_WORK))
+                condition = (
+                    in_programme & Q(end_date__lte=until) & Q(outcome__in=list(OUTCOMES_WITH_WORK))
+                )
                 if since:
                     condition &= Q(end_date__gte=since)
             else:
-                condition = Q(start_date__lte=until)
+                condition = in_programme & Q(start_date__lte=until)
                 if since:
                     condition &= Q(start_date__gte=since)
                 if measure == "training_trajectories":
@@ -695,7 +713,7 @@ def programme_progress(*, period: Period) -> list[dict]:
             ("training_trajectories", "training", programme.target_training_trajectories),
             ("to_work", "to_work", programme.target_to_work),
         ):
-            counted = counts[f"{measure}_{index}"]
+            counted = counts.get(f"{measure}_{index}", 0)
             baseline = baselines[(index, measure)]
             if baseline:
                 baseline = {k: v for k, v in baseline.items() if k != "until_last_day"}
@@ -761,7 +779,7 @@ def live_figures_digest() -> str:
         list(Municipality.objects.order_by("id").values_list("id", "name")),
         list(
             Agreement.objects.order_by("id").values_list(
-                "project_id", "year", "target_success_rate", "target_trajectories"
+                "project_id", "year", "target_success_rate", "target_trajectories", "programme_id"
             )
         ),
         list(
@@ -784,16 +802,20 @@ def live_figures_digest() -> str:
     return hashlib.sha256(repr(state).encode()).hexdigest()
 
 
-def programme_projects(*, period: Period):
-    """The projects of the programmes an edition of this half-year reports on: those under a
-    programme whose term overlaps the half-year, and those with an agreement for its year (a
-    project runs in a programme that year). The one place that decides which projects an edition
-    holds; the edition adds every project with figures or anything stored for it."""
-    return Project.objects.filter(
-        (Q(programme__start_date__isnull=True) | Q(programme__start_date__lte=period.last_day))
-        & (Q(programme__end_date__isnull=True) | Q(programme__end_date__gte=period.first_day))
-        | Q(agreements__year=period.year)
-    ).distinct()
+def edition_projects(*, period: Period):
+    """The projects of the programmes an edition of this half-year reports on: the projects of
+    every programme whose term overlaps the half-year, in the half-year's year
+    (``projects.selectors.programme_projects``: the programme of the project's agreement that
+    year, or its own programme without one). The one place that decides which projects an
+    edition holds; the edition adds every project with figures or anything stored for it."""
+    from projects.models import Programme
+    from projects.selectors import programme_projects
+
+    running = Programme.objects.filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=period.last_day),
+        Q(end_date__isnull=True) | Q(end_date__gte=period.first_day),
+    )
+    return programme_projects(programme=running, year=period.year)
 
 
 def _indicator_rows(period: Period) -> dict[int, list[dict]]:
@@ -829,13 +851,13 @@ def _indicator_rows(period: Period) -> dict[int, list[dict]]:
 
 
 def _project_rows(period: Period, figures: Figures, extra_ids=()) -> list[dict]:
-    """Every project of the edition (programme_projects, those with figures, and ``extra_ids``:
+    """Every project of the edition (edition_projects, those with figures, and ``extra_ids``:
     projects something is stored for), in the order of their category and then by name, each
     with its figures where it has trajectories, its indicators and its computed traffic light."""
     figure_rows = {row["project_id"]: row for row in figures.projects}
     indicators = _indicator_rows(period)
     ids = (
-        set(programme_projects(period=period).values_list("id", flat=True))
+        set(edition_projects(period=period).values_list("id", flat=True))
         | set(figure_rows)
         | {pk for pk, rows in indicators.items() if any(r["value"] is not None for r in rows)}
         | set(extra_ids)

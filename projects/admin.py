@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from projects import services
 from projects.models import (
     Agreement,
     AgreementCostShare,
@@ -8,9 +9,11 @@ from projects.models import (
     Category,
     Cohort,
     Decision,
+    DocumentedRealisation,
     Indicator,
     IndicatorTarget,
     IndicatorValue,
+    Meeting,
     MunicipalityInhabitants,
     Programme,
     ProgrammeBaseline,
@@ -88,6 +91,15 @@ class ProjectAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     inlines = [DecisionInline]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Decision:
+            return super().save_formset(request, form, formset, change)
+        # Each decision through the service, which files it in its meeting.
+        for decision in formset.save(commit=False):
+            services.decision_save(decision=decision)
+        for removed in formset.deleted_objects:
+            removed.delete()
+
 
 class TariffOptionInline(admin.TabularInline):
     model = TariffOption
@@ -139,12 +151,13 @@ class AgreementAdmin(admin.ModelAdmin):
     list_display = (
         "project",
         "year",
+        "programme",
         "joint_project_costs",
         "estimated_participants",
         "target_text",
     )
     list_filter = ("year",)
-    list_select_related = ("project",)
+    list_select_related = ("project", "programme")
     search_fields = ("project__name", "target_text", "notes")
     inlines = [TariffOptionInline, AgreementCostShareInline]
 
@@ -198,6 +211,24 @@ class DecisionAdmin(admin.ModelAdmin):
     list_select_related = ("project",)
     search_fields = ("project__name", "decision", "advice")
     date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        services.decision_save(decision=obj)
+
+
+@admin.register(DocumentedRealisation)
+class DocumentedRealisationAdmin(admin.ModelAdmin):
+    list_display = ("project", "year", "participants", "trajectory_costs", "project_costs")
+    list_filter = ("year",)
+    list_select_related = ("project",)
+    search_fields = ("project__name", "source")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("body", "date", "title")
+    list_filter = ("body",)
+    search_fields = ("body", "title")
 
 
 class BudgetLineInline(admin.TabularInline):

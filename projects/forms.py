@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,7 @@ from projects.models import (
     Project,
     TariffOption,
 )
+from projects.selectors import programme_projects
 from waw.money import EuroFormField
 
 
@@ -90,6 +92,7 @@ class AgreementForm(forms.ModelForm):
         model = Agreement
         fields = [
             "year",
+            "programme",
             "joint_project_costs",
             "estimated_participants",
             "target_trajectories",
@@ -107,6 +110,8 @@ class AgreementForm(forms.ModelForm):
 
         super().__init__(*args, **kwargs)
         self.fields["cost_sharing"].required = False
+        # Left empty: the project's programme (the service fills it in).
+        self.fields["programme"].required = False
         # Billing rule 12, "vaste verdeling": one percentage per municipality.
         self.municipalities = list(Municipality.objects.order_by("name"))
         current = {}
@@ -188,12 +193,23 @@ class NewPriceForm(forms.Form):
 class DecisionForm(forms.ModelForm):
     class Meta:
         model = Decision
-        fields = ["date", "body", "decision", "advice"]
+        fields = [
+            "date",
+            "body",
+            "decision",
+            "advice",
+            "project_type",
+            "duration",
+            "results",
+            "vote",
+        ]
         widgets = {
             "date": DateInput(),
             "decision": forms.Textarea(attrs={"rows": 3}),
             "advice": forms.Textarea(attrs={"rows": 3}),
+            "results": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {"decision": _("Besluit (eindadvies)")}
 
 
 class BudgetForm(forms.ModelForm):
@@ -207,6 +223,16 @@ class BudgetLineForm(forms.ModelForm):
         model = BudgetLine
         fields = ["kind", "category", "project", "planned", "realised", "order"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        budget = self.instance.budget if self.instance.budget_id else None
+        if budget is not None:
+            # A line is about one of the programme's projects in the budget's year (the
+            # projects follow that year's agreements); a line's present project stays choosable.
+            choices = Q(pk__in=programme_projects(programme=budget.programme_id, year=budget.year))
+            if self.instance.project_id:
+                choices |= Q(pk=self.instance.project_id)
+            self.fields["project"].queryset = Project.objects.filter(choices).order_by("name")
 
 class IndicatorForm(forms.ModelForm):
     class Meta:

@@ -200,6 +200,16 @@ class Agreement(models.Model):
     year = models.PositiveSmallIntegerField(
         _("jaar"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
+    # The programme the project falls under in this year: a project outlives programmes
+    # (Wijkleerbedrijf under Werken aan Werk, later under the Regionaal Werkcentrum), so the
+    # programme is recorded per year and history is never rewritten when a project moves.
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programma"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        help_text=_("Leeg: het programma van het project."),
+    )
     joint_project_costs = MoneyField(_("gezamenlijke projectkosten"), default=0)
     estimated_participants = models.PositiveIntegerField(
         _("verwacht aantal deelnemers"), null=True, blank=True
@@ -564,16 +574,60 @@ class Cohort(models.Model):
             raise ValidationError(errors)
 
 
+class Meeting(models.Model):
+    """One meeting of a governing body (the PFHO of 27 September 2024, …), whose decisions
+    across projects are listed together, as the board's advice table (seed 000, Tabel 1)."""
+
+    body = models.CharField(_("orgaan"), max_length=100)
+    date = models.DateField(_("datum"))
+    title = models.CharField(_("titel"), max_length=200, blank=True)
+    source = models.CharField(_("bron"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("vergadering")
+        verbose_name_plural = _("vergaderingen")
+        ordering = ["-date", "body"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "date"],
+                name="one_meeting_per_body_and_date",
+                violation_error_message=_("Dit orgaan heeft op die datum al een vergadering."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.body} {self.date:%d-%m-%Y}"
+
+    def get_absolute_url(self):
+        return reverse("board:meeting", kwargs={"pk": self.pk})
+
+
 class Decision(models.Model):
-    """A decision or advice about a project by a governing body (PFHO, Regionaal Beraad, …)."""
+    """A decision or advice about a project by a governing body (PFHO, Regionaal Beraad, …),
+    taken in the meeting of that body on that date."""
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="decisions"
     )
     date = models.DateField(_("datum"))
     body = models.CharField(_("orgaan"), max_length=100)
+    # Set by the service from body and date, never chosen apart from them.
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("vergadering"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="decisions",
+    )
     decision = models.TextField(_("besluit"))
     advice = models.TextField(_("advies"), blank=True)
+    # The columns of the board's advice table, as the meeting saw them (seed 000, Tabel 1).
+    project_type = models.CharField(_("type project"), max_length=200, blank=True)
+    duration = models.CharField(_("trajectduur"), max_length=100, blank=True)
+    results = models.TextField(_("resultaat"), blank=True)
+    vote = models.CharField(_("stemmen gemeenten"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("besluit")
@@ -582,6 +636,43 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.project} {self.date}: {self.decision[:40]}"
+
+
+class DocumentedRealisation(models.Model):
+    """A project's realised year as a document reports it (seed 003, Tabel 1 for 2025), kept
+    for years the app did not invoice; always shown as "volgens document", with its source,
+    never mixed with figures computed from invoices."""
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="documented_realisations",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("jaar"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    participants = models.PositiveIntegerField(_("deelnemers"), null=True, blank=True)
+    trajectory_costs = MoneyField(_("trajectkosten"), null=True, blank=True)
+    project_costs = MoneyField(_("projectkosten"), null=True, blank=True)
+    source = models.CharField(_("bron"), max_length=300)
+
+    class Meta:
+        verbose_name = _("realisatie volgens document")
+        verbose_name_plural = _("realisaties volgens document")
+        ordering = ["year", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year"],
+                name="one_documented_realisation_per_project_year",
+                violation_error_message=_(
+                    "Dit project heeft al een realisatie volgens document voor dit jaar."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project} {self.year} ({self.source})"
 
 
 class Budget(models.Model):

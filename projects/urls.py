@@ -15,6 +15,11 @@ urlpatterns = [
         views.ProgrammeUpdateView.as_view(),
         name="programme-update",
     ),
+    path(
+        "projecten/jaarafspraken/<int:year>/overnemen/",
+        views.AgreementsCopyView.as_view(),
+        name="agreements-copy",
+    ),
     path("projecten/<slug:slug>/", views.ProjectDetailView.as_view(), name="detail"),
     path("projecten/<slug:slug>/bewerken/", views.ProjectUpdateView.as_view(), name="update"),
     path(

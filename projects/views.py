@@ -71,6 +71,8 @@ class ProjectListView(
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_edit"] = is_coordinator(self.request.user)
+        years = selectors.agreement_years()
+        context["copy_to_year"] = years[0] + 1 if years and years[0] < 2100 else None
         return context
 
     def get_breadcrumbs(self):
@@ -282,6 +284,9 @@ class DecisionCreateView(ProjectChildMixin, EditorFormMixin, CreateView):
     form_class = DecisionForm
     success_message = _("Het besluit is vastgelegd.")
 
+    def save(self, form):
+        return services.decision_save(decision=form.instance)
+
     def get_title(self):
         return _("Nieuw besluit over %(project)s") % {"project": self.project}
 
@@ -290,6 +295,9 @@ class DecisionUpdateView(ProjectChildMixin, EditorFormMixin, UpdateView):
     model = Decision
     form_class = DecisionForm
     success_message = _("Het besluit is opgeslagen.")
+
+    def save(self, form):
+        return services.decision_save(decision=form.instance)
 
     def get_queryset(self):
         return Decision.objects.filter(project=self.project)
@@ -437,6 +445,59 @@ class BudgetLineDeleteView(BudgetLineMixin, DeleteView):
             self.request, _("Begrotingsregel %(line)s is verwijderd.") % {"line": line}
         )
         return redirect(self.get_success_url())
+
+
+class AgreementsCopyView(RoleRequiredMixin, BreadcrumbsMixin, TemplateView):
+    """Copy last year's agreements into a new year: a confirmation page listing what will be
+    copied and what is refused (GET), then the copy (POST); the coordinator changes what
+    differs afterwards."""
+
+    allowed_roles = EDITORS
+    template_name = "projects/agreements_copy.html"
+
+    def get_year(self) -> int:
+        year = self.kwargs["year"]
+        if not 2001 <= year <= 2100:  # as Agreement.year allows, and a year before it
+            raise Http404
+        return year
+
+    def get_title(self):
+        return _("Jaarafspraken %(old)s overnemen naar %(new)s") % {
+            "old": self.get_year() - 1,
+            "new": self.get_year(),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=self.get_title(),
+            year=self.get_year(),
+            previous_year=self.get_year() - 1,
+            cancel_url=reverse("projects:list"),
+            **selectors.agreement_copy_preview(year=self.get_year()),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            result = services.agreements_copy_from_previous_year(
+                year=self.get_year(), user=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return self.render_to_response(self.get_context_data())
+        messages.success(
+            request,
+            _("%(count)s jaarafspraken van %(old)s zijn overgenomen naar %(new)s.")
+            % {"count": len(result.copied), "old": self.get_year() - 1, "new": self.get_year()},
+        )
+        for message in result.refused:
+            messages.warning(request, message)
+        return redirect("projects:list")
+
+    def get_breadcrumbs(self):
+        return [_projects_crumb(), ("", self.get_title())]
 
 
 # --- indicators --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from projects.models import (
     Indicator,
     IndicatorTarget,
     IndicatorValue,
+    Meeting,
     Programme,
     Project,
     TariffOption,
@@ -99,6 +100,7 @@ class AgreementFactory(DjangoModelFactory):
 
     project = factory.SubFactory(ProjectFactory)
     year = 2025
+    programme = factory.SelfAttribute("project.programme")
     joint_project_costs = Decimal("0.00")
     estimated_participants = 10
 
@@ -131,6 +133,9 @@ class DecisionFactory(DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     date = dt.date(2024, 7, 12)
     body = "PFHO"
+    meeting = factory.LazyAttribute(
+        lambda o: Meeting.objects.get_or_create(body=o.body, date=o.date)[0]
+    )
     decision = "Verlengen met 1 jaar"
 
 

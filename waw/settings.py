@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "participants",
     "billing",
     "monitor",
+    "board",
     "audit",
 ]
 

@@ -9,7 +9,7 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from monitor.selectors import draft_content, parse_half_year, programme_projects
+from monitor.selectors import draft_content, edition_projects, parse_half_year
 from monitor.services import (
     edition_create,
     edition_publish,
@@ -18,6 +18,7 @@ from monitor.services import (
     traffic_light_override_set,
 )
 from tests.factories import (
+    AgreementFactory,
     CategoryFactory,
     IndicatorFactory,
     IndicatorValueFactory,
@@ -137,13 +138,13 @@ def test_a_project_outside_the_edition_keeps_what_is_stored_for_it(coordinator):
     assert [(r["project"], r["text"]) for r in rows] == [("Schoonthuis", "Afgerond.")]
 
 
-def test_programme_projects_are_those_of_programmes_running_in_the_half_year(db):
+def test_edition_projects_are_those_of_programmes_running_in_the_half_year(db):
     running = ProgrammeFactory(start_date=dt.date(2025, 1, 1), end_date=dt.date(2025, 12, 31))
     ended = ProgrammeFactory(start_date=dt.date(2020, 1, 1), end_date=dt.date(2024, 12, 31))
     inside = ProjectFactory(programme=running)
     ProjectFactory(programme=ended)
 
-    assert list(programme_projects(period=parse_half_year("2025-H1"))) == [inside]
+    assert list(edition_projects(period=parse_half_year("2025-H1"))) == [inside]
 
 
 def test_figures_of_a_project_with_trajectories_are_kept_beside_a_quiet_one(
@@ -163,3 +164,14 @@ def test_figures_of_a_project_with_trajectories_are_kept_beside_a_quiet_one(
 
     assert (rows["Wijkleerbedrijf"]["has_figures"], rows["Wijkleerbedrijf"]["started"]) == (True, 1)
     assert (rows["Innovatiefonds"]["has_figures"], rows["Innovatiefonds"]["started"]) == (False, 0)
+
+
+def test_a_project_moved_to_a_running_programme_by_its_agreement_is_in_the_edition(db):
+    ended = ProgrammeFactory(start_date=dt.date(2020, 1, 1), end_date=dt.date(2024, 12, 31))
+    running = ProgrammeFactory(start_date=dt.date(2025, 1, 1), end_date=dt.date(2025, 12, 31))
+    moved = ProjectFactory(programme=ended)
+    AgreementFactory(project=moved, year=2025, programme=running)
+    stayed = ProjectFactory(programme=running)
+    AgreementFactory(project=stayed, year=2025, programme=ended)
+
+    assert list(edition_projects(period=parse_half_year("2025-H1"))) == [moved]

@@ -23,7 +23,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def indicator(db):
-    programme = ProgrammeFactory(start_date=dt.date(2020, 1, 1), end_date=dt.date(2024, 12, 31))
+    programme = ProgrammeFactory(
+        name="Werken aan Werk", start_date=dt.date(2020, 1, 1), end_date=dt.date(2024, 12, 31)
+    )
     project = ProjectFactory(name="Baan.Talent Events", slug="baan-talent", programme=programme)
     return IndicatorFactory(project=project, name="Events", unit="events")
 
@@ -60,14 +62,15 @@ def test_a_half_year_outside_the_programmes_term_is_refused_in_dutch(indicator, 
         indicator_value_set(indicator=indicator, period_text="2025-H1", value="3", user=coordinator)
 
     assert error.value.message_dict["period"] == [
-        "eerste halfjaar 2025 valt buiten de looptijd van het programma van Baan.Talent Events "
-        "(1 januari 2020 – 31 december 2024); voer alleen aantallen in voor halfjaren binnen "
-        "die looptijd."
+        "eerste halfjaar 2025 valt buiten de looptijd van Werken aan Werk (1 januari 2020 – 31 "
+        "december 2024), het programma van Baan.Talent Events in 2025; voer alleen aantallen in "
+        "voor halfjaren binnen die looptijd."
     ]
 
 
-def test_an_agreement_year_counts_as_part_of_the_programmes_term(indicator, coordinator):
-    AgreementFactory(project=indicator.project, year=2025)
+def test_the_programme_of_the_agreement_of_the_year_decides(indicator, coordinator):
+    transition = ProgrammeFactory(start_date=dt.date(2025, 1, 1), end_date=dt.date(2025, 12, 31))
+    AgreementFactory(project=indicator.project, year=2025, programme=transition)
 
     value = indicator_value_set(
         indicator=indicator, period_text="2025-H2", value="1", user=coordinator

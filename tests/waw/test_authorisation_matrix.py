@@ -46,6 +46,7 @@ def allowed(status_for_allowed, roles, *, anon=302, others=403):
 EVERYONE = ("coord", "gem_a", "gem_b", "board")
 PERSONAL = ("coord", "gem_a", "gem_b")
 COORD = ("coord",)
+BOARD_TABLES = ("coord", "board")
 
 
 def scoped(status=200):
@@ -103,6 +104,24 @@ MATRIX = {
     "projects:indicator-value-remove": (
         lambda w: {"slug": w["project"].slug, "pk": w["indicator"].pk, "item": w["value"].pk},
         allowed(200, COORD),
+    ),
+    "projects:agreements-copy": (lambda w: {"year": 2026}, allowed(200, COORD)),
+    # The board's tables (aggregates per project): coordinators and bestuurders.
+    "board:index": (None, allowed(200, BOARD_TABLES)),
+    "board:cost-split": (lambda w: {"year": 2025}, allowed(200, BOARD_TABLES)),
+    "board:cost-split-export": (
+        lambda w: {"year": 2025, "fmt": "xlsx"},
+        allowed(200, BOARD_TABLES),
+    ),
+    "board:realisation": (lambda w: {"year": 2025}, allowed(200, BOARD_TABLES)),
+    "board:realisation-export": (
+        lambda w: {"year": 2025, "fmt": "pdf"},
+        allowed(200, BOARD_TABLES),
+    ),
+    "board:meeting": (lambda w: {"pk": w["decision"].meeting_id}, allowed(200, BOARD_TABLES)),
+    "board:meeting-export": (
+        lambda w: {"pk": w["decision"].meeting_id, "fmt": "xlsx"},
+        allowed(200, BOARD_TABLES),
     ),
     "projects:budget-index": (None, allowed(302, EVERYONE)),
     "projects:budget-year": (lambda w: {"year": 2025}, allowed(200, EVERYONE)),

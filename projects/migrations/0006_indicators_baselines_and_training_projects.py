@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0004_cost_sharing_and_inhabitants'),
+        ('projects', '0005_board_tables_and_agreement_programme'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
