@@ -3,6 +3,8 @@ the browser and in the PDF, with no chart library and nothing from the internet.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 240, 40, 40, 16
 
 
@@ -55,10 +57,12 @@ def progress_bars(programmes: list[dict]) -> list[dict]:
     """Per programme target: the share reached, capped at the bar's full width."""
     rows = []
     for programme in programmes:
-        for label, value, target in (
-            ("trajecten", programme["started"], programme["target_trajectories"]),
-            ("naar werk", programme["to_work"], programme["target_to_work"]),
+        for label, key, target in (
+            ("trajecten", "started", programme["target_trajectories"]),
+            ("scholingstrajecten", "training", programme.get("target_training_trajectories")),
+            ("naar werk", "to_work", programme["target_to_work"]),
         ):
+            value = programme.get(key, 0)
             if not target:
                 continue
             share = value / target
@@ -70,6 +74,19 @@ def progress_bars(programmes: list[dict]) -> list[dict]:
                     "target": target,
                     "percent": round(share * 100),
                     "width": round(min(share, 1) * 400, 1),
+                    "baseline_note": baseline_note(programme.get(f"{key}_baseline")),
                 }
             )
     return rows
+
+
+def baseline_note(baseline: dict | None) -> str:
+    """How an earlier result in a figure is labelled: "waarvan 600: stand tot en met eerste
+    kwartaal 2022 (bron)"."""
+    if not baseline:
+        return ""
+    return _("waarvan %(amount)s: %(label)s (%(source)s)") % {
+        "amount": baseline["value"],
+        "label": baseline["label"],
+        "source": baseline["source"],
+    }

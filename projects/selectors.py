@@ -53,6 +53,7 @@ def project_detail(*, slug: str) -> Project:
             Prefetch("agreements", queryset=Agreement.objects.order_by("-year")),
             "agreements__tariff_options__later_prices",
             "decisions",
+            "indicators__targets",
         )
         .get(slug=slug)
     )
@@ -167,15 +168,27 @@ def price_histories_of(*, agreement_id: int) -> list[tuple[str, list]]:
     return [(option.label, option.price_history()) for option in options]
 
 
-def programme_projects(*, programme: Programme | int, year: int) -> QuerySet[Project]:
-    """The projects of ``programme`` in ``year``: those whose agreement of that year names the
-    programme, and those without an agreement that year whose own programme it is. The one
-    home of this rule: budgets and the monitor ask it, so a project that moves programme
-    keeps its history. Usable as a subquery (``project__in=``)."""
+def programme_of_year(*, project: Project, year: int) -> Programme:
+    """The programme a project runs under in a year: its agreement's of that year, or its own
+    without one (the rule of ``programme_projects``)."""
+    agreement = (
+        Agreement.objects.filter(project=project, year=year).select_related("programme").first()
+    )
+    return agreement.programme if agreement else project.programme
+
+
+def programme_projects(
+    *, programme: Programme | int | QuerySet[Programme], year: int
+) -> QuerySet[Project]:
+    """The projects of ``programme`` (or of any of a queryset of programmes) in ``year``: those
+    whose agreement of that year names the programme, and those without an agreement that year
+    whose own programme it is. The one home of this rule: budgets and the monitor ask it, so a
+    project that moves programme keeps its history. Usable as a subquery (``project__in=``)."""
+    lookup = "programme__in" if isinstance(programme, QuerySet) else "programme"
     agreement_of_year = Agreement.objects.filter(project=OuterRef("pk"), year=year)
     return Project.objects.filter(
-        Exists(agreement_of_year.filter(programme=programme))
-        | (~Exists(agreement_of_year) & Q(programme=programme))
+        Exists(agreement_of_year.filter(**{lookup: programme}))
+        | (~Exists(agreement_of_year) & Q(**{lookup: programme}))
     )
 
 
