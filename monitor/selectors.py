@@ -780,14 +780,9 @@ def live_view(*, period: Period, user) -> dict:
 def edition_view(*, edition, user, export: bool = False) -> dict:
     """An edition for this user: the frozen snapshot once published, live figures while a
     draft; stories only with recorded consent."""
-    if edition.is_published:
-        content = edition.snapshot
-    else:
-        content = edition_content(
-            period=parse_half_year(edition.period),
-            overrides={o.project_id: (o.colour, o.reason) for o in edition.overrides.all()},
-            texts=edition_texts(edition),
-        )
+    from monitor.publication import edition_document
+
+    content = edition.snapshot if edition.is_published else edition_document(edition=edition)
     view = content_for_reader(content=content, user=user, export=export)
     view["stories"] = [s for s in edition.stories.select_related("project") if s.consent_given]
     return view
