@@ -87,7 +87,7 @@ class Edition(models.Model):
                 condition=Q(published_at__isnull=True, snapshot__isnull=True)
                 | Q(published_at__isnull=False, snapshot__isnull=False),
                 name="published_edition_has_snapshot",
-            )
+            ),
         ]
 
     def __str__(self):

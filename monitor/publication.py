@@ -188,6 +188,20 @@ def edition_document(*, edition: Edition, cached: bool = True) -> dict:
     return content
 
 
+def live_document(*, period: Period) -> dict:
+    """The live figures of a half-year in the edition's structure, without a coordinator's
+    texts, colours or stories."""
+    content = edition_content(period=period)
+    content.update(
+        period_in_words=period.in_words,
+        headline=headline_text(headline_figures(period=period)),
+        sections=_category_sections(content["projects"], {}),
+        stories=[],
+        **projects_started_and_ended(period=period),
+    )
+    return content
+
+
 def sections_for_reading(content: dict) -> dict:
     """The document's parts as a template reads them: each section's project rows with their
     stories beside them; a story whose project is in no section is kept in ``other_stories``,

@@ -564,7 +564,8 @@ def half_year_series(*, period: Period, count: int = 6) -> list[dict]:
     """Started and to-work per half-year for the ``count`` half-years up to ``period``, counted
     in one query (for the chart of the programme over time)."""
     periods = []
-    year, half = period.year, 1 if period.first_day.month == 1 else 2
+    # Counted back from the half-year the period ends in (a final monitor's term ends there).
+    year, half = period.last_day.year, 1 if period.last_day.month <= 6 else 2
     for _step in range(count):
         if year < 2000:  # the series starts no earlier than the periods the app knows
             break
@@ -656,7 +657,7 @@ def live_figures_digest() -> str:
         trajectories.aggregate(changed=Max("updated_at"))["changed"],
         list(
             Project.objects.order_by("id").values_list(
-                "id", "name", "success_criterion", "category_id"
+                "id", "name", "success_criterion", "category_id", "start_date", "end_date"
             )
         ),
         list(Category.objects.order_by("id").values_list("id", "name", "order")),
@@ -774,7 +775,9 @@ def content_for_reader(*, content: dict, user, export: bool = False) -> dict:
 
 def live_view(*, period: Period, user) -> dict:
     """The live figures of any half-year, shown like an edition without texts or stories."""
-    return {**content_for_reader(content=edition_content(period=period), user=user), "stories": []}
+    from monitor.publication import live_document
+
+    return {**content_for_reader(content=live_document(period=period), user=user), "stories": []}
 
 
 def edition_view(*, edition, user, export: bool = False) -> dict:

@@ -21,8 +21,8 @@ from monitor.forms import (
 from monitor.models import FINAL_KEY_PREFIX, Edition, EditionKind
 from waw.mixins import BreadcrumbsMixin
 from waw.params import positive_int
-from waw.pdf import render_to_pdf
-from waw.periods import PeriodError
+from waw.pdf import render_publication
+from waw.periods import PeriodError, date_in_words
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
 READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.BOARD)
@@ -166,9 +166,9 @@ class EditionView(EditionMixin, View):
 class EditionPdfView(EditionMixin, View):
     def get(self, request, period):
         edition = self.get_edition()
-        pdf, _html = render_to_pdf(
-            "monitor/edition_pdf.html", self.edition_context(edition, export=True)
-        )
+        context = self.edition_context(edition, export=True)
+        context["today"] = date_in_words(timezone.localdate())
+        pdf, _html = render_publication("monitor/edition_pdf.html", context)
         response = HttpResponse(pdf, content_type="application/pdf")
         name = edition.key if edition.is_published else f"{edition.key}-concept"
         response["Content-Disposition"] = f'attachment; filename="monitor-{name}.pdf"'
