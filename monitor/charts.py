@@ -8,6 +8,8 @@ that every label prints at no less than 8 pt (MIN_PRINT_PT), which tests/monitor
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from waw.periods import period_in_words
 
 WIDTH, HEIGHT, PAD_LEFT, PAD_BOTTOM, PAD_TOP = 640, 260, 40, 62, 20
@@ -90,10 +92,12 @@ def progress_bars(programmes: list[dict]) -> dict:
     the absolute numbers beside it: "45 van 1.200 (4%)"."""
     rows = []
     for programme in programmes:
-        for label, value, target in (
-            ("trajecten", programme["started"], programme["target_trajectories"]),
-            ("naar werk", programme["to_work"], programme["target_to_work"]),
+        for label, key, target in (
+            ("trajecten", "started", programme["target_trajectories"]),
+            ("scholingstrajecten", "training", programme.get("target_training_trajectories")),
+            ("naar werk", "to_work", programme["target_to_work"]),
         ):
+            value = programme.get(key, 0)
             if not target:
                 continue
             share = value / target
@@ -108,6 +112,7 @@ def progress_bars(programmes: list[dict]) -> dict:
                     "target_text": _thousands(target),
                     "percent": round(share * 100),
                     "width": round(min(share, 1) * PROGRESS_BAR_WIDTH, 1),
+                    "baseline_note": baseline_note(programme.get(f"{key}_baseline")),
                     "label_y": top + 14,
                     "bar_y": top + 20,
                     "text_y": top + 31,
@@ -120,4 +125,17 @@ def progress_bars(programmes: list[dict]) -> dict:
         "bar_width": PROGRESS_BAR_WIDTH,
         "text_x": PROGRESS_BAR_WIDTH + 10,
         "font_size": FONT_SIZE,
+    }
+
+
+def baseline_note(baseline: dict | None) -> str:
+    """How an earlier result in a figure is labelled: "waarvan ruim 600: stand tot en met eerste
+    kwartaal 2022 (bron)"."""
+    if not baseline:
+        return ""
+    amount = f"{_('ruim') + ' ' if baseline['approximate'] else ''}{_thousands(baseline['value'])}"
+    return _("waarvan %(amount)s: %(label)s (%(source)s)") % {
+        "amount": amount,
+        "label": baseline["label"],
+        "source": baseline["source"],
     }

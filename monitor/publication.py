@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from monitor.models import Edition
-from monitor.selectors import _counted, edition_content, edition_texts, parse_half_year
+from monitor.selectors import _counted, draft_content, edition_content, edition_period
 from participants.constants import OUTCOMES_WITH_WORK
-from projects.models import Category, Programme, Project
+from projects.models import Programme, Project
 from waw.periods import Period, date_in_words
 
 HEADLINE = gettext_lazy(
@@ -28,17 +28,6 @@ FINAL_RULE = gettext_lazy(
     "programma; een stoplicht per jaar is hier niet berekend. Een kleur bij een project is door "
     "de coördinator gegeven, met de reden erbij."
 )
-NO_CATEGORY = gettext_lazy("Zonder categorie")
-
-
-def edition_period(edition: Edition) -> Period:
-    """The days an edition's figures cover: its half-year, or for a final monitor the
-    programme's whole term up to the end of its last half-year."""
-    half_year = parse_half_year(edition.period)
-    if not edition.is_final:
-        return half_year
-    first = edition.programme.start_date or half_year.first_day
-    return Period.term(first, half_year.last_day)
 
 
 def rounded_down(number: int) -> tuple[int, bool]:
@@ -112,49 +101,12 @@ def projects_started_and_ended(*, period: Period) -> dict:
     }
 
 
-def _category_sections(projects: list[dict], texts: dict) -> list[dict]:
-    """The category sections in the categories' order, each with its introduction and its
-    projects; projects without a category last, in a section of their own."""
-    category_of = dict(
-        Project.objects.filter(id__in=[row["project_id"] for row in projects]).values_list(
-            "id", "category_id"
-        )
-    )
-    categories = list(Category.objects.order_by("order", "name").values("id", "name"))
-    sections = [
-        {
-            "category": c["name"],
-            "text": texts.get(("category", c["name"]), ""),
-            "project_ids": [
-                r["project_id"] for r in projects if category_of.get(r["project_id"]) == c["id"]
-            ],
-        }
-        for c in categories
-    ]
-    sections.append(
-        {
-            "category": str(NO_CATEGORY),
-            "text": "",
-            "project_ids": [
-                r["project_id"] for r in projects if category_of.get(r["project_id"]) is None
-            ],
-        }
-    )
-    return [s for s in sections if s["project_ids"] or s["text"]]
-
-
 def edition_document(*, edition: Edition, cached: bool = True) -> dict:
     """Everything an edition shows and publishing freezes: the figures (``edition_content``)
     with the publication's structure: title, headline (the stored one, else the generated
     one), category sections, new and ended projects, the consented stories, the colophon."""
     period = edition_period(edition)
-    texts = edition_texts(edition)
-    content = edition_content(
-        period=period,
-        overrides={o.project_id: (o.colour, o.reason) for o in edition.overrides.all()},
-        texts=texts,
-        cached=cached,
-    )
+    content = draft_content(edition=edition, cached=cached)
     if edition.is_final:
         # Yearly targets say nothing about a whole term: only a coordinator's colour stands.
         for row in content["projects"]:
@@ -171,12 +123,6 @@ def edition_document(*, edition: Edition, cached: bool = True) -> dict:
         headline_generated=generated,
         headline=edition.headline or generated,
         introduction=edition.introduction,
-        sections=_category_sections(content["projects"], texts),
-        stories=[
-            {"name": s.name, "project_id": s.project_id, "project": s.project.name, "text": s.text}
-            for s in edition.stories.select_related("project")
-            if s.consent_given
-        ],
         colophon={
             "published_on": (
                 date_in_words(edition.published_at.date()) if edition.published_at else None
@@ -195,29 +141,25 @@ def live_document(*, period: Period) -> dict:
     content.update(
         period_in_words=period.in_words,
         headline=headline_text(headline_figures(period=period)),
-        sections=_category_sections(content["projects"], {}),
-        stories=[],
         **projects_started_and_ended(period=period),
     )
     return content
 
 
 def sections_for_reading(content: dict) -> dict:
-    """The document's parts as a template reads them: each section's project rows with their
-    stories beside them; a story whose project is in no section is kept in ``other_stories``,
-    so nothing stored is left out. Works on a snapshot as well as on a draft's content."""
-    rows = {row["project_id"]: row for row in content.get("projects", [])}
+    """The document's parts as a template reads them: each category section's projects with
+    their stories beside them; a story whose project is in no section is kept in
+    ``other_stories``, so nothing stored is left out. Works on a snapshot as on a draft."""
     stories_of: dict = {}
-    for story in content.get("stories", []):
+    for story in content.get("stories") or []:
         stories_of.setdefault(story["project_id"], []).append(story)
     placed = set()
     sections = []
-    for section in content.get("sections", []):
+    for section in content.get("sections") or []:
         projects = []
-        for project_id in section["project_ids"]:
-            if project_id in rows:
-                placed.add(project_id)
-                projects.append({**rows[project_id], "stories": stories_of.get(project_id, [])})
+        for row in section["projects"]:
+            placed.add(row.get("project_id"))
+            projects.append({**row, "stories": stories_of.get(row.get("project_id"), [])})
         sections.append({**section, "projects": projects})
-    other = [s for s in content.get("stories", []) if s["project_id"] not in placed]
+    other = [s for s in content.get("stories") or [] if s["project_id"] not in placed]
     return {"sections": sections, "other_stories": other}

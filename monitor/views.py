@@ -74,6 +74,9 @@ def _with_charts(view: dict) -> dict:
     content = view["content"]
     return {
         **view,
+        # The per-project table lists the projects with trajectories; every project of the
+        # edition (with its colour, text and indicators) is in the sections.
+        "figure_rows": [row for row in content["projects"] if row.get("has_figures", True)],
         "series_chart": charts.series_chart(content["series"]),
         "progress": charts.progress_bars(content["programmes"]),
     }
@@ -184,13 +187,22 @@ class EditionJsonView(EditionMixin, View):
             "published_at": edition.published_at.isoformat() if edition.published_at else None,
             "introduction": edition.introduction,
             "stories": [
-                {"name": s.name, "project": s.project.name, "text": s.text}
+                {"name": s["name"], "project": s["project"], "text": s["text"]}
                 for s in context["stories"]
             ],
         }
-        for row in payload["projects"]:
-            row.pop("project_id", None)
+        # Internal ids stay inside the application.
+        payload["projects"] = [_without_id(row) for row in payload["projects"]]
+        if "sections" in payload:
+            payload["sections"] = [
+                {**section, "projects": [_without_id(row) for row in section["projects"]]}
+                for section in payload["sections"]
+            ]
         return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+def _without_id(row: dict) -> dict:
+    return {key: value for key, value in row.items() if key != "project_id"}
 
 
 class EditionEditView(EditionMixin, View):

@@ -15,6 +15,9 @@ from projects.models import (
     Category,
     Cohort,
     Decision,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
     Programme,
     Project,
     TariffOption,
@@ -190,3 +193,32 @@ class BudgetLineFactory(DjangoModelFactory):
     kind = "expense"
     category = factory.Sequence(lambda n: f"Post {n}")
     planned = Decimal("1000.00")
+
+
+class IndicatorFactory(DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Teller {n}")
+    unit = "events"
+
+
+class IndicatorTargetFactory(DjangoModelFactory):
+    class Meta:
+        model = IndicatorTarget
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    year = 2025
+    target = 8
+
+
+class IndicatorValueFactory(DjangoModelFactory):
+    class Meta:
+        model = IndicatorValue
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    period = "2025-H1"
+    value = 3
+    recorded_by = factory.SubFactory(UserFactory)
+    recorded_at = factory.LazyFunction(lambda: dt.datetime(2025, 7, 1, 12, tzinfo=dt.UTC))
