@@ -23,6 +23,7 @@ HEADLINE = gettext_lazy(
     "Van de %(reached)s inwoners die hun weg vonden naar één van de projecten hebben "
     "%(to_work)s inmiddels een betaalde baan."
 )
+PROJECTS = gettext_lazy("Projecten")
 FINAL_RULE = gettext_lazy(
     "In de eindmonitor staat de totale opbrengst over de hele looptijd naast de doelen van het "
     "programma; een stoplicht per jaar is hier niet berekend. Een kleur bij een project is door "
@@ -64,7 +65,9 @@ def headline_figures(*, period: Period) -> dict:
 
 def headline_text(figures: dict) -> str:
     """The generated headline: "Van de ruim 600 inwoners … hebben 225 inmiddels een betaalde
-    baan"."""
+    baan"; none while no resident has started yet (a coordinator may still write one)."""
+    if not figures["reached"]:
+        return ""
     rounded, more = rounded_down(figures["reached"])
     reached = _("ruim %(n)s") % {"n": _thousands(rounded)} if more else _thousands(rounded)
     return HEADLINE % {"reached": reached, "to_work": _thousands(figures["to_work"])}
@@ -155,7 +158,12 @@ def sections_for_reading(content: dict) -> dict:
         stories_of.setdefault(story["project_id"], []).append(story)
     placed = set()
     sections = []
-    for section in content.get("sections") or []:
+    stored_sections = content.get("sections")
+    if stored_sections is None and content.get("projects"):
+        # A snapshot frozen before editions held sections: its projects, texts and colours
+        # still show, in one section.
+        stored_sections = [{"category": str(PROJECTS), "text": "", "projects": content["projects"]}]
+    for section in stored_sections or []:
         projects = []
         for row in section["projects"]:
             placed.add(row.get("project_id"))

@@ -489,3 +489,25 @@ def test_make_run_publishes_one_demo_edition_and_a_second_run_adds_nothing(
     assert Edition.objects.count() == 1
     listing = client_for(board_member).get("/monitor/").content.decode()
     assert first.title in listing
+
+
+def test_an_edition_frozen_before_sections_still_shows_its_project_texts(
+    client_for, coordinator, board_member
+):
+    project = ProjectFactory(name="Schoonthuis")
+    edition = edition_create(period_text="2025-H1")
+    edition_text_set(edition=edition, project=project, text="Dit project is afgerond.")
+    edition = edition_publish(edition=edition, user=coordinator)
+    snapshot = dict(edition.snapshot)
+    del snapshot["sections"]  # the snapshot's shape before sections were kept
+    Edition.objects.filter(pk=edition.pk).update(snapshot=snapshot)
+
+    text = visible_text(client_for(board_member).get("/monitor/2025-H1/").content.decode())
+
+    assert "Schoonthuis" in text and "Dit project is afgerond." in text
+
+
+def test_no_headline_is_generated_before_anyone_started():
+    edition = edition_create(period_text="2025-H1")
+
+    assert edition_document(edition=edition)["headline"] == ""
