@@ -129,13 +129,12 @@ def progress_bars(programmes: list[dict]) -> dict:
 
 
 def baseline_note(baseline: dict | None) -> str:
-    """How an earlier result in a figure is labelled: "waarvan ruim 600: stand tot en met eerste
+    """How an earlier result in a figure is labelled: "waarvan 600: stand tot en met eerste
     kwartaal 2022 (bron)"."""
     if not baseline:
         return ""
-    amount = f"{_('ruim') + ' ' if baseline['approximate'] else ''}{_thousands(baseline['value'])}"
     return _("waarvan %(amount)s: %(label)s (%(source)s)") % {
-        "amount": amount,
+        "amount": baseline["value"],
         "label": baseline["label"],
         "source": baseline["source"],
     }

@@ -66,19 +66,14 @@ class ProjectTextForm(forms.Form):
     )
     text = forms.CharField(
         label=_("Tekst"),
-        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Leeg laten verwijdert de tekst."),
+        help_text=_("Een bestaande tekst wordt vervangen; weghalen doet u met “verwijderen”."),
     )
 
 
 class OverrideForm(forms.Form):
     project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.all())
-    colour = forms.ChoiceField(
-        label=_("Kleur"),
-        choices=[("", _("berekende kleur gebruiken")), *TrafficLight.choices],
-        required=False,
-    )
+    colour = forms.ChoiceField(label=_("Kleur"), choices=TrafficLight.choices)
     reason = forms.CharField(
         label=_("Reden"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -92,6 +87,25 @@ class StoryForm(forms.Form):
     text = forms.CharField(label=_("Verhaal"), widget=forms.Textarea(attrs={"rows": 4}))
     consent_given = forms.BooleanField(
         label=_("De deelnemer heeft toestemming gegeven voor publicatie"), required=False
+    )
+
+
+class StoryEditForm(forms.Form):
+    name = forms.CharField(
+        label=_("Voornaam of schuilnaam"), max_length=Story._meta.get_field("name").max_length
+    )
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.all())
+    text = forms.CharField(
+        label=_("Verhaal"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Verandert de naam of de tekst, dan moet de toestemming opnieuw vastgelegd."),
+    )
+
+
+class ConsentForm(forms.Form):
+    consent = forms.BooleanField(
+        label=_("De deelnemer heeft toestemming gegeven voor publicatie van dit verhaal"),
+        error_messages={"required": _("Vink aan dat de deelnemer toestemming heeft gegeven.")},
     )
 
 

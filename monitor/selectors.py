@@ -45,8 +45,9 @@ TRAFFIC_LIGHT_RULE = _(
     "Met een aantal als jaardoel (trajecten, of een teller zoals events of werkplekken): groen "
     "als het aantal in het jaar tot en met de periode (gestarte trajecten, of de opgetelde "
     "standen van de teller) minstens naar rato van het jaardoel is, oranje vanaf 75% daarvan, "
-    "anders rood. Een project zonder trajectdoel met tellers met een doel krijgt de laagste "
-    "kleur van die tellers. Zonder doel: geen kleur."
+    "anders rood; een teller zonder ingevoerde stand in het jaar krijgt nog geen kleur. Een "
+    "project zonder trajectdoel met tellers met een doel krijgt de laagste kleur van die "
+    "tellers. Zonder doel: geen kleur."
 )
 MIN_ENDED_FOR_RATE = 5
 
@@ -637,7 +638,6 @@ def _baseline_of(baselines: list, measure: str, period: Period) -> dict | None:
         "until_last_day": until.last_day,
         "label": str(_("stand tot en met %(period)s") % {"period": until.in_words}),
         "value": getattr(baseline, measure),
-        "approximate": baseline.approximate,
         "source": baseline.source,
     }
 
@@ -808,7 +808,8 @@ def _indicator_rows(period: Period) -> dict[int, list[dict]]:
     for indicator in indicators:
         values = {v.period: v.value for v in indicator.values.all()}
         target = next((t for t in indicator.targets.all() if t.year == period.year), None)
-        in_year = sum(values.get(code, 0) for code in year_periods)
+        entered = [values[code] for code in year_periods if code in values]
+        in_year = sum(entered)
         rows.setdefault(indicator.project_id, []).append(
             {
                 "name": indicator.name,
@@ -817,9 +818,10 @@ def _indicator_rows(period: Period) -> dict[int, list[dict]]:
                 "value_in_year": in_year,
                 "target": target.target if target else None,
                 "target_source": target.source if target else "",
+                # Nothing entered yet in the year is not known to be 0: no colour.
                 "traffic_light": (
                     pro_rata_light(achieved=in_year, yearly_target=target.target, period=period)
-                    if target
+                    if target and entered
                     else None
                 ),
             }

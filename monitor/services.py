@@ -11,8 +11,16 @@ from monitor.selectors import parse_half_year
 
 PUBLISHED_IS_FROZEN = _("Een gepubliceerde editie verandert niet meer.")
 CONSENT_MISSING = _(
-    "Het verhaal van %(name)s heeft geen vastgelegde toestemming; zonder toestemming kan de "
+    "Deze verhalen hebben geen vastgelegde toestemming: %(names)s. Zonder toestemming kan de "
     "editie niet worden gepubliceerd. Leg de toestemming vast of verwijder het verhaal."
+)
+EMPTY_REMOVES_NOTHING = _(
+    "Een lege tekst wordt niet opgeslagen. Wilt u de tekst weghalen, gebruik dan “verwijderen” "
+    "bij de tekst."
+)
+NO_COLOUR = _(
+    "Kies een kleur. Wilt u de berekende kleur terug, gebruik dan “verwijderen” bij het "
+    "aangepaste stoplicht."
 )
 EDITION_EXISTS = _("Er is al een editie voor het %(period)s.")
 FINAL_EXISTS = _("Er is al een eindmonitor van %(programme)s.")
@@ -76,26 +84,32 @@ ONE_SUBJECT = _("Kies een project of een categorie, niet allebei.")
 
 @transaction.atomic
 def edition_text_set(*, edition: Edition, text: str, project=None, category=None) -> None:
-    """Set (or, with an empty text, remove) the edition's text about a project or a category."""
+    """Set the edition's text about a project or a category. An empty text removes nothing:
+    removing is edition_text_remove, after a confirmation."""
     _draft(edition)
     if (project is None) == (category is None):
         raise ValidationError(ONE_SUBJECT)
     subject = {"project": project} if project is not None else {"category": category}
-    if text.strip():
-        EditionText.objects.update_or_create(
-            edition=edition, **subject, defaults={"text": text.strip()}
-        )
-    else:
-        EditionText.objects.filter(edition=edition, **subject).delete()
+    if not text.strip():
+        raise ValidationError({"text": EMPTY_REMOVES_NOTHING})
+    EditionText.objects.update_or_create(
+        edition=edition, **subject, defaults={"text": text.strip()}
+    )
+
+
+@transaction.atomic
+def edition_text_remove(*, text: EditionText) -> None:
+    """Remove a text of a draft edition (the page asks for confirmation first)."""
+    _draft(text.edition)
+    text.delete()
 
 
 @transaction.atomic
 def traffic_light_override_set(*, edition: Edition, project, colour: str, reason: str) -> None:
-    """Override the computed traffic light with a written reason (empty colour removes it)."""
+    """Override the computed traffic light with a written reason."""
     _draft(edition)
     if not colour:
-        TrafficLightOverride.objects.filter(edition=edition, project=project).delete()
-        return
+        raise ValidationError({"colour": NO_COLOUR})
     if not reason.strip():
         raise ValidationError({"reason": _("Schrijf op waarom het stoplicht anders is.")})
     TrafficLightOverride.objects.update_or_create(
@@ -123,7 +137,44 @@ def story_add(
 
 
 @transaction.atomic
+def traffic_light_override_remove(*, override: TrafficLightOverride) -> None:
+    """Go back to the computed colour (the page asks for confirmation first)."""
+    _draft(override.edition)
+    override.delete()
+
+
+@transaction.atomic
+def story_update(*, story: Story, name: str, project, text: str) -> Story:
+    """Change a draft's story. Consent is given for what the story says: a changed name or text
+    needs its consent recorded again."""
+    _draft(story.edition)
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    changed = story.name != name.strip() or story.text != text.strip()
+    story.name, story.project, story.text = name.strip(), project, text.strip()
+    if changed and story.consent_given:
+        story.consent_given = False
+        story.consent_recorded_by = None
+        story.consent_recorded_at = None
+    story.full_clean()
+    story.save()
+    return story
+
+
+@transaction.atomic
+def story_consent_record(*, story: Story, user) -> Story:
+    """Record, after the story was added, that the participant consented: who and when."""
+    _draft(story.edition)
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    story.consent_given = True
+    story.consent_recorded_by = user
+    story.consent_recorded_at = timezone.now()
+    story.save(update_fields=["consent_given", "consent_recorded_by", "consent_recorded_at"])
+    return story
+
+
+@transaction.atomic
 def story_remove(*, story: Story) -> None:
+    """Remove a story of a draft (the page asks for confirmation first)."""
     _draft(story.edition)
     story.delete()
 
@@ -133,9 +184,12 @@ def edition_publish(*, edition: Edition, user) -> Edition:
     """Publish: every story needs recorded consent; all figures are frozen into a snapshot, so
     later changes to trajectories leave the published edition as it was."""
     edition = _draft(edition)
-    for story in edition.stories.all():
-        if not story.consent_given:
-            raise ValidationError(CONSENT_MISSING % {"name": story.name})
+    missing = [
+        f"{story.name} ({story.project.name})"
+        for story in edition.stories.select_related("project").filter(consent_given=False)
+    ]
+    if missing:
+        raise ValidationError(CONSENT_MISSING % {"names": ", ".join(missing)})
     edition.published_at = timezone.now()
     edition.published_by = user
     # Computed afresh, not from the live cache: what is frozen must be exact.

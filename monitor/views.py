@@ -9,16 +9,25 @@ from django.views import View
 
 from monitor import charts, publication, selectors, services
 from monitor.forms import (
+    ConsentForm,
     EditionCreateForm,
     FinalEditionCreateForm,
     IntroductionForm,
     OverrideForm,
     ProjectTextForm,
     PublishForm,
+    StoryEditForm,
     StoryForm,
     half_year_choices,
 )
-from monitor.models import FINAL_KEY_PREFIX, Edition, EditionKind
+from monitor.models import (
+    FINAL_KEY_PREFIX,
+    Edition,
+    EditionKind,
+    EditionText,
+    Story,
+    TrafficLightOverride,
+)
 from waw.mixins import BreadcrumbsMixin
 from waw.params import positive_int
 from waw.pdf import render_publication
@@ -254,14 +263,11 @@ class EditionEditView(EditionMixin, View):
         edition = self.get_edition()
         action = request.POST.get("action", "")
         if action == "remove_story":
+            # Removing is confirmed on a page of its own; this only leads there.
             story_id = positive_int(request.POST.get("story"))
             story = edition.stories.filter(pk=story_id).first() if story_id else None
-            if story:
-                try:
-                    services.story_remove(story=story)
-                except ValidationError as error:
-                    for message in error.messages:
-                        messages.error(request, message)
+            if story and not edition.is_published:
+                return redirect("monitor:remove", period=edition.key, kind="verhaal", pk=story.pk)
             return redirect("monitor:edit", period=edition.key)
         if action not in self.forms:
             return self.render_page(edition, status=400)
@@ -298,4 +304,160 @@ class EditionEditView(EditionMixin, View):
             form.add_error(None, error)
             return self.render_page(edition, (action, form), status=400)
         messages.success(request, _("Opgeslagen."))
+        return redirect("monitor:edit", period=edition.key)
+
+
+class DraftMixin(EditionMixin):
+    """A coordinator's page about one part of a draft edition; a published edition only shows."""
+
+    allowed_roles = (Role.COORDINATOR,)
+
+    def crumbs(self, edition, title):
+        return [
+            _monitor_crumb(),
+            (edition.get_absolute_url(), str(edition)),
+            (reverse("monitor:edit", kwargs={"period": edition.key}), _("Bewerken")),
+            ("", title),
+        ]
+
+
+class StoryEditView(DraftMixin, View):
+    """Edit a story of the draft, and record the participant's consent afterwards."""
+
+    def get_story(self, edition):
+        try:
+            return edition.stories.select_related("project", "consent_recorded_by").get(
+                pk=self.kwargs["pk"]
+            )
+        except Story.DoesNotExist:
+            raise Http404 from None
+
+    def render_page(self, edition, story, form=None, consent_form=None, status=200):
+        title = _("Verhaal van %(name)s") % {"name": story.name}
+        return render(
+            self.request,
+            "monitor/story_edit.html",
+            {
+                "edition": edition,
+                "story": story,
+                "form": form
+                or StoryEditForm(
+                    initial={"name": story.name, "project": story.project, "text": story.text}
+                ),
+                "consent_form": consent_form or ConsentForm(prefix="consent"),
+                "title": title,
+                "breadcrumbs": self.crumbs(edition, title),
+            },
+            status=status,
+        )
+
+    def get(self, request, period, pk):
+        edition = self.get_edition()
+        if edition.is_published:
+            return redirect(edition.get_absolute_url())
+        return self.render_page(edition, self.get_story(edition))
+
+    def post(self, request, period, pk):
+        edition = self.get_edition()
+        story = self.get_story(edition)
+        if request.POST.get("action") == "consent":
+            form = ConsentForm(request.POST, prefix="consent")
+            if not form.is_valid():
+                return self.render_page(edition, story, consent_form=form, status=400)
+            try:
+                services.story_consent_record(story=story, user=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+                return self.render_page(edition, story, consent_form=form, status=400)
+            messages.success(request, _("De toestemming is vastgelegd."))
+            return redirect("monitor:edit", period=edition.key)
+        form = StoryEditForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(edition, story, form=form, status=400)
+        try:
+            services.story_update(story=story, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_page(edition, story, form=form, status=400)
+        messages.success(request, _("Het verhaal is opgeslagen."))
+        return redirect("monitor:edit", period=edition.key)
+
+
+class RemoveView(DraftMixin, View):
+    """Asks for confirmation (GET) before removing a story, a text or an adjusted traffic
+    light of a draft; removes only on a POST that carries the confirmation."""
+
+    kinds = {
+        "verhaal": (Story, "stories"),
+        "tekst": (EditionText, "texts"),
+        "stoplicht": (TrafficLightOverride, "overrides"),
+    }
+
+    def get_item(self, edition):
+        kind = self.kwargs["kind"]
+        if kind not in self.kinds:
+            raise Http404
+        _model, related = self.kinds[kind]
+        item = getattr(edition, related).filter(pk=self.kwargs["pk"]).first()
+        if item is None:
+            raise Http404
+        return item
+
+    def question(self, kind, item) -> str:
+        if kind == "verhaal":
+            return _(
+                "Weet u zeker dat u het verhaal van %(name)s (%(project)s) wilt verwijderen?"
+            ) % {
+                "name": item.name,
+                "project": item.project,
+            }
+        if kind == "tekst":
+            return _("Weet u zeker dat u de tekst bij %(subject)s wilt verwijderen?") % {
+                "subject": item.project or item.category
+            }
+        return _(
+            "Weet u zeker dat u het aangepaste stoplicht (%(colour)s) van %(project)s wilt "
+            "verwijderen? Dan geldt weer de berekende kleur."
+        ) % {"colour": item.get_colour_display(), "project": item.project}
+
+    def page(self, edition, item, status=200):
+        title = _("Verwijderen bevestigen")
+        return render(
+            self.request,
+            "monitor/confirm_remove.html",
+            {
+                "edition": edition,
+                "title": title,
+                "question": self.question(self.kwargs["kind"], item),
+                "cancel_url": reverse("monitor:edit", kwargs={"period": edition.key}),
+                "breadcrumbs": self.crumbs(edition, title),
+            },
+            status=status,
+        )
+
+    def get(self, request, period, kind, pk):
+        edition = self.get_edition()
+        if edition.is_published:
+            return redirect(edition.get_absolute_url())
+        return self.page(edition, self.get_item(edition))
+
+    def post(self, request, period, kind, pk):
+        edition = self.get_edition()
+        if edition.is_published:
+            return redirect(edition.get_absolute_url())
+        item = self.get_item(edition)
+        if request.POST.get("confirm") != "ja":
+            return self.page(edition, item, status=400)
+        remove = {
+            "verhaal": lambda: services.story_remove(story=item),
+            "tekst": lambda: services.edition_text_remove(text=item),
+            "stoplicht": lambda: services.traffic_light_override_remove(override=item),
+        }[kind]
+        try:
+            remove()
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(edition.get_absolute_url())
+        messages.success(request, _("Verwijderd."))
         return redirect("monitor:edit", period=edition.key)

@@ -8,8 +8,12 @@ from projects.models import (
     Category,
     Cohort,
     Decision,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
     MunicipalityInhabitants,
     Programme,
+    ProgrammeBaseline,
     Project,
     TariffOption,
     TariffPrice,
@@ -17,8 +21,47 @@ from projects.models import (
 from waw.admin import ReadOnlyAdminMixin
 
 
+class ProgrammeBaselineInline(admin.TabularInline):
+    model = ProgrammeBaseline
+    extra = 0
+
+
+@admin.register(ProgrammeBaseline)
+class ProgrammeBaselineAdmin(admin.ModelAdmin):
+    list_display = ("programme", "until", "trajectories", "training_trajectories", "to_work")
+    list_select_related = ("programme",)
+
+
+class IndicatorTargetInline(admin.TabularInline):
+    model = IndicatorTarget
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("project", "name", "unit")
+    list_select_related = ("project",)
+    search_fields = ("name", "project__name")
+    inlines = [IndicatorTargetInline]
+
+
+@admin.register(IndicatorTarget)
+class IndicatorTargetAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "year", "target", "source")
+    list_select_related = ("indicator__project",)
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Values are entered on the indicator's page, whose service checks the half-year."""
+
+    list_display = ("indicator", "period", "value", "recorded_by", "recorded_at")
+    list_select_related = ("indicator__project", "recorded_by")
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
+    inlines = [ProgrammeBaselineInline]
     list_display = ("name", "start_date", "end_date")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}

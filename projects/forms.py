@@ -8,6 +8,7 @@ from projects.models import (
     Budget,
     BudgetLine,
     Decision,
+    Indicator,
     Programme,
     Project,
     TariffOption,
@@ -32,7 +33,9 @@ class ProgrammeForm(forms.ModelForm):
             "end_date",
             "description",
             "target_trajectories",
+            "target_training_trajectories",
             "target_to_work",
+            "targets_source",
         ]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
@@ -57,6 +60,7 @@ class ProjectForm(forms.ModelForm):
             "duration",
             "status",
             "success_criterion",
+            "is_training",
             "start_date",
             "end_date",
         ]
@@ -91,6 +95,7 @@ class AgreementForm(forms.ModelForm):
             "target_trajectories",
             "target_success_rate",
             "target_text",
+            "target_source",
             "notes",
             "vat_treatment",
             "cost_sharing",
@@ -201,3 +206,26 @@ class BudgetLineForm(forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["kind", "category", "project", "planned", "realised", "order"]
+
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["name", "unit", "source"]
+
+
+class IndicatorTargetForm(forms.Form):
+    year = forms.IntegerField(label=_("Jaar"), min_value=2000, max_value=2100)
+    target = forms.IntegerField(
+        label=_("Doel (aantal in het jaar)"),
+        min_value=0,
+        error_messages={"invalid": _("Vul een heel getal in.")},
+    )
+    source = forms.CharField(label=_("Bron"), required=False, max_length=300)
+
+
+class IndicatorValueForm(forms.Form):
+    period = forms.CharField(label=_("Halfjaar"), max_length=7, help_text=_("2025-H1 of 2025-H2"))
+    value = forms.CharField(
+        label=_("Aantal in dit halfjaar"), max_length=12, help_text=_("Een heel getal, 0 of meer.")
+    )

@@ -84,9 +84,7 @@ class ProgrammeBaseline(models.Model):
         _("waarvan scholingstrajecten"), null=True, blank=True
     )
     to_work = models.PositiveIntegerField(_("naar werk"), null=True, blank=True)
-    approximate = models.BooleanField(
-        _("ondergrens"), default=False, help_text=_("Het document zegt “ruim” of “meer dan”.")
-    )
+    # The source quotes the document, "ruim" and "meer dan" included: the figure is its number.
     source = models.CharField(_("bron"), max_length=300)
 
     class Meta:

@@ -42,6 +42,7 @@ def project_detail(*, slug: str) -> Project:
             Prefetch("agreements", queryset=Agreement.objects.order_by("-year")),
             "agreements__tariff_options__later_prices",
             "decisions",
+            "indicators__targets",
         )
         .get(slug=slug)
     )
@@ -154,3 +155,18 @@ def price_histories_of(*, agreement_id: int) -> list[tuple[str, list]]:
         .prefetch_related("later_prices")
     )
     return [(option.label, option.price_history()) for option in options]
+
+
+def project_term(*, project: Project) -> tuple:
+    """The term of the programme a project runs under, as (first day, last day), None where
+    open: its programme's dates, widened by the years of its agreements (a yearly agreement
+    places the project in that year's programme)."""
+    import datetime as dt
+
+    first, last = project.programme.start_date, project.programme.end_date
+    years = list(project.agreements.values_list("year", flat=True))
+    if years:
+        agreement_first, agreement_last = dt.date(min(years), 1, 1), dt.date(max(years), 12, 31)
+        first = min(first, agreement_first) if first else None
+        last = max(last, agreement_last) if last else None
+    return first, last

@@ -19,14 +19,19 @@ from projects.models import (
     Category,
     Cohort,
     Decision,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
     MunicipalityInhabitants,
     Programme,
+    ProgrammeBaseline,
     Project,
     TariffOption,
     TariffPrice,
 )
 from waw.models import Municipality
 from waw.money import to_money
+from waw.periods import Period, PeriodError, date_in_words
 from waw.roles import sync_role_groups
 
 REFERENCE_DATA = Path(__file__).resolve().parent / "data" / "reference.toml"
@@ -232,6 +237,119 @@ def cohort_save(*, cohort: Cohort) -> Cohort:
     return record_save(record=cohort)
 
 
+# --- indicators ------------------------------------------------------------------------------
+
+VALUE_NOT_A_WHOLE_NUMBER = _("Het aantal moet een heel getal zijn van 0 of meer, niet “%(value)s”.")
+NOT_A_HALF_YEAR = _("Kies een halfjaar, bijvoorbeeld 2025-H1 of 2025-H2, niet “%(text)s”.")
+OUTSIDE_PROGRAMME_TERM = _(
+    "%(period)s valt buiten de looptijd van het programma van %(project)s (%(term)s); "
+    "voer alleen aantallen in voor halfjaren binnen die looptijd."
+)
+
+
+def _whole_number(value) -> int:
+    """A count as people type it: a whole number of 0 or more ("12", not "1,5" or "-1")."""
+    text = str(value).strip()
+    if not text.isdigit():
+        raise ValidationError({"value": VALUE_NOT_A_WHOLE_NUMBER % {"value": text}})
+    number = int(text)
+    limit = IndicatorValue._meta.get_field("value").validators
+    for validator in limit:  # the model's bounds (PositiveIntegerField's range)
+        try:
+            validator(number)
+        except ValidationError:
+            raise ValidationError({"value": VALUE_NOT_A_WHOLE_NUMBER % {"value": text}}) from None
+    return number
+
+
+def _half_year(text: str) -> Period:
+    try:
+        period = Period.parse(text)
+    except PeriodError as error:
+        raise ValidationError({"period": str(error)}) from None
+    if "-H" not in period.code:
+        raise ValidationError({"period": NOT_A_HALF_YEAR % {"text": text}})
+    return period
+
+
+def _term_in_words(first, last) -> str:
+    if first and last:
+        return f"{date_in_words(first)} – {date_in_words(last)}"
+    if first:
+        return str(_("vanaf %(day)s") % {"day": date_in_words(first)})
+    return str(_("tot en met %(day)s") % {"day": date_in_words(last)})
+
+
+@transaction.atomic
+def indicator_save(*, indicator: Indicator) -> Indicator:
+    """Save an indicator of a project (a name unique within the project, and a unit)."""
+    indicator.name = indicator.name.strip()
+    indicator.unit = indicator.unit.strip()
+    return record_save(record=indicator)
+
+
+@transaction.atomic
+def indicator_remove(*, indicator: Indicator) -> None:
+    """Remove an indicator with its targets and values, one by one for the audit trail."""
+    for value in indicator.values.all():
+        value.delete()
+    for target in indicator.targets.all():
+        target.delete()
+    indicator.delete()
+
+
+@transaction.atomic
+def indicator_target_set(*, indicator: Indicator, year: int, target: int, source: str = ""):
+    """Set an indicator's target for a year (one per year)."""
+    record = IndicatorTarget.objects.filter(indicator=indicator, year=year).first()
+    record = record or IndicatorTarget(indicator=indicator, year=year)
+    record.target = target
+    record.source = source.strip()
+    return record_save(record=record)
+
+
+@transaction.atomic
+def indicator_target_remove(*, target: IndicatorTarget) -> None:
+    target.delete()
+
+
+@transaction.atomic
+def indicator_value_set(*, indicator: Indicator, period_text: str, value, user) -> IndicatorValue:
+    """Enter what an indicator counted in a half-year: a whole number of 0 or more, for a
+    half-year within the term of the project's programme; who entered it and when is recorded
+    (a later entry for the same half-year replaces the value and the record of who)."""
+    from django.utils import timezone
+
+    from projects.selectors import project_term
+
+    period = _half_year(period_text)
+    number = _whole_number(value)
+    first, last = project_term(project=indicator.project)
+    if (first and period.last_day < first) or (last and period.first_day > last):
+        raise ValidationError(
+            {
+                "period": OUTSIDE_PROGRAMME_TERM
+                % {
+                    "period": period.in_words,
+                    "project": indicator.project.name,
+                    "term": _term_in_words(first, last),
+                }
+            }
+        )
+    record = IndicatorValue.objects.select_for_update().filter(
+        indicator=indicator, period=period.code
+    ).first() or IndicatorValue(indicator=indicator, period=period.code)
+    record.value = number
+    record.recorded_by = user
+    record.recorded_at = timezone.now()
+    return record_save(record=record)
+
+
+@transaction.atomic
+def indicator_value_remove(*, value: IndicatorValue) -> None:
+    value.delete()
+
+
 @dataclass
 class LoadReport:
     created: dict[str, int] = field(default_factory=dict)
@@ -273,10 +391,28 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                 "end_date": row.get("end_date"),
                 "description": row.get("description", ""),
                 "target_trajectories": row.get("target_trajectories"),
+                "target_training_trajectories": row.get("target_training_trajectories"),
                 "target_to_work": row.get("target_to_work"),
+                "targets_source": row.get("targets_source", ""),
             },
         )
         report.add("programma's", created)
+        # Earlier results ("stand tot en met …") from the documents, with their source.
+        for baseline in row.get("baselines", []):
+            record = ProgrammeBaseline(
+                programme=programmes[row["slug"]],
+                until=baseline["until"],
+                trajectories=baseline.get("trajectories"),
+                training_trajectories=baseline.get("training_trajectories"),
+                to_work=baseline.get("to_work"),
+                source=baseline["source"],
+            )
+            exists = ProgrammeBaseline.objects.filter(
+                programme=record.programme, until=record.until
+            ).exists()
+            if not exists:
+                record_save(record=record)
+            report.add("eerdere resultaten", not exists)
 
     categories = {}
     for order, row in enumerate(data.get("categories", []), start=1):
@@ -299,6 +435,7 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                 "duration": row.get("duration", ""),
                 "status": row["status"],
                 "success_criterion": row["success_criterion"],
+                "is_training": row.get("is_training", False),
                 "start_date": row.get("start_date"),
                 "end_date": row.get("end_date"),
                 "aliases": row.get("aliases", []),
@@ -316,6 +453,7 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                 "target_trajectories": row.get("target_trajectories"),
                 "target_success_rate": row.get("target_success_rate"),
                 "target_text": row.get("target_text", ""),
+                "target_source": row.get("target_source", ""),
                 "notes": row.get("notes", ""),
                 "cost_sharing": row.get("cost_sharing", CostSharing.CENTRAL),
             },
@@ -341,6 +479,22 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                         price=to_money(later["price"]),
                     )
                     report.add("prijzen vanaf datum", True)
+
+    # Counted results besides trajectories, with the targets the documents give per year.
+    for row in data.get("indicators", []):
+        indicator, created = Indicator.objects.get_or_create(
+            project=projects[row["project"]],
+            name=row["name"],
+            defaults={"unit": row["unit"], "source": row.get("source", "")},
+        )
+        report.add("tellers", created)
+        for target in row.get("targets", []):
+            _obj, created = IndicatorTarget.objects.get_or_create(
+                indicator=indicator,
+                year=target["year"],
+                defaults={"target": target["target"], "source": target.get("source", "")},
+            )
+            report.add("jaardoelen van tellers", created)
 
     # Billing rule 12, "naar inwoners": inhabitants on 1 January per municipality and year.
     for row in data.get("inhabitants", []):

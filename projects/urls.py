@@ -37,6 +37,27 @@ urlpatterns = [
         views.DecisionUpdateView.as_view(),
         name="decision-update",
     ),
+    path(
+        "projecten/<slug:slug>/teller/nieuw/",
+        views.IndicatorCreateView.as_view(),
+        name="indicator-create",
+    ),
+    path("projecten/<slug:slug>/teller/<int:pk>/", views.IndicatorView.as_view(), name="indicator"),
+    path(
+        "projecten/<slug:slug>/teller/<int:pk>/verwijderen/",
+        views.IndicatorRemoveView.as_view(),
+        name="indicator-remove",
+    ),
+    path(
+        "projecten/<slug:slug>/teller/<int:pk>/doel/<int:item>/verwijderen/",
+        views.IndicatorTargetRemoveView.as_view(),
+        name="indicator-target-remove",
+    ),
+    path(
+        "projecten/<slug:slug>/teller/<int:pk>/aantal/<int:item>/verwijderen/",
+        views.IndicatorValueRemoveView.as_view(),
+        name="indicator-value-remove",
+    ),
     path("begrotingen/", views.BudgetIndexView.as_view(), name="budget-index"),
     path("begrotingen/nieuw/", views.BudgetCreateView.as_view(), name="budget-create"),
     path("begrotingen/<int:year>/", views.BudgetYearView.as_view(), name="budget-year"),

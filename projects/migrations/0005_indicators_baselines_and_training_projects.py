@@ -88,7 +88,6 @@ class Migration(migrations.Migration):
                 ('trajectories', models.PositiveIntegerField(blank=True, null=True, verbose_name='trajecten')),
                 ('training_trajectories', models.PositiveIntegerField(blank=True, null=True, verbose_name='waarvan scholingstrajecten')),
                 ('to_work', models.PositiveIntegerField(blank=True, null=True, verbose_name='naar werk')),
-                ('approximate', models.BooleanField(default=False, help_text='Het document zegt “ruim” of “meer dan”.', verbose_name='ondergrens')),
                 ('source', models.CharField(max_length=300, verbose_name='bron')),
                 ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='baselines', to='projects.programme', verbose_name='programma')),
             ],

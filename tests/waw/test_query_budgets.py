@@ -31,6 +31,9 @@ from tests.factories import (
     CategoryFactory,
     CohortFactory,
     DecisionFactory,
+    IndicatorFactory,
+    IndicatorTargetFactory,
+    IndicatorValueFactory,
     MunicipalityFactory,
     ParticipantFactory,
     ProgrammeFactory,
@@ -367,6 +370,12 @@ def test_edition_list_queries_do_not_grow_with_editions(
 
 
 def _furnish(edition, user, projects):
+    # A project without trajectories, and an indicator with a target and a value per project.
+    quiet = ProjectFactory(programme=projects[0].programme)
+    for project in [*projects, quiet]:
+        indicator = IndicatorFactory(project=project)
+        IndicatorTargetFactory(indicator=indicator, year=int(edition.period[:4]))
+        IndicatorValueFactory(indicator=indicator, period=edition.period, recorded_by=user)
     for project in projects:
         edition_text_set(edition=edition, project=project, text="Loopt goed.")
         traffic_light_override_set(edition=edition, project=project, colour="groen", reason="Ok")
