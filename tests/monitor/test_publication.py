@@ -511,3 +511,15 @@ def test_no_headline_is_generated_before_anyone_started():
     edition = edition_create(period_text="2025-H1")
 
     assert edition_document(edition=edition)["headline"] == ""
+
+
+def test_entered_indicator_values_are_listed_by_half_year_in_words(client_for, coordinator):
+    from tests.factories import IndicatorFactory, IndicatorValueFactory
+
+    indicator = IndicatorFactory()
+    IndicatorValueFactory(indicator=indicator, period="2024-H1")
+    project = indicator.project
+
+    response = client_for(coordinator).get(f"/projecten/{project.slug}/teller/{indicator.pk}/")
+
+    assert "eerste halfjaar 2024" in visible_text(response.content.decode())
