@@ -523,3 +523,20 @@ def test_entered_indicator_values_are_listed_by_half_year_in_words(client_for, c
     response = client_for(coordinator).get(f"/projecten/{project.slug}/teller/{indicator.pk}/")
 
     assert "eerste halfjaar 2024" in visible_text(response.content.decode())
+
+
+def test_headline_counts_the_programmes_earlier_result_as_its_progress_does(huizen):
+    from projects.models import ProgrammeBaseline
+
+    programme = ProgrammeFactory(
+        start_date=dt.date(2020, 1, 1), end_date=dt.date(2026, 12, 31), target_trajectories=1200
+    )
+    ProgrammeBaseline.objects.create(
+        programme=programme, until="2022-Q1", trajectories=600, to_work=225, source="seed 004"
+    )
+    start(ProjectFactory(programme=programme), huizen)
+
+    document = edition_document(edition=edition_create(period_text="2025-H1"))
+
+    assert document["headline"].startswith("Van de ruim 600 inwoners")
+    assert "hebben 225 inmiddels een betaalde baan" in document["headline"]
