@@ -592,7 +592,8 @@ def half_year_series(*, period: Period, count: int = 6) -> list[dict]:
     """Started and to-work per half-year for the ``count`` half-years up to ``period``, counted
     in one query (for the chart of the programme over time)."""
     periods = []
-    year, half = period.year, 1 if period.first_day.month == 1 else 2
+    # Counted back from the half-year the period ends in (a final monitor's term ends there).
+    year, half = period.last_day.year, 1 if period.last_day.month <= 6 else 2
     for _step in range(count):
         if year < 2000:  # the series starts no earlier than the periods the app knows
             break
@@ -1023,10 +1024,20 @@ def story_rows(edition) -> list[dict]:
     ]
 
 
+def edition_period(edition) -> Period:
+    """The days an edition's figures cover: its half-year, or for a final monitor the
+    programme's whole term up to the end of its last half-year."""
+    half_year = parse_half_year(edition.period)
+    if not edition.is_final:
+        return half_year
+    first = edition.programme.start_date or half_year.first_day
+    return Period.term(first, half_year.last_day)
+
+
 def draft_content(*, edition, cached: bool = True) -> dict:
     """A draft edition's content from the live figures and everything stored for it."""
     return edition_content(
-        period=parse_half_year(edition.period),
+        period=edition_period(edition),
         overrides={o.project_id: (o.colour, o.reason) for o in edition.overrides.all()},
         texts=edition_texts(edition),
         stories=story_rows(edition),
@@ -1079,13 +1090,17 @@ def content_for_reader(*, content: dict, user, export: bool = False) -> dict:
 
 def live_view(*, period: Period, user) -> dict:
     """The live figures of any half-year, shown like an edition without texts or stories."""
-    return {**content_for_reader(content=edition_content(period=period), user=user), "stories": []}
+    from monitor.publication import live_document
+
+    return {**content_for_reader(content=live_document(period=period), user=user), "stories": []}
 
 
 def edition_view(*, edition, user, export: bool = False) -> dict:
     """An edition for this user: the frozen snapshot once published (stories included), live
     figures while a draft; stories only with recorded consent."""
-    content = edition.snapshot if edition.is_published else draft_content(edition=edition)
+    from monitor.publication import edition_document
+
+    content = edition.snapshot if edition.is_published else edition_document(edition=edition)
     view = content_for_reader(content=content, user=user, export=export)
     stories = content.get("stories")
     if stories is None:

@@ -5,8 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from monitor.models import Edition, EditionText, Story, TrafficLightOverride
-from monitor.selectors import draft_content, parse_half_year
+from monitor.models import Edition, EditionKind, EditionText, Story, TrafficLightOverride
+from monitor.publication import edition_document
+from monitor.selectors import parse_half_year
 
 PUBLISHED_IS_FROZEN = _("Een gepubliceerde editie verandert niet meer.")
 CONSENT_MISSING = _(
@@ -21,7 +22,12 @@ NO_COLOUR = _(
     "Kies een kleur. Wilt u de berekende kleur terug, gebruik dan “verwijderen” bij het "
     "aangepaste stoplicht."
 )
-EDITION_EXISTS = _("Er is al een editie voor %(period)s.")
+EDITION_EXISTS = _("Er is al een editie voor het %(period)s.")
+FINAL_EXISTS = _("Er is al een eindmonitor van %(programme)s.")
+FINAL_NEEDS_TERM = _(
+    "%(programme)s heeft geen einddatum; een eindmonitor gaat over de hele looptijd van een "
+    "programma en kan pas als die bekend is."
+)
 
 
 def _draft(edition: Edition) -> Edition:
@@ -34,16 +40,42 @@ def _draft(edition: Edition) -> Edition:
 @transaction.atomic
 def edition_create(*, period_text: str, introduction: str = "") -> Edition:
     period = parse_half_year(period_text)
-    if Edition.objects.filter(period=str(period)).exists():
-        raise ValidationError({"period": EDITION_EXISTS % {"period": period}})
+    if Edition.objects.filter(period=str(period), kind=EditionKind.HALF_YEAR).exists():
+        raise ValidationError({"period": EDITION_EXISTS % {"period": period.in_words}})
     return Edition.objects.create(period=str(period), introduction=introduction)
 
 
 @transaction.atomic
-def edition_update(*, edition: Edition, introduction: str) -> Edition:
+def final_edition_create(*, programme, introduction: str = "") -> Edition:
+    """The final monitor of a programme: its whole term, up to the half-year its end date lies
+    in, in the layout of the half-yearly monitor with the cumulative figures."""
+    if programme.end_date is None:
+        raise ValidationError({"programme": FINAL_NEEDS_TERM % {"programme": programme.name}})
+    if Edition.objects.filter(kind=EditionKind.FINAL, programme=programme).exists():
+        raise ValidationError({"programme": FINAL_EXISTS % {"programme": programme.name}})
+    end = programme.end_date
+    return Edition.objects.create(
+        kind=EditionKind.FINAL,
+        programme=programme,
+        period=f"{end.year}-H{1 if end.month <= 6 else 2}",
+        introduction=introduction,
+    )
+
+
+@transaction.atomic
+def edition_update(*, edition: Edition, introduction: str, headline: str | None = None) -> Edition:
+    """Change the draft's introduction and, when given, its headline (an empty headline, or
+    the generated one unchanged, means: the sentence that follows from the figures)."""
     edition = _draft(edition)
     edition.introduction = introduction
-    edition.save(update_fields=["introduction"])
+    fields = ["introduction"]
+    if headline is not None:
+        headline = headline.strip()
+        if headline == edition_document(edition=edition)["headline_generated"]:
+            headline = ""
+        edition.headline = headline
+        fields.append("headline")
+    edition.save(update_fields=fields)
     return edition
 
 
@@ -158,9 +190,9 @@ def edition_publish(*, edition: Edition, user) -> Edition:
     ]
     if missing:
         raise ValidationError(CONSENT_MISSING % {"names": ", ".join(missing)})
-    # Computed afresh, not from the live cache: what is frozen must be exact.
-    edition.snapshot = draft_content(edition=edition, cached=False)
     edition.published_at = timezone.now()
     edition.published_by = user
+    # Computed afresh, not from the live cache: what is frozen must be exact.
+    edition.snapshot = edition_document(edition=edition, cached=False)
     edition.save(update_fields=["snapshot", "published_at", "published_by"])
     return edition

@@ -7,22 +7,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from monitor import charts, selectors, services
+from monitor import charts, publication, selectors, services
 from monitor.forms import (
     ConsentForm,
     EditionCreateForm,
+    FinalEditionCreateForm,
     IntroductionForm,
     OverrideForm,
     ProjectTextForm,
     PublishForm,
     StoryEditForm,
     StoryForm,
+    half_year_choices,
 )
-from monitor.models import Edition, EditionText, Story, TrafficLightOverride
+from monitor.models import (
+    FINAL_KEY_PREFIX,
+    Edition,
+    EditionKind,
+    EditionText,
+    Story,
+    TrafficLightOverride,
+)
 from waw.mixins import BreadcrumbsMixin
 from waw.params import positive_int
-from waw.pdf import render_to_pdf
-from waw.periods import PeriodError
+from waw.pdf import render_publication
+from waw.periods import PeriodError, date_in_words
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
 READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.BOARD)
@@ -52,6 +61,7 @@ class MonitorView(RoleRequiredMixin, BreadcrumbsMixin, View):
                 {
                     "error": str(error),
                     "period_text": text,
+                    "period_choices": half_year_choices(),
                     "breadcrumbs": [_monitor_crumb(), ("", _("Actuele cijfers"))],
                 },
                 status=400,
@@ -60,9 +70,10 @@ class MonitorView(RoleRequiredMixin, BreadcrumbsMixin, View):
         context.update(
             period=period,
             period_text=str(period),
+            period_choices=half_year_choices(),
             breadcrumbs=[
                 _monitor_crumb(),
-                ("", _("Actuele cijfers %(period)s") % {"period": period}),
+                ("", _("Actuele cijfers %(period)s") % {"period": period.in_words}),
             ],
         )
         return render(request, "monitor/monitor.html", context)
@@ -87,62 +98,70 @@ def _monitor_crumb():
 class EditionListView(RoleRequiredMixin, View):
     allowed_roles = READERS
 
-    def get(self, request):
+    def render_list(self, create_form=None, final_form=None, status=200):
         return render(
-            request,
+            self.request,
             "monitor/edition_list.html",
             {
-                "editions": selectors.editions_for(user=request.user),
-                "can_edit": is_coordinator(request.user),
-                "create_form": EditionCreateForm(),
+                "editions": selectors.editions_for(user=self.request.user).select_related(
+                    "programme"
+                ),
+                "can_edit": is_coordinator(self.request.user),
+                "create_form": create_form or EditionCreateForm(),
+                "final_form": final_form or FinalEditionCreateForm(),
                 "breadcrumbs": [_monitor_crumb()],
             },
+            status=status,
         )
+
+    def get(self, request):
+        return self.render_list()
 
     def post(self, request):
         if not is_coordinator(request.user):
             raise PermissionDenied
-        form = EditionCreateForm(request.POST)
+        final = request.POST.get("action") == "final"
+        form = (FinalEditionCreateForm if final else EditionCreateForm)(request.POST)
         if form.is_valid():
             try:
-                edition = services.edition_create(
-                    period_text=form.cleaned_data["period"],
-                    introduction=form.cleaned_data["introduction"],
-                )
+                if final:
+                    edition = services.final_edition_create(**form.cleaned_data)
+                else:
+                    edition = services.edition_create(
+                        period_text=form.cleaned_data["period"],
+                        introduction=form.cleaned_data["introduction"],
+                    )
             except PeriodError as error:
                 form.add_error("period", str(error))
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(
-                    request, _("De editie %(p)s is aangemaakt.") % {"p": edition.period}
-                )
-                return redirect("monitor:edit", period=edition.period)
-        return render(
-            request,
-            "monitor/edition_list.html",
-            {
-                "editions": selectors.editions_for(user=request.user),
-                "can_edit": True,
-                "create_form": form,
-                "breadcrumbs": [_monitor_crumb()],
-            },
-            status=400,
-        )
+                messages.success(request, _("%(e)s is aangemaakt.") % {"e": edition.title})
+                return redirect("monitor:edit", period=edition.key)
+        if final:
+            return self.render_list(final_form=form, status=400)
+        return self.render_list(create_form=form, status=400)
 
 
 class EditionMixin(RoleRequiredMixin):
     allowed_roles = READERS
 
     def get_edition(self):
+        key = self.kwargs["period"]
+        editions = selectors.editions_for(user=self.request.user).select_related("programme")
+        if key.startswith(FINAL_KEY_PREFIX):
+            lookup = {"kind": EditionKind.FINAL, "programme__slug": key[len(FINAL_KEY_PREFIX) :]}
+        else:
+            lookup = {"kind": EditionKind.HALF_YEAR, "period": key}
         try:
-            return selectors.editions_for(user=self.request.user).get(period=self.kwargs["period"])
+            return editions.get(**lookup)
         except Edition.DoesNotExist:
             raise Http404 from None
 
     def edition_context(self, edition, *, export=False):
         view = selectors.edition_view(edition=edition, user=self.request.user, export=export)
-        return {"edition": edition, **_with_charts(view)}
+        parts = publication.sections_for_reading(view["content"])
+        return {"edition": edition, **_with_charts(view), **parts}
 
 
 class EditionView(EditionMixin, View):
@@ -159,11 +178,12 @@ class EditionView(EditionMixin, View):
 class EditionPdfView(EditionMixin, View):
     def get(self, request, period):
         edition = self.get_edition()
-        pdf, _html = render_to_pdf(
-            "monitor/edition_pdf.html", self.edition_context(edition, export=True)
-        )
+        context = self.edition_context(edition, export=True)
+        context["today"] = date_in_words(timezone.localdate())
+        pdf, _html = render_publication("monitor/edition_pdf.html", context)
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="monitor-{edition.period}.pdf"'
+        name = edition.key if edition.is_published else f"{edition.key}-concept"
+        response["Content-Disposition"] = f'attachment; filename="monitor-{name}.pdf"'
         return response
 
 
@@ -209,7 +229,10 @@ class EditionEditView(EditionMixin, View):
 
     def render_page(self, edition, bound=None, status=200):
         forms = {name: cls() for name, cls in self.forms.items()}
-        forms["intro"] = IntroductionForm(initial={"introduction": edition.introduction})
+        document = publication.edition_document(edition=edition)
+        forms["intro"] = IntroductionForm(
+            initial={"introduction": edition.introduction, "headline": document["headline"]}
+        )
         if bound:
             forms[bound[0]] = bound[1]
         return render(
@@ -244,10 +267,8 @@ class EditionEditView(EditionMixin, View):
             story_id = positive_int(request.POST.get("story"))
             story = edition.stories.filter(pk=story_id).first() if story_id else None
             if story and not edition.is_published:
-                return redirect(
-                    "monitor:remove", period=edition.period, kind="verhaal", pk=story.pk
-                )
-            return redirect("monitor:edit", period=edition.period)
+                return redirect("monitor:remove", period=edition.key, kind="verhaal", pk=story.pk)
+            return redirect("monitor:edit", period=edition.key)
         if action not in self.forms:
             return self.render_page(edition, status=400)
         form = self.forms[action](request.POST)
@@ -256,7 +277,9 @@ class EditionEditView(EditionMixin, View):
         data = form.cleaned_data
         try:
             if action == "intro":
-                services.edition_update(edition=edition, introduction=data["introduction"])
+                services.edition_update(
+                    edition=edition, introduction=data["introduction"], headline=data["headline"]
+                )
             elif action == "text":
                 services.edition_text_set(
                     edition=edition,
@@ -281,7 +304,7 @@ class EditionEditView(EditionMixin, View):
             form.add_error(None, error)
             return self.render_page(edition, (action, form), status=400)
         messages.success(request, _("Opgeslagen."))
-        return redirect("monitor:edit", period=edition.period)
+        return redirect("monitor:edit", period=edition.key)
 
 
 class DraftMixin(EditionMixin):
@@ -293,7 +316,7 @@ class DraftMixin(EditionMixin):
         return [
             _monitor_crumb(),
             (edition.get_absolute_url(), str(edition)),
-            (reverse("monitor:edit", kwargs={"period": edition.period}), _("Bewerken")),
+            (reverse("monitor:edit", kwargs={"period": edition.key}), _("Bewerken")),
             ("", title),
         ]
 
@@ -347,7 +370,7 @@ class StoryEditView(DraftMixin, View):
                 form.add_error(None, error)
                 return self.render_page(edition, story, consent_form=form, status=400)
             messages.success(request, _("De toestemming is vastgelegd."))
-            return redirect("monitor:edit", period=edition.period)
+            return redirect("monitor:edit", period=edition.key)
         form = StoryEditForm(request.POST)
         if not form.is_valid():
             return self.render_page(edition, story, form=form, status=400)
@@ -357,7 +380,7 @@ class StoryEditView(DraftMixin, View):
             form.add_error(None, error)
             return self.render_page(edition, story, form=form, status=400)
         messages.success(request, _("Het verhaal is opgeslagen."))
-        return redirect("monitor:edit", period=edition.period)
+        return redirect("monitor:edit", period=edition.key)
 
 
 class RemoveView(DraftMixin, View):
@@ -406,7 +429,7 @@ class RemoveView(DraftMixin, View):
                 "edition": edition,
                 "title": title,
                 "question": self.question(self.kwargs["kind"], item),
-                "cancel_url": reverse("monitor:edit", kwargs={"period": edition.period}),
+                "cancel_url": reverse("monitor:edit", kwargs={"period": edition.key}),
                 "breadcrumbs": self.crumbs(edition, title),
             },
             status=status,
@@ -437,4 +460,4 @@ class RemoveView(DraftMixin, View):
                 messages.error(request, message)
             return redirect(edition.get_absolute_url())
         messages.success(request, _("Verwijderd."))
-        return redirect("monitor:edit", period=edition.period)
+        return redirect("monitor:edit", period=edition.key)

@@ -21,6 +21,7 @@ from projects.constants import (
     VatTreatment,
 )
 from waw.money import MoneyField
+from waw.periods import period_in_words
 
 UNIQUE_NAME = {"unique": _("Deze naam is al in gebruik; kies een andere.")}
 UNIQUE_SLUG = {"unique": _("Deze slug is al in gebruik; kies een andere.")}
@@ -100,7 +101,7 @@ class ProgrammeBaseline(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.programme} t/m {self.until}"
+        return f"{self.programme} t/m {period_in_words(self.until)}"
 
     def clean(self):
         from waw.periods import Period, PeriodError
@@ -819,4 +820,4 @@ class IndicatorValue(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.indicator} {self.period}: {self.value}"
+        return f"{self.indicator} {period_in_words(self.period)}: {self.value}"

@@ -237,6 +237,11 @@ RETENTION_YEARS = env.integer("RETENTION_YEARS", 7)
 # The sender on invoices (REGIO_* variables, waw/env.py); placeholders until the Regio sets them.
 INVOICE_SENDER = env.invoice_sender(production=PRODUCTION)
 INVOICE_PAYMENT_TERM_DAYS = env.integer("INVOICE_PAYMENT_TERM_DAYS", 30)
+# The monitor's colophon: "Neem voor meer informatie over deze monitor contact op met ... via
+# <address>" (seed 004). Empty: the colophon leaves that sentence out.
+MONITOR_CONTACT_EMAIL = env.text(
+    "MONITOR_CONTACT_EMAIL", "monitor@demo.invalid" if INVOICE_SENDER["demo"] else ""
+)
 
 LOGGING = {
     "version": 1,

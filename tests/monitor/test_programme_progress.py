@@ -94,7 +94,7 @@ def test_progress_bars_label_the_baseline(programme):
         programme=programme, until="2022-Q1", trajectories=600, source="seed 004"
     )
 
-    bars = {bar["label"]: bar for bar in progress_bars([_progress()])}
+    bars = {bar["label"]: bar for bar in progress_bars([_progress()])["rows"]}
 
     assert bars["trajecten"]["value"] == 600
     assert bars["trajecten"]["baseline_note"] == (
