@@ -194,10 +194,52 @@ class DecisionForm(forms.ModelForm):
 class BudgetForm(forms.ModelForm):
     class Meta:
         model = Budget
-        fields = ["programme", "year", "title"]
+        fields = ["programme", "year", "title", "source"]
+
+
+class FteFormField(EuroFormField):
+    """A formation in fte, typed the Dutch way ("0,89"); the bounds are the model's."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 4)
+        super().__init__(**kwargs)
 
 
 class BudgetLineForm(forms.ModelForm):
+    """A line of a budget; a carry-over can only come from a budget of the year before."""
+
     class Meta:
         model = BudgetLine
-        fields = ["kind", "category", "project", "planned", "realised", "order"]
+        fields = [
+            "kind",
+            "nature",
+            "category",
+            "project",
+            "planned",
+            "is_pm",
+            "realised",
+            "formation_fte",
+            "funding_source",
+            "carried_over_from",
+            "remark",
+            "order",
+        ]
+        field_classes = {
+            "planned": EuroFormField,
+            "realised": EuroFormField,
+            "formation_fte": FteFormField,
+        }
+        widgets = {
+            "planned": forms.TextInput,
+            "realised": forms.TextInput,
+            "formation_fte": forms.TextInput,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        budget = self.instance.budget
+        self.fields["carried_over_from"].queryset = Budget.objects.filter(
+            year=budget.year - 1
+        ).select_related("programme")
+        self.fields["carried_over_from"].label_from_instance = lambda b: f"{b} ({b.programme})"
+        self.fields["project"].queryset = self.fields["project"].queryset.order_by("name")
