@@ -12,9 +12,14 @@ from projects.models import (
     Agreement,
     Budget,
     BudgetLine,
+    BudgetSeries,
+    BudgetSeriesAmount,
     Category,
     Cohort,
     Decision,
+    MultiYearActivity,
+    MultiYearAmount,
+    MultiYearBudget,
     Programme,
     Project,
     TariffOption,
@@ -190,3 +195,46 @@ class BudgetLineFactory(DjangoModelFactory):
     kind = "expense"
     category = factory.Sequence(lambda n: f"Post {n}")
     planned = Decimal("1000.00")
+
+
+class BudgetSeriesFactory(DjangoModelFactory):
+    class Meta:
+        model = BudgetSeries
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Reeks {n}")
+
+
+class BudgetSeriesAmountFactory(DjangoModelFactory):
+    class Meta:
+        model = BudgetSeriesAmount
+
+    series = factory.SubFactory(BudgetSeriesFactory)
+    year = 2026
+    amount = Decimal("1000.00")
+
+
+class MultiYearBudgetFactory(DjangoModelFactory):
+    class Meta:
+        model = MultiYearBudget
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Meerjarenbegroting {n}")
+
+
+class MultiYearActivityFactory(DjangoModelFactory):
+    class Meta:
+        model = MultiYearActivity
+
+    budget = factory.SubFactory(MultiYearBudgetFactory)
+    name = factory.Sequence(lambda n: f"Activiteit {n}")
+
+
+class MultiYearAmountFactory(DjangoModelFactory):
+    class Meta:
+        model = MultiYearAmount
+
+    activity = factory.SubFactory(MultiYearActivityFactory)
+    year = 2026
+    cost_type = "project"
+    amount = Decimal("1000.00")
