@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.constants import CostSharing
 from projects.models import (
+    FTE_MAX,
+    FTE_RANGE,
     Agreement,
     Budget,
     BudgetLine,
@@ -203,6 +205,12 @@ class FteFormField(EuroFormField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 4)
         super().__init__(**kwargs)
+
+    def validate(self, value):
+        # Before the digit count, so "100" reads as out of range, not as too many digits.
+        super().validate(value)
+        if value is not None and not (0 <= value <= FTE_MAX):
+            raise forms.ValidationError(FTE_RANGE, code="fte_range")
 
 
 class BudgetLineForm(forms.ModelForm):
