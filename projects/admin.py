@@ -224,3 +224,17 @@ class MultiYearAmountAdmin(admin.ModelAdmin):
     list_display = ("activity", "year", "cost_type", "amount")
     list_filter = ("activity__budget", "cost_type", "year")
     list_select_related = ("activity__budget",)
+
+
+@admin.register(BudgetSeriesAmount)
+class BudgetSeriesAmountAdmin(admin.ModelAdmin):
+    list_display = ("series", "year", "amount")
+    list_filter = ("series",)
+    list_select_related = ("series",)
+
+
+@admin.register(MultiYearActivity)
+class MultiYearActivityAdmin(admin.ModelAdmin):
+    list_display = ("name", "budget", "order")
+    list_filter = ("budget",)
+    list_select_related = ("budget",)

@@ -534,6 +534,10 @@ CARRY_OVER_IS_INCOME = _("Een overheveling is een inkomstenregel (baten).")
 CARRY_OVER_FROM_PREVIOUS_YEAR = _(
     "Een overheveling komt uit een begroting van het jaar ervoor (%(year)s)."
 )
+CARRY_OVER_KEEPS_YEAR = _(
+    "Deze begroting heeft overhevelingen van of naar een ander jaar; verwijder die eerst of "
+    "laat het jaar staan."
+)
 CARRY_OVER_REALISED_IS_DERIVED = _(
     "Het gerealiseerde bedrag van een overheveling is wat in de vorige begroting onbenut bleef; "
     "vul het niet zelf in."
@@ -582,6 +586,20 @@ class Budget(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        # A carry-over links a year to the next; moving either budget to another year would
+        # break the link, so the year stays while the links exist.
+        if self.pk is None or self.year is None:
+            return
+        breaks = (
+            self.lines.exclude(carried_over_from__isnull=True)
+            .exclude(carried_over_from__year=self.year - 1)
+            .exists()
+            or self.carried_over_to.exclude(budget__year=self.year + 1).exists()
+        )
+        if breaks:
+            raise ValidationError({"year": CARRY_OVER_KEEPS_YEAR})
 
 
 class BudgetLine(models.Model):

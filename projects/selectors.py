@@ -106,11 +106,6 @@ def budget_years() -> list[int]:
     return list(Budget.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
-# A carry-over points at the year before, so a chain is at most as long as the years stored;
-# the bound guards against a cycle written around the model's validation.
-MAX_CARRY_OVER_CHAIN = 100
-
-
 def _empty_split() -> dict:
     return {
         nature: {kind: {"planned": ZERO, "realised": ZERO} for kind in BudgetLineKind.values}
@@ -118,37 +113,54 @@ def _empty_split() -> dict:
     }
 
 
-def unspent_of_budgets(*, budget_ids, _depth: int = 0) -> dict[int, Decimal]:
+def unspent_of_budgets(*, budget_ids) -> dict[int, Decimal]:
     """What stayed unspent per budget: realised income minus realised expenses, where a
     carry-over line's income is itself the unspent amount of the budget it comes from.
 
-    Two queries per year of carry-over chain, whatever the number of lines."""
-    budget_ids = set(budget_ids)
-    if not budget_ids or _depth > MAX_CARRY_OVER_CHAIN:
+    Two queries however long the chain of carry-overs: the links (a few per year) and the
+    realised sums of every budget the chain reaches."""
+    links: dict[int, list[int]] = {}
+    for budget, source in (
+        BudgetLine.objects.filter(carried_over_from__isnull=False)
+        .values_list("budget", "carried_over_from")
+        .order_by()
+    ):
+        links.setdefault(budget, []).append(source)
+    needed, todo = set(), list(budget_ids)
+    while todo:
+        pk = todo.pop()
+        if pk not in needed:
+            needed.add(pk)
+            todo.extend(links.get(pk, []))
+    if not needed:
         return {}
-    unspent = dict.fromkeys(budget_ids, ZERO)
-    sums = (
-        BudgetLine.objects.filter(budget__in=budget_ids)
+    stored = dict.fromkeys(needed, ZERO)
+    for row in (
+        BudgetLine.objects.filter(budget__in=needed)
         .values("budget", "kind")
         .annotate(realised=Sum("realised"))
         .order_by()
-    )
-    for row in sums:
-        amount = row["realised"] or ZERO
+    ):
         sign = 1 if row["kind"] == BudgetLineKind.INCOME else -1
-        unspent[row["budget"]] += sign * amount
-    carried = list(
-        BudgetLine.objects.filter(budget__in=budget_ids, carried_over_from__isnull=False)
-        .values_list("budget", "carried_over_from")
-        .order_by()
-    )
-    if carried:
-        sources = unspent_of_budgets(
-            budget_ids={source for _budget, source in carried}, _depth=_depth + 1
-        )
-        for budget, source in carried:
-            unspent[budget] += sources.get(source, ZERO)
-    return {pk: to_money(amount) for pk, amount in unspent.items()}
+        stored[row["budget"]] += sign * (row["realised"] or ZERO)
+
+    unspent: dict[int, Decimal] = {}
+
+    def resolve(pk, seen=()):
+        # A carry-over comes from the year before (BudgetLine.clean), so the links form no
+        # cycle; one written around the validation is cut here rather than looping.
+        if pk not in unspent:
+            unspent[pk] = stored[pk] + sum(
+                (
+                    resolve(source, (*seen, pk))
+                    for source in links.get(pk, [])
+                    if source not in seen
+                ),
+                ZERO,
+            )
+        return unspent[pk]
+
+    return {pk: to_money(resolve(pk)) for pk in budget_ids}
 
 
 def _with_totals(budgets: list[Budget]) -> list[Budget]:
@@ -351,15 +363,6 @@ def programme_budgets(*, programme: Programme) -> dict:
         .prefetch_related("activities__amounts", "available__amounts")
     ]
     return {"years": years, "series": series, "tables": tables}
-
-
-def budget_programmes() -> QuerySet[Programme]:
-    """The programmes that have a budget, a series or a multi-year budget."""
-    return Programme.objects.filter(
-        Q(budgets__isnull=False)
-        | Q(budget_series__isnull=False)
-        | Q(multi_year_budgets__isnull=False)
-    ).distinct()
 
 
 def tariff_years(*, project_ids) -> dict[int, set[int]]:

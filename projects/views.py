@@ -344,7 +344,7 @@ class BudgetYearView(RoleRequiredMixin, BreadcrumbsMixin, TemplateView):
             years=years,
             # A combined view only when there is something to combine.
             combined=selectors.combined_totals(budgets=budgets) if len(budgets) > 1 else None,
-            programmes=selectors.budget_programmes(),
+            programmes=list({budget.programme: None for budget in budgets}),
             can_edit=is_coordinator(self.request.user),
         )
         return context

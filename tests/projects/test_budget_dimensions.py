@@ -293,3 +293,11 @@ def test_a_programmes_years_show_planned_realised_and_saldo():
         (2025, Decimal("0.00"), Decimal("40.00")),
         (2026, Decimal("0.00"), Decimal("50.00")),
     ]
+
+
+def test_a_budget_with_a_carry_over_keeps_its_year(carried):
+    source = carried["line"].carried_over_from
+    source.year = 2024
+
+    with pytest.raises(ValidationError, match="overhevelingen van of naar een ander jaar"):
+        record_save(record=source)
