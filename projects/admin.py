@@ -6,6 +6,8 @@ from projects.models import (
     AgreementCostShare,
     Budget,
     BudgetLine,
+    BudgetSeries,
+    BudgetSeriesAmount,
     Category,
     Cohort,
     Decision,
@@ -14,6 +16,9 @@ from projects.models import (
     IndicatorTarget,
     IndicatorValue,
     Meeting,
+    MultiYearActivity,
+    MultiYearAmount,
+    MultiYearBudget,
     MunicipalityInhabitants,
     Programme,
     ProgrammeBaseline,
@@ -233,14 +238,15 @@ class MeetingAdmin(admin.ModelAdmin):
 
 class BudgetLineInline(admin.TabularInline):
     model = BudgetLine
+    fk_name = "budget"
     extra = 0
     autocomplete_fields = ("project",)
 
 
 @admin.register(Budget)
 class BudgetAdmin(admin.ModelAdmin):
-    list_display = ("title", "programme", "year")
-    list_filter = ("programme",)
+    list_display = ("title", "programme", "year", "source")
+    list_filter = ("programme", "year")
     list_select_related = ("programme",)
     search_fields = ("title",)
     inlines = [BudgetLineInline]
@@ -248,7 +254,61 @@ class BudgetAdmin(admin.ModelAdmin):
 
 @admin.register(BudgetLine)
 class BudgetLineAdmin(admin.ModelAdmin):
-    list_display = ("budget", "kind", "category", "project", "planned", "realised")
-    list_filter = ("budget", "kind")
+    list_display = (
+        "budget",
+        "kind",
+        "nature",
+        "category",
+        "project",
+        "planned",
+        "is_pm",
+        "realised",
+    )
+    list_filter = ("budget", "kind", "nature", "funding_source")
     list_select_related = ("budget", "project")
     search_fields = ("category", "project__name")
+
+
+class BudgetSeriesAmountInline(admin.TabularInline):
+    model = BudgetSeriesAmount
+    extra = 0
+
+
+@admin.register(BudgetSeries)
+class BudgetSeriesAdmin(admin.ModelAdmin):
+    list_display = ("title", "programme", "nature", "funding_source", "source")
+    list_select_related = ("programme",)
+    inlines = [BudgetSeriesAmountInline]
+
+
+class MultiYearActivityInline(admin.TabularInline):
+    model = MultiYearActivity
+    extra = 0
+
+
+@admin.register(MultiYearBudget)
+class MultiYearBudgetAdmin(admin.ModelAdmin):
+    list_display = ("title", "programme", "available", "source")
+    list_select_related = ("programme", "available")
+    inlines = [MultiYearActivityInline]
+
+
+@admin.register(MultiYearAmount)
+class MultiYearAmountAdmin(admin.ModelAdmin):
+    list_display = ("activity", "year", "cost_type", "amount")
+    list_filter = ("activity__budget", "cost_type", "year")
+    list_select_related = ("activity__budget",)
+
+
+@admin.register(BudgetSeriesAmount)
+class BudgetSeriesAmountAdmin(admin.ModelAdmin):
+    list_display = ("series", "year", "amount")
+    list_filter = ("series",)
+    list_select_related = ("series",)
+
+
+@admin.register(MultiYearActivity)
+class MultiYearActivityAdmin(admin.ModelAdmin):
+    list_display = ("name", "budget", "order")
+    list_filter = ("budget",)
+    list_select_related = ("budget",)

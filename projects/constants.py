@@ -33,8 +33,34 @@ VAT_RATES = {VatTreatment.STANDARD: 21}
 
 
 class BudgetLineKind(models.TextChoices):
+    """Baten or lasten; the documents of 2024 and 2025 say inkomsten and uitgaven."""
+
     INCOME = "income", _("inkomsten")
     EXPENSE = "expense", _("uitgaven")
+
+
+class BudgetLineNature(models.TextChoices):
+    """Whether money comes or goes once or every year (the two column pairs of a begroting)."""
+
+    INCIDENTAL = "incidental", _("incidenteel")
+    STRUCTURAL = "structural", _("structureel")
+
+
+class FundingSource(models.TextChoices):
+    """Where a line's money comes from, where the documents name it."""
+
+    IMPULSE = "impulse", _("impulsbudget")
+    TARGETED_GRANT = "targeted_grant", _("doeluitkering")
+    UWV = "uwv", _("UWV")
+    CARRY_OVER = "carry_over", _("overheveling")
+    OWN_FUNDS = "own_funds", _("eigen middelen")
+
+
+class MultiYearCostType(models.TextChoices):
+    """The two column groups of a multi-year cost table (seed 003, Voorstel 7)."""
+
+    PROJECT = "project", _("projectkosten")
+    FORMATION = "formation", _("kosten formatie")
 
 
 class CohortStatus(models.TextChoices):

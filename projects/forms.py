@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.constants import CostSharing
 from projects.models import (
+    FTE_MAX,
+    FTE_RANGE,
     Agreement,
     Budget,
     BudgetLine,
@@ -215,24 +217,69 @@ class DecisionForm(forms.ModelForm):
 class BudgetForm(forms.ModelForm):
     class Meta:
         model = Budget
-        fields = ["programme", "year", "title"]
+        fields = ["programme", "year", "title", "source"]
+
+
+class FteFormField(EuroFormField):
+    """A formation in fte, typed the Dutch way ("0,89"); the bounds are the model's."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 4)
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        # Before the digit count, so "100" reads as out of range, not as too many digits.
+        super().validate(value)
+        if value is not None and not (0 <= value <= FTE_MAX):
+            raise forms.ValidationError(FTE_RANGE, code="fte_range")
 
 
 class BudgetLineForm(forms.ModelForm):
+    """A line of a budget; a carry-over can only come from a budget of the year before."""
+
     class Meta:
         model = BudgetLine
-        fields = ["kind", "category", "project", "planned", "realised", "order"]
+        fields = [
+            "kind",
+            "nature",
+            "category",
+            "project",
+            "planned",
+            "is_pm",
+            "realised",
+            "formation_fte",
+            "funding_source",
+            "carried_over_from",
+            "remark",
+            "order",
+        ]
+        field_classes = {
+            "planned": EuroFormField,
+            "realised": EuroFormField,
+            "formation_fte": FteFormField,
+        }
+        widgets = {
+            "planned": forms.TextInput,
+            "realised": forms.TextInput,
+            "formation_fte": forms.TextInput,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         budget = self.instance.budget if self.instance.budget_id else None
         if budget is not None:
+            self.fields["carried_over_from"].queryset = Budget.objects.filter(
+                year=budget.year - 1
+            ).select_related("programme")
             # A line is about one of the programme's projects in the budget's year (the
             # projects follow that year's agreements); a line's present project stays choosable.
             choices = Q(pk__in=programme_projects(programme=budget.programme_id, year=budget.year))
             if self.instance.project_id:
                 choices |= Q(pk=self.instance.project_id)
-            self.fields["project"].queryset = Project.objects.filter(choices).order_by("name")
+            self.fields["project"].queryset = Project.objects.filter(choices)
+        self.fields["carried_over_from"].label_from_instance = lambda b: f"{b} ({b.programme})"
+        self.fields["project"].queryset = self.fields["project"].queryset.order_by("name")
+
 
 class IndicatorForm(forms.ModelForm):
     class Meta:

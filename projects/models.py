@@ -14,8 +14,11 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.constants import (
     BudgetLineKind,
+    BudgetLineNature,
     CohortStatus,
     CostSharing,
+    FundingSource,
+    MultiYearCostType,
     ProjectStatus,
     SuccessCriterion,
     VatTreatment,
@@ -676,8 +679,42 @@ class DocumentedRealisation(models.Model):
         return f"{self.project} {self.year} ({self.source})"
 
 
+YEAR_OUTSIDE_TERM = _("%(year)s valt buiten de looptijd van %(programme)s (%(term)s).")
+FTE_MAX = Decimal("99.99")
+FTE_RANGE = _("De formatie ligt tussen 0 en 99,99 fte.")
+PM_HAS_NO_AMOUNT = _(
+    "Een p.m.-regel heeft geen begroot bedrag; laat het bedrag leeg of vink p.m. uit."
+)
+CARRY_OVER_IS_INCOME = _("Een overheveling is een inkomstenregel (baten).")
+CARRY_OVER_FROM_PREVIOUS_YEAR = _(
+    "Een overheveling komt uit een begroting van het jaar ervoor (%(year)s)."
+)
+CARRY_OVER_KEEPS_YEAR = _(
+    "Deze begroting heeft overhevelingen van of naar een ander jaar; verwijder die eerst of "
+    "laat het jaar staan."
+)
+CARRY_OVER_REALISED_IS_DERIVED = _(
+    "Het gerealiseerde bedrag van een overheveling is wat in de vorige begroting onbenut bleef; "
+    "vul het niet zelf in."
+)
+
+
+def check_year_in_term(programme, year, field="year"):
+    """Refuse a year outside the programme's start and end dates (an open end has no limit)."""
+    if programme is None or year is None:
+        return
+    first = programme.start_date.year if programme.start_date else None
+    last = programme.end_date.year if programme.end_date else None
+    if (first is not None and year < first) or (last is not None and year > last):
+        term = f"{first or '…'}–{last or '…'}"
+        raise ValidationError(
+            {field: YEAR_OUTSIDE_TERM % {"year": year, "programme": programme, "term": term}}
+        )
+
+
 class Budget(models.Model):
-    """The budget (begroting) of a programme for one year."""
+    """A budget (begroting) of a programme for one year; a programme may have several a year
+    (Begroting RWC 2026, UWV begroting 2026, Doeluitkering 2026)."""
 
     programme = models.ForeignKey(
         Programme, verbose_name=_("programma"), on_delete=models.PROTECT, related_name="budgets"
@@ -686,30 +723,57 @@ class Budget(models.Model):
         _("jaar"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
     title = models.CharField(_("titel"), max_length=200)
+    source = models.CharField(_("bron"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("begroting")
         verbose_name_plural = _("begrotingen")
-        ordering = ["-year"]
+        ordering = ["-year", "programme", "title"]
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "year"],
-                name="one_budget_per_programme_year",
-                violation_error_message=_("Dit programma heeft al een begroting voor dit jaar."),
+                fields=["programme", "year", "title"],
+                name="budget_title_unique_per_programme_year",
+                violation_error_message=_(
+                    "Dit programma heeft in dit jaar al een begroting met deze titel."
+                ),
             )
         ]
 
     def __str__(self):
         return self.title
 
+    def clean(self):
+        # A carry-over links a year to the next; moving either budget to another year would
+        # break the link, so the year stays while the links exist.
+        if self.pk is None or self.year is None:
+            return
+        breaks = (
+            self.lines.exclude(carried_over_from__isnull=True)
+            .exclude(carried_over_from__year=self.year - 1)
+            .exists()
+            or self.carried_over_to.exclude(budget__year=self.year + 1).exists()
+        )
+        if breaks:
+            raise ValidationError({"year": CARRY_OVER_KEEPS_YEAR})
+
 
 class BudgetLine(models.Model):
-    """One income or expense line of a budget, planned and realised."""
+    """One income or expense line of a budget, planned and realised.
+
+    A p.m. line (pro memorie) is listed with no amount: it counts as nothing and is open. A
+    carry-over line (overheveling) takes its realised amount from what stayed unspent in the
+    previous year's budget, so the two never disagree."""
 
     budget = models.ForeignKey(
         Budget, verbose_name=_("begroting"), on_delete=models.CASCADE, related_name="lines"
     )
     kind = models.CharField(_("soort"), max_length=10, choices=BudgetLineKind.choices)
+    nature = models.CharField(
+        _("incidenteel of structureel"),
+        max_length=10,
+        choices=BudgetLineNature.choices,
+        default=BudgetLineNature.INCIDENTAL,
+    )
     category = models.CharField(_("post"), max_length=200)
     project = models.ForeignKey(
         Project,
@@ -720,7 +784,34 @@ class BudgetLine(models.Model):
         related_name="budget_lines",
     )
     planned = MoneyField(_("begroot"), null=True, blank=True)
+    is_pm = models.BooleanField(
+        _("p.m."), default=False, help_text=_("Pro memorie: het bedrag is nog niet bekend.")
+    )
     realised = MoneyField(_("gerealiseerd"), null=True, blank=True)
+    formation_fte = models.DecimalField(
+        _("formatie (fte)"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(Decimal("0"), message=FTE_RANGE),
+            MaxValueValidator(FTE_MAX, message=FTE_RANGE),
+        ],
+    )
+    funding_source = models.CharField(
+        _("financieringsbron"), max_length=20, choices=FundingSource.choices, blank=True
+    )
+    carried_over_from = models.ForeignKey(
+        Budget,
+        verbose_name=_("overheveling uit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_over_to",
+        help_text=_("De begroting van vorig jaar waarvan het onbenutte bedrag hier binnenkomt."),
+    )
+    remark = models.CharField(_("opmerking"), max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
     class Meta:
@@ -728,9 +819,222 @@ class BudgetLine(models.Model):
         verbose_name_plural = _("begrotingsregels")
         ordering = ["budget", "kind", "order", "id"]
         indexes = [models.Index(fields=["budget", "kind"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_pm=False) | Q(planned__isnull=True),
+                name="budget_line_pm_has_no_amount",
+                violation_error_message=PM_HAS_NO_AMOUNT,
+            ),
+            models.CheckConstraint(
+                condition=Q(formation_fte__isnull=True)
+                | Q(formation_fte__gte=0, formation_fte__lte=FTE_MAX),
+                name="budget_line_fte_in_range",
+                violation_error_message=FTE_RANGE,
+            ),
+            models.CheckConstraint(
+                condition=Q(planned__isnull=True) | Q(planned__gte=0),
+                name="budget_line_planned_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(realised__isnull=True) | Q(realised__gte=0),
+                name="budget_line_realised_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(carried_over_from__isnull=True)
+                | Q(kind=BudgetLineKind.INCOME, realised__isnull=True),
+                name="budget_line_carry_over_is_derived_income",
+                violation_error_message=CARRY_OVER_REALISED_IS_DERIVED,
+            ),
+        ]
 
     def __str__(self):
         return f"{self.budget}: {self.category}"
+
+    def clean(self):
+        errors = {}
+        if self.carried_over_from_id is not None:
+            if self.kind != BudgetLineKind.INCOME:
+                errors["kind"] = CARRY_OVER_IS_INCOME
+            if self.realised is not None:
+                errors["realised"] = CARRY_OVER_REALISED_IS_DERIVED
+            budget = self.budget if self.budget_id else None
+            if budget is not None and self.carried_over_from.year != budget.year - 1:
+                errors["carried_over_from"] = CARRY_OVER_FROM_PREVIOUS_YEAR % {
+                    "year": budget.year - 1
+                }
+        if self.is_pm and self.planned is not None:
+            errors["planned"] = PM_HAS_NO_AMOUNT
+        if errors:
+            raise ValidationError(errors)
+
+
+class BudgetSeries(models.Model):
+    """A series of amounts per year, as a document gives it (the impulsbudget 2026–2034)."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programma"),
+        on_delete=models.PROTECT,
+        related_name="budget_series",
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    nature = models.CharField(
+        _("incidenteel of structureel"),
+        max_length=10,
+        choices=BudgetLineNature.choices,
+        default=BudgetLineNature.INCIDENTAL,
+    )
+    funding_source = models.CharField(
+        _("financieringsbron"), max_length=20, choices=FundingSource.choices, blank=True
+    )
+    source = models.CharField(_("bron"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("meerjarenreeks")
+        verbose_name_plural = _("meerjarenreeksen")
+        ordering = ["programme", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "title"],
+                name="budget_series_title_unique_per_programme",
+                violation_error_message=_("Dit programma heeft al een reeks met deze titel."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class BudgetSeriesAmount(models.Model):
+    """The amount of a series in one year; the year lies within the programme's term."""
+
+    series = models.ForeignKey(
+        BudgetSeries, verbose_name=_("reeks"), on_delete=models.CASCADE, related_name="amounts"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("jaar"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    amount = MoneyField(_("bedrag"))
+
+    class Meta:
+        verbose_name = _("bedrag van een reeks")
+        verbose_name_plural = _("bedragen van een reeks")
+        ordering = ["series", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "year"],
+                name="one_series_amount_per_year",
+                violation_error_message=_("Deze reeks heeft al een bedrag voor dit jaar."),
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="series_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.series} {self.year}"
+
+    def clean(self):
+        if self.series_id is not None:
+            check_year_in_term(self.series.programme, self.year)
+
+
+class MultiYearBudget(models.Model):
+    """A multi-year cost table: activities × years, project and formation costs (seed 003,
+    Voorstel 7), compared with what a series says is available per year."""
+
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programma"),
+        on_delete=models.PROTECT,
+        related_name="multi_year_budgets",
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    available = models.ForeignKey(
+        BudgetSeries,
+        verbose_name=_("beschikbaar per jaar"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="covers",
+    )
+    source = models.CharField(_("bron"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("meerjarenbegroting")
+        verbose_name_plural = _("meerjarenbegrotingen")
+        ordering = ["programme", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "title"],
+                name="multi_year_budget_title_unique_per_programme",
+                violation_error_message=_(
+                    "Dit programma heeft al een meerjarenbegroting met deze titel."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class MultiYearActivity(models.Model):
+    """One row of a multi-year cost table."""
+
+    budget = models.ForeignKey(
+        MultiYearBudget,
+        verbose_name=_("meerjarenbegroting"),
+        on_delete=models.CASCADE,
+        related_name="activities",
+    )
+    name = models.CharField(_("activiteit"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        verbose_name = _("activiteit")
+        verbose_name_plural = _("activiteiten")
+        ordering = ["budget", "order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class MultiYearAmount(models.Model):
+    """The cost of an activity in one year and of one type (project or formation costs)."""
+
+    activity = models.ForeignKey(
+        MultiYearActivity,
+        verbose_name=_("activiteit"),
+        on_delete=models.CASCADE,
+        related_name="amounts",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("jaar"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    cost_type = models.CharField(
+        _("soort kosten"), max_length=10, choices=MultiYearCostType.choices
+    )
+    amount = MoneyField(_("bedrag"))
+
+    class Meta:
+        verbose_name = _("bedrag van een activiteit")
+        verbose_name_plural = _("bedragen van een activiteit")
+        ordering = ["activity", "cost_type", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "year", "cost_type"],
+                name="one_multi_year_amount_per_cell",
+                violation_error_message=_("Deze activiteit heeft al een bedrag voor dit jaar."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="multi_year_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.activity} {self.year}"
+
+    def clean(self):
+        if self.activity_id is not None:
+            check_year_in_term(self.activity.budget.programme, self.year)
 
 
 class Indicator(models.Model):

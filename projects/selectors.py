@@ -17,14 +17,16 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from projects.constants import BudgetLineKind, ProjectStatus
+from projects.constants import BudgetLineKind, BudgetLineNature, MultiYearCostType, ProjectStatus
 from projects.models import (
     Agreement,
     Budget,
     BudgetLine,
+    BudgetSeries,
     Decision,
     DocumentedRealisation,
     Meeting,
+    MultiYearBudget,
     Programme,
     Project,
     TariffOption,
@@ -109,43 +111,263 @@ def budget_years() -> list[int]:
     return list(Budget.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
-def budgets_of_year(*, year: int) -> list[Budget]:
-    """The year's budgets with their lines and, per budget, the totals and balances.
+def _empty_split() -> dict:
+    return {
+        nature: {kind: {"planned": ZERO, "realised": ZERO} for kind in BudgetLineKind.values}
+        for nature in BudgetLineNature.values
+    }
 
-    Totals are summed by the database in one grouped query; a budget's balance is income minus
-    expenses, planned and realised (the realised balance is what stayed unspent, "onbenut").
-    """
-    budgets = list(
-        Budget.objects.filter(year=year)
-        .select_related("programme")
-        .prefetch_related(Prefetch("lines", queryset=BudgetLine.objects.select_related("project")))
-    )
+
+def unspent_of_budgets(*, budget_ids) -> dict[int, Decimal]:
+    """What stayed unspent per budget: realised income minus realised expenses, where a
+    carry-over line's income is itself the unspent amount of the budget it comes from.
+
+    Two queries however long the chain of carry-overs: the links (a few per year) and the
+    realised sums of every budget the chain reaches."""
+    links: dict[int, list[int]] = {}
+    for budget, source in (
+        BudgetLine.objects.filter(carried_over_from__isnull=False)
+        .values_list("budget", "carried_over_from")
+        .order_by()
+    ):
+        links.setdefault(budget, []).append(source)
+    needed, todo = set(), list(budget_ids)
+    while todo:
+        pk = todo.pop()
+        if pk not in needed:
+            needed.add(pk)
+            todo.extend(links.get(pk, []))
+    if not needed:
+        return {}
+    stored = dict.fromkeys(needed, ZERO)
+    for row in (
+        BudgetLine.objects.filter(budget__in=needed)
+        .values("budget", "kind")
+        .annotate(realised=Sum("realised"))
+        .order_by()
+    ):
+        sign = 1 if row["kind"] == BudgetLineKind.INCOME else -1
+        stored[row["budget"]] += sign * (row["realised"] or ZERO)
+
+    unspent: dict[int, Decimal] = {}
+
+    def resolve(pk, seen=()):
+        # A carry-over comes from the year before (BudgetLine.clean), so the links form no
+        # cycle; one written around the validation is cut here rather than looping.
+        if pk not in unspent:
+            unspent[pk] = stored[pk] + sum(
+                (
+                    resolve(source, (*seen, pk))
+                    for source in links.get(pk, [])
+                    if source not in seen
+                ),
+                ZERO,
+            )
+        return unspent[pk]
+
+    return {pk: to_money(resolve(pk)) for pk in budget_ids}
+
+
+def _with_totals(budgets: list[Budget]) -> list[Budget]:
+    """Attach to each budget its totals: per kind, per nature × kind (the four columns of a
+    begroting), the balance, the p.m. lines still open and the formation in fte.
+
+    Stored amounts are summed by the database in one grouped query; a carry-over line's
+    realised amount is derived from the budget it comes from (never copied)."""
     sums = (
         BudgetLine.objects.filter(budget__in=budgets)
-        .values("budget", "kind")
-        .annotate(planned=Sum("planned"), realised=Sum("realised"))
+        .values("budget", "kind", "nature")
+        .annotate(planned=Sum("planned"), realised=Sum("realised"), fte=Sum("formation_fte"))
         .order_by()
     )
-    by_budget = {(row["budget"], row["kind"]): row for row in sums}
+    sources = {
+        line.carried_over_from_id
+        for budget in budgets
+        for line in budget.lines.all()
+        if line.carried_over_from_id
+    }
+    carried = unspent_of_budgets(budget_ids=sources)
+    split_of = {budget.pk: _empty_split() for budget in budgets}
+    fte_of = dict.fromkeys(split_of, Decimal("0.00"))
+    for row in sums:
+        cell = split_of[row["budget"]][row["nature"]][row["kind"]]
+        cell["planned"] += row["planned"] or ZERO
+        cell["realised"] += row["realised"] or ZERO
+        fte_of[row["budget"]] += row["fte"] or 0
     for budget in budgets:
-        totals = {}
-        for kind in BudgetLineKind.values:
-            row = by_budget.get((budget.pk, kind), {})
-            totals[kind] = {
-                "planned": to_money(row.get("planned") or 0),
-                "realised": to_money(row.get("realised") or 0),
+        lines = list(budget.lines.all())
+        for line in lines:
+            line.is_carry_over = line.carried_over_from_id is not None
+            line.realised_amount = line.realised
+            if line.is_carry_over:
+                line.realised_amount = carried.get(line.carried_over_from_id, ZERO)
+                split_of[budget.pk][line.nature][line.kind]["realised"] += line.realised_amount
+        split = split_of[budget.pk]
+        for nature in split.values():
+            for cell in nature.values():
+                cell["planned"], cell["realised"] = (
+                    to_money(cell["planned"]),
+                    to_money(cell["realised"]),
+                )
+        totals = {
+            kind: {
+                measure: sum(
+                    (split[nature][kind][measure] for nature in BudgetLineNature.values), ZERO
+                )
+                for measure in ("planned", "realised")
             }
+            for kind in BudgetLineKind.values
+        }
         income, expense = totals[BudgetLineKind.INCOME], totals[BudgetLineKind.EXPENSE]
+        budget.split = split
         budget.totals = totals
         budget.balance = {
             "planned": income["planned"] - expense["planned"],
             "realised": income["realised"] - expense["realised"],
         }
-        budget.income_lines = [ln for ln in budget.lines.all() if ln.kind == BudgetLineKind.INCOME]
-        budget.expense_lines = [
-            ln for ln in budget.lines.all() if ln.kind == BudgetLineKind.EXPENSE
-        ]
+        budget.fte = fte_of[budget.pk]
+        budget.open_lines = [ln for ln in lines if ln.is_pm]
+        budget.income_lines = [ln for ln in lines if ln.kind == BudgetLineKind.INCOME]
+        budget.expense_lines = [ln for ln in lines if ln.kind == BudgetLineKind.EXPENSE]
     return budgets
+
+
+def _budgets_with_lines():
+    return (
+        Budget.objects.select_related("programme")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=BudgetLine.objects.select_related("project", "carried_over_from"),
+            )
+        )
+        .order_by("programme__start_date", "programme__name", "title")
+    )
+
+
+def budgets_of_year(*, year: int) -> list[Budget]:
+    """The year's budgets with their lines and, per budget, the totals and balances.
+
+    A budget's balance is income minus expenses, planned and realised (the realised balance is
+    what stayed unspent, "onbenut"); a p.m. line counts as nothing and is listed as open."""
+    return _with_totals(list(_budgets_with_lines().filter(year=year)))
+
+
+def combined_totals(*, budgets: list[Budget]) -> dict:
+    """The sum of several budgets' totals (the combined view of a year), from their totals."""
+    split = _empty_split()
+    for budget in budgets:
+        for nature, kinds in budget.split.items():
+            for kind, cell in kinds.items():
+                for measure, amount in cell.items():
+                    split[nature][kind][measure] += amount
+    totals = {
+        kind: {
+            measure: sum((budget.totals[kind][measure] for budget in budgets), ZERO)
+            for measure in ("planned", "realised")
+        }
+        for kind in BudgetLineKind.values
+    }
+    income, expense = totals[BudgetLineKind.INCOME], totals[BudgetLineKind.EXPENSE]
+    return {
+        "split": split,
+        "totals": totals,
+        "balance": {m: income[m] - expense[m] for m in ("planned", "realised")},
+        "open_lines": [line for budget in budgets for line in budget.open_lines],
+    }
+
+
+def multi_year_table(*, budget: MultiYearBudget) -> dict:
+    """A multi-year cost table from its prefetched amounts: the columns (cost type × year) that
+    have an amount, a row per activity with its total, the totals per column, per year and
+    overall, and per year what is available and what remains."""
+    activities = list(budget.activities.all())
+    cells = [(a, amount) for a in activities for amount in a.amounts.all()]
+    type_order = {value: i for i, value in enumerate(MultiYearCostType.values)}
+    columns = sorted(
+        {(amount.cost_type, amount.year) for _a, amount in cells},
+        key=lambda c: (type_order[c[0]], c[1]),
+    )
+    years = sorted({year for _type, year in columns})
+    rows = []
+    for activity in activities:
+        by_column = {(a.cost_type, a.year): a.amount for a in activity.amounts.all()}
+        rows.append(
+            {
+                "activity": activity,
+                "cells": [by_column.get(column) for column in columns],
+                "total": sum(by_column.values(), ZERO),
+            }
+        )
+    column_totals = [
+        sum((a.amount for _act, a in cells if (a.cost_type, a.year) == column), ZERO)
+        for column in columns
+    ]
+    per_year = {
+        year: sum((a.amount for _act, a in cells if a.year == year), ZERO) for year in years
+    }
+    available = {}
+    if budget.available is not None:
+        available = {a.year: a.amount for a in budget.available.amounts.all()}
+    return {
+        "budget": budget,
+        "column_groups": [
+            {
+                "label": MultiYearCostType(cost_type).label,
+                "span": sum(1 for c in columns if c[0] == cost_type),
+            }
+            for cost_type in MultiYearCostType.values
+            if any(c[0] == cost_type for c in columns)
+        ],
+        "columns": [{"cost_type": c[0], "year": c[1]} for c in columns],
+        "rows": rows,
+        "column_totals": column_totals,
+        "total": sum(column_totals, ZERO),
+        "years": [
+            {
+                "year": year,
+                "total": per_year[year],
+                "available": available.get(year),
+                "remaining": None
+                if available.get(year) is None
+                else available[year] - per_year[year],
+            }
+            for year in years
+        ],
+    }
+
+
+def series_with_totals(*, series_list) -> list[BudgetSeries]:
+    """Series with their prefetched amounts in year order and the total over the years."""
+    for series in series_list:
+        series.years = sorted(series.amounts.all(), key=lambda a: a.year)
+        series.total = sum((a.amount for a in series.years), ZERO)
+    return series_list
+
+
+def programme_budgets(*, programme: Programme) -> dict:
+    """A programme's budgets across the years: per year its budgets, the year's totals planned
+    and realised and the saldo; and its multi-year series and cost tables."""
+    budgets = _with_totals(list(_budgets_with_lines().filter(programme=programme)))
+    by_year: dict[int, list[Budget]] = {}
+    for budget in budgets:
+        by_year.setdefault(budget.year, []).append(budget)
+    years = [
+        {"year": year, "budgets": group, **combined_totals(budgets=group)}
+        for year, group in sorted(by_year.items())
+    ]
+    series = series_with_totals(
+        series_list=list(
+            BudgetSeries.objects.filter(programme=programme).prefetch_related("amounts")
+        )
+    )
+    tables = [
+        multi_year_table(budget=multi_year)
+        for multi_year in MultiYearBudget.objects.filter(programme=programme)
+        .select_related("available")
+        .prefetch_related("activities__amounts", "available__amounts")
+    ]
+    return {"years": years, "series": series, "tables": tables}
 
 
 def tariff_years(*, project_ids) -> dict[int, set[int]]:

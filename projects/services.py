@@ -11,12 +11,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import creation_record
-from projects.constants import CohortStatus, CostSharing
+from projects.constants import BudgetLineNature, CohortStatus, CostSharing, MultiYearCostType
 from projects.models import (
     Agreement,
     AgreementCostShare,
     Budget,
     BudgetLine,
+    BudgetSeries,
+    BudgetSeriesAmount,
     Category,
     Cohort,
     Decision,
@@ -25,6 +27,9 @@ from projects.models import (
     IndicatorTarget,
     IndicatorValue,
     Meeting,
+    MultiYearActivity,
+    MultiYearAmount,
+    MultiYearBudget,
     MunicipalityInhabitants,
     Programme,
     ProgrammeBaseline,
@@ -480,6 +485,10 @@ def _money(value):
     return None if value is None else to_money(value)
 
 
+def _fte(value):
+    return None if value is None else Decimal(value)
+
+
 @transaction.atomic
 def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
     """Load the region's reference data from the documents (idempotent).
@@ -666,31 +675,89 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
         )
         report.add("realisaties volgens document", created)
 
+    budgets = {}
     for row in data.get("budgets", []):
         budget, created = Budget.objects.get_or_create(
             programme=programmes[row["programme"]],
             year=row["year"],
-            defaults={"title": row["title"]},
+            title=row["title"],
+            defaults={"source": row.get("source", "")},
         )
+        budgets[(row["programme"], row["year"], row["title"])] = budget
         report.add("begrotingen", created)
         if created:
             # One by one, not bulk_create: budget lines are in the audit trail, which
             # django-auditlog writes on save (a handful of lines per year).
-            lines = [
-                BudgetLine.objects.create(
-                    budget=budget,
-                    kind=line["kind"],
-                    category=line["category"],
-                    project=projects.get(line.get("project")),
-                    planned=_money(line.get("planned")),
-                    realised=_money(line.get("realised")),
-                    order=order,
+            for order, line in enumerate(row.get("lines", []), start=1):
+                source = line.get("carried_over_from")
+                record_save(
+                    record=BudgetLine(
+                        budget=budget,
+                        kind=line["kind"],
+                        nature=line.get("nature", BudgetLineNature.INCIDENTAL),
+                        category=line["category"],
+                        project=projects.get(line.get("project")),
+                        planned=_money(line.get("planned")),
+                        is_pm=line.get("is_pm", False),
+                        realised=_money(line.get("realised")),
+                        formation_fte=_fte(line.get("formation_fte")),
+                        funding_source=line.get("funding_source", ""),
+                        carried_over_from=None
+                        if source is None
+                        else budgets[(source["programme"], source["year"], source["title"])],
+                        remark=line.get("remark", ""),
+                        order=order,
+                    )
                 )
-                for order, line in enumerate(row.get("lines", []), start=1)
-            ]
-            report.created["begrotingsregels"] = report.created.get("begrotingsregels", 0) + len(
-                lines
-            )
+                report.add("begrotingsregels", True)
+
+    series = {}
+    for row in data.get("budget_series", []):
+        series_record, created = BudgetSeries.objects.get_or_create(
+            programme=programmes[row["programme"]],
+            title=row["title"],
+            defaults={
+                "nature": row.get("nature", BudgetLineNature.INCIDENTAL),
+                "funding_source": row.get("funding_source", ""),
+                "source": row.get("source", ""),
+            },
+        )
+        series[(row["programme"], row["title"])] = series_record
+        report.add("meerjarenreeksen", created)
+        if created:
+            for amount in row.get("amounts", []):
+                budget_series_amount_save(
+                    amount=BudgetSeriesAmount(
+                        series=series_record, year=amount["year"], amount=to_money(amount["amount"])
+                    )
+                )
+
+    for row in data.get("multi_year_budgets", []):
+        available = row.get("available")
+        multi_year, created = MultiYearBudget.objects.get_or_create(
+            programme=programmes[row["programme"]],
+            title=row["title"],
+            defaults={
+                "source": row.get("source", ""),
+                "available": None if available is None else series[(row["programme"], available)],
+            },
+        )
+        report.add("meerjarenbegrotingen", created)
+        if created:
+            for order, activity_row in enumerate(row.get("activities", []), start=1):
+                activity = MultiYearActivity.objects.create(
+                    budget=multi_year, name=activity_row["name"], order=order
+                )
+                for cost_type in MultiYearCostType.values:
+                    for year, amount in activity_row.get(cost_type, {}).items():
+                        multi_year_amount_save(
+                            amount=MultiYearAmount(
+                                activity=activity,
+                                year=int(year),
+                                cost_type=cost_type,
+                                amount=to_money(amount),
+                            )
+                        )
     return report
 
 
@@ -698,3 +765,13 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
 def budget_line_delete(*, line: BudgetLine) -> None:
     """Remove a budget line; its budget's totals follow, as they are always computed."""
     line.delete()
+
+
+def budget_series_amount_save(*, amount: BudgetSeriesAmount) -> BudgetSeriesAmount:
+    """Save a series' amount of a year; a year outside the programme's term is refused."""
+    return record_save(record=amount)
+
+
+def multi_year_amount_save(*, amount: MultiYearAmount) -> MultiYearAmount:
+    """Save an activity's cost of a year; a year outside the programme's term is refused."""
+    return record_save(record=amount)

@@ -67,6 +67,16 @@ urlpatterns = [
     path("begrotingen/nieuw/", views.BudgetCreateView.as_view(), name="budget-create"),
     path("begrotingen/<int:year>/", views.BudgetYearView.as_view(), name="budget-year"),
     path(
+        "begrotingen/<int:pk>/bewerken/",
+        views.BudgetUpdateView.as_view(),
+        name="budget-update",
+    ),
+    path(
+        "begrotingen/programma/<slug:slug>/",
+        views.ProgrammeBudgetsView.as_view(),
+        name="budget-programme",
+    ),
+    path(
         "begrotingen/<int:budget>/regel/nieuw/",
         views.BudgetLineCreateView.as_view(),
         name="budget-line-create",

@@ -361,7 +361,13 @@ class BudgetYearView(RoleRequiredMixin, BreadcrumbsMixin, TemplateView):
         if not budgets and year not in years:
             raise Http404
         context.update(
-            year=year, budgets=budgets, years=years, can_edit=is_coordinator(self.request.user)
+            year=year,
+            budgets=budgets,
+            years=years,
+            # A combined view only when there is something to combine.
+            combined=selectors.combined_totals(budgets=budgets) if len(budgets) > 1 else None,
+            programmes=list({budget.programme: None for budget in budgets}),
+            can_edit=is_coordinator(self.request.user),
         )
         return context
 
@@ -369,11 +375,30 @@ class BudgetYearView(RoleRequiredMixin, BreadcrumbsMixin, TemplateView):
         return [_budgets_crumb(), ("", str(self.kwargs["year"]))]
 
 
-class BudgetCreateView(EditorFormMixin, CreateView):
+class ProgrammeBudgetsView(RoleRequiredMixin, BreadcrumbsMixin, TemplateView):
+    """A programme's budgets across the years, its multi-year series and cost tables."""
+
+    allowed_roles = READERS
+    template_name = "projects/programme_budgets.html"
+
+    @cached_property
+    def programme(self):
+        return get_object_or_404(Programme, slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            programme=self.programme, **selectors.programme_budgets(programme=self.programme)
+        )
+        return context
+
+    def get_breadcrumbs(self):
+        return [_budgets_crumb(), ("", str(self.programme))]
+
+
+class BudgetFormMixin(EditorFormMixin):
     model = Budget
     form_class = BudgetForm
-    title = _("Nieuwe begroting")
-    success_message = _("Begroting %(object)s is aangemaakt.")
 
     def get_success_url(self):
         return reverse("projects:budget-year", kwargs={"year": self.object.year})
@@ -383,6 +408,21 @@ class BudgetCreateView(EditorFormMixin, CreateView):
 
     def get_breadcrumbs(self):
         return [_budgets_crumb(), ("", self.get_title())]
+
+
+class BudgetCreateView(BudgetFormMixin, CreateView):
+    title = _("Nieuwe begroting")
+    success_message = _("Begroting %(object)s is aangemaakt.")
+
+
+class BudgetUpdateView(BudgetFormMixin, UpdateView):
+    success_message = _("Begroting %(object)s is opgeslagen.")
+
+    def get_title(self):
+        return _("Begroting %(budget)s bewerken") % {"budget": self.object}
+
+    def get_cancel_url(self):
+        return reverse("projects:budget-year", kwargs={"year": self.object.year})
 
 
 class BudgetLineMixin(EditorFormMixin):

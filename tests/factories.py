@@ -12,6 +12,8 @@ from projects.models import (
     Agreement,
     Budget,
     BudgetLine,
+    BudgetSeries,
+    BudgetSeriesAmount,
     Category,
     Cohort,
     Decision,
@@ -19,6 +21,9 @@ from projects.models import (
     IndicatorTarget,
     IndicatorValue,
     Meeting,
+    MultiYearActivity,
+    MultiYearAmount,
+    MultiYearBudget,
     Programme,
     Project,
     TariffOption,
@@ -227,3 +232,44 @@ class IndicatorValueFactory(DjangoModelFactory):
     value = 3
     recorded_by = factory.SubFactory(UserFactory)
     recorded_at = factory.LazyFunction(lambda: dt.datetime(2025, 7, 1, 12, tzinfo=dt.UTC))
+class BudgetSeriesFactory(DjangoModelFactory):
+    class Meta:
+        model = BudgetSeries
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Reeks {n}")
+
+
+class BudgetSeriesAmountFactory(DjangoModelFactory):
+    class Meta:
+        model = BudgetSeriesAmount
+
+    series = factory.SubFactory(BudgetSeriesFactory)
+    year = 2026
+    amount = Decimal("1000.00")
+
+
+class MultiYearBudgetFactory(DjangoModelFactory):
+    class Meta:
+        model = MultiYearBudget
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Meerjarenbegroting {n}")
+
+
+class MultiYearActivityFactory(DjangoModelFactory):
+    class Meta:
+        model = MultiYearActivity
+
+    budget = factory.SubFactory(MultiYearBudgetFactory)
+    name = factory.Sequence(lambda n: f"Activiteit {n}")
+
+
+class MultiYearAmountFactory(DjangoModelFactory):
+    class Meta:
+        model = MultiYearAmount
+
+    activity = factory.SubFactory(MultiYearActivityFactory)
+    year = 2026
+    cost_type = "project"
+    amount = Decimal("1000.00")

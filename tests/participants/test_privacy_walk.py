@@ -103,6 +103,8 @@ WALK = {
     "projects:budget-index": "budgets",
     "projects:budget-year": "budgets",
     "projects:budget-create": "budgets",
+    "projects:budget-update": "budgets",
+    "projects:budget-programme": "budgets",
     "projects:budget-line-create": "budgets",
     "projects:budget-line-update": "budgets",
     "projects:budget-line-delete": "budgets",

@@ -56,7 +56,7 @@ def test_budget_index_goes_to_the_latest_year(client_for, board_member, loaded):
     response = client_for(board_member).get("/begrotingen/")
 
     assert response.status_code == 302
-    assert response["Location"] == "/begrotingen/2025/"
+    assert response["Location"] == "/begrotingen/2026/"
 
 
 def test_budget_index_without_budgets_shows_an_empty_state(client_for, coordinator):

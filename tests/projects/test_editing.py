@@ -289,7 +289,13 @@ def test_coordinator_adds_a_budget_line(client_for, coordinator):
 
     response = client_for(coordinator).post(
         f"/begrotingen/{budget.pk}/regel/nieuw/",
-        {"kind": "expense", "category": "Communicatie", "planned": "2500.50", "order": "1"},
+        {
+            "kind": "expense",
+            "nature": "incidental",
+            "category": "Communicatie",
+            "planned": "2500.50",
+            "order": "1",
+        },
     )
 
     assert response.status_code == 302

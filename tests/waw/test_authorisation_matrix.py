@@ -126,6 +126,11 @@ MATRIX = {
     "projects:budget-index": (None, allowed(302, EVERYONE)),
     "projects:budget-year": (lambda w: {"year": 2025}, allowed(200, EVERYONE)),
     "projects:budget-create": (None, allowed(200, COORD)),
+    "projects:budget-update": (lambda w: {"pk": w["line"].budget_id}, allowed(200, COORD)),
+    "projects:budget-programme": (
+        lambda w: {"slug": w["line"].budget.programme.slug},
+        allowed(200, EVERYONE),
+    ),
     "projects:budget-line-create": (lambda w: {"budget": w["line"].budget_id}, allowed(200, COORD)),
     "projects:budget-line-update": (
         lambda w: {"budget": w["line"].budget_id, "pk": w["line"].pk},

@@ -229,6 +229,8 @@ MALFORMED_PATHS = [
     "/facturen/1e309/crediteren/",
     "/begrotingen/99999999999999999999/",
     "/begrotingen/0/",
+    "/begrotingen/99999999999999999999/bewerken/",
+    "/begrotingen/programma/bestaat-niet/",
     "/projecten/bestaat-niet/",
     "/projecten/bestaat-niet/jaarafspraak/99999999999999999999/",
     "/deelnemers/99999999999999999999/",

@@ -28,12 +28,17 @@ from tests.factories import (
     AgreementFactory,
     BudgetFactory,
     BudgetLineFactory,
+    BudgetSeriesAmountFactory,
+    BudgetSeriesFactory,
     CategoryFactory,
     CohortFactory,
     DecisionFactory,
     IndicatorFactory,
     IndicatorTargetFactory,
     IndicatorValueFactory,
+    MultiYearActivityFactory,
+    MultiYearAmountFactory,
+    MultiYearBudgetFactory,
     MunicipalityFactory,
     ParticipantFactory,
     ProgrammeFactory,
@@ -185,6 +190,58 @@ def test_budget_page_queries_do_not_grow_with_lines(
 
     with django_assert_max_num_queries(budget):
         assert client.get("/begrotingen/2025/").status_code == 200
+
+
+def _budget_with_carry_over(programme, year, previous):
+    record = BudgetFactory(programme=programme, year=year, title=f"Begroting {year}")
+    BudgetLineFactory(budget=record, formation_fte=Decimal("0.50"))
+    BudgetLineFactory(budget=record, kind="income", planned=None, is_pm=True)
+    if previous is not None:
+        BudgetLineFactory(
+            budget=record, kind="income", planned=None, realised=None, carried_over_from=previous
+        )
+    return record
+
+
+def test_budget_year_page_queries_do_not_grow_with_budgets_per_year(
+    client_for, coordinator, django_assert_max_num_queries
+):
+    programme = ProgrammeFactory()
+    previous = BudgetFactory(programme=programme, year=2025)
+    for _ in range(3):
+        _budget_with_carry_over(ProgrammeFactory(), 2026, previous)
+    client = client_for(coordinator)
+    budget = queries_of(client, "/begrotingen/2026/")
+    for _ in range(30):
+        _budget_with_carry_over(ProgrammeFactory(), 2026, previous)
+
+    with django_assert_max_num_queries(budget):
+        assert client.get("/begrotingen/2026/").status_code == 200
+
+
+def test_programme_budget_page_queries_do_not_grow_with_years_series_and_tables(
+    client_for, coordinator, django_assert_max_num_queries
+):
+    programme = ProgrammeFactory(start_date=dt.date(1990, 1, 1))
+
+    def add(first, count):
+        previous = None
+        for year in range(first, first + count):
+            previous = _budget_with_carry_over(programme, year, previous)
+            series = BudgetSeriesFactory(programme=programme)
+            BudgetSeriesAmountFactory(series=series, year=year)
+            table = MultiYearBudgetFactory(programme=programme, available=series)
+            MultiYearAmountFactory(activity=MultiYearActivityFactory(budget=table), year=year)
+
+    add(2020, 3)
+    client = client_for(coordinator)
+    path = f"/begrotingen/programma/{programme.slug}/"
+    budget = queries_of(client, path)
+    add(1990, 30)
+
+    # The carry-over chain runs through 3 years first and 33 after.
+    with django_assert_max_num_queries(budget):
+        assert client.get(path).status_code == 200
 
 
 # --- participants ---------------------------------------------------------------------------
