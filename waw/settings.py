@@ -250,3 +250,13 @@ LOGGING = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "waw/table.html"
+
+# Backups (waw/backup.py, README "Productie"): where `manage.py backup` writes its sets, the
+# PostgreSQL client tools of the server's major version, and the file with the passphrase that
+# encrypts a set that leaves the machine (gpg, AES-256).
+BACKUP_DIR = Path(env.text("BACKUP_DIR") or BASE_DIR / "backups")
+BACKUP_PG_BIN = env.text(
+    "PG_BIN",
+    "/usr/lib/postgresql/15/bin" if Path("/usr/lib/postgresql/15/bin/pg_dump").exists() else "",
+)
+BACKUP_PASSPHRASE_FILE = env.text("BACKUP_PASSPHRASE_FILE")
