@@ -10,6 +10,7 @@ committed: these tests use transaction=True.
 
 import datetime as dt
 import importlib
+import io
 import re
 import shutil
 import tarfile
@@ -159,3 +160,148 @@ def test_a_restore_on_sqlite_gives_the_same_pages_downloads_snapshot_and_audit_t
     if connection.vendor != "sqlite":
         pytest.skip("the SQLite variant of the PostgreSQL test above")
     _restore_round_trip(demo_world, client, coordinator, tmp_path)
+
+
+# --- Refusals: a damaged backup, a non-empty target, encryption --------------------------------
+
+
+@pytest.fixture
+def small_world(removable_invoices, huizen, coordinator):
+    """A municipality, a user and a file in the media folder: enough to see a change."""
+    note = Path(settings.MEDIA_ROOT) / "elders" / "notitie.txt"
+    note.parent.mkdir(parents=True)
+    note.write_bytes(b"in the backup")
+    return note
+
+
+def _state(note):
+    from waw.models import Municipality
+
+    return sorted(Municipality.objects.values_list("slug", flat=True)), note.read_bytes()
+
+
+def _damaged(path: Path, *, how: str) -> Path:
+    data = bytearray(path.read_bytes())
+    if how == "truncated":
+        data = data[: len(data) // 2]
+    else:  # one byte flipped inside the database copy, the first and largest member
+        data[len(data) // 3] ^= 0xFF
+    damaged = path.with_name(f"{how}-{path.name}")
+    damaged.write_bytes(bytes(data))
+    return damaged
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("how", ["truncated", "corrupted"])
+def test_a_damaged_backup_is_refused_with_a_clear_message_and_changes_nothing(
+    small_world, tmp_path, how
+):
+    damaged = _damaged(backup.create(output_dir=tmp_path), how=how)
+    small_world.write_bytes(b"changed after the backup")
+    before = _state(small_world)
+
+    with pytest.raises(CommandError, match="beschadigd of onvolledig.*niets veranderd"):
+        call_command("restore", str(damaged), "--replace")
+
+    assert _state(small_world) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_member_that_does_not_match_the_manifest_is_refused(small_world, tmp_path):
+    path = backup.create(output_dir=tmp_path)
+    forged = tmp_path / "forged.tar"
+    with tarfile.open(path) as source, tarfile.open(forged, "w") as target:
+        for member in source.getmembers():
+            content = source.extractfile(member).read()
+            if member.name == "media/elders/notitie.txt":
+                content = b"not in the backup"
+                member.size = len(content)
+            target.addfile(member, io.BytesIO(content))
+
+    with pytest.raises(CommandError, match="klopt niet met het manifest: media/elders/notitie"):
+        call_command("restore", str(forged), "--replace")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_into_a_database_that_is_not_empty_needs_replace(small_world, tmp_path):
+    path = backup.create(output_dir=tmp_path)
+    small_world.write_bytes(b"changed after the backup")
+
+    with pytest.raises(CommandError, match="niet leeg.*--replace"):
+        call_command("restore", str(path))
+    assert small_world.read_bytes() == b"changed after the backup"
+
+    call_command("restore", str(path), "--replace", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert small_world.read_bytes() == b"in the backup"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_archive_file_the_snapshot_does_not_refer_to_is_left_out_of_the_backup(
+    small_world, tmp_path
+):
+    stray = Path(settings.MEDIA_ROOT) / "facturen" / "2025" / "2025-0001.pdf"
+    stray.parent.mkdir(parents=True)
+    stray.write_bytes(b"%PDF of an issue that never committed")
+
+    manifest = backup.check(backup.create(output_dir=tmp_path))
+
+    assert "media/elders/notitie.txt" in manifest["members"]
+    assert "media/facturen/2025/2025-0001.pdf" not in manifest["members"]
+
+
+@pytest.fixture
+def passphrase(settings, tmp_path):
+    path = tmp_path / "passphrase"
+    path.write_text("correct horse battery staple\n")
+    settings.BACKUP_PASSPHRASE_FILE = str(path)
+    return path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_encrypted_backup_holds_no_plain_data_and_restores_with_the_passphrase(
+    small_world, tmp_path, passphrase
+):
+    call_command("backup", "--encrypt", "--output-dir", str(tmp_path / "out"),
+                 stdout=open("/dev/null", "w"))  # noqa: SIM115  # fmt: skip
+    (path,) = (tmp_path / "out").iterdir()
+    assert path.name.endswith(".tar.gpg")
+    assert b"in the backup" not in path.read_bytes()
+    assert b"manifest.json" not in path.read_bytes()
+    small_world.write_bytes(b"changed after the backup")
+
+    call_command("restore", str(path), "--replace", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert small_world.read_bytes() == b"in the backup"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_encrypted_backup_with_the_wrong_passphrase_is_refused_and_changes_nothing(
+    small_world, tmp_path, passphrase
+):
+    path = backup.create(output_dir=tmp_path / "out", encrypted=True)
+    passphrase.write_text("wrong\n")
+    small_world.write_bytes(b"changed after the backup")
+
+    with pytest.raises(CommandError, match="niet te ontsleutelen.*niets veranderd"):
+        call_command("restore", str(path), "--replace")
+
+    assert small_world.read_bytes() == b"changed after the backup"
+
+
+def test_encrypting_without_a_passphrase_file_is_refused_before_any_work(settings, tmp_path):
+    settings.BACKUP_PASSPHRASE_FILE = ""
+
+    with pytest.raises(CommandError, match="BACKUP_PASSPHRASE_FILE"):
+        call_command("backup", "--encrypt", "--output-dir", str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_check_only_reports_a_sound_backup_without_restoring(small_world, tmp_path, capsys):
+    path = backup.create(output_dir=tmp_path)
+    small_world.write_bytes(b"changed after the backup")
+
+    call_command("restore", str(path), "--check-only")
+
+    assert "Back-up in orde" in capsys.readouterr().out
+    assert small_world.read_bytes() == b"changed after the backup"
