@@ -200,7 +200,7 @@ def test_a_damaged_backup_is_refused_with_a_clear_message_and_changes_nothing(
     small_world.write_bytes(b"changed after the backup")
     before = _state(small_world)
 
-    with pytest.raises(CommandError, match="beschadigd of onvolledig.*niets veranderd"):
+    with pytest.raises(CommandError, match=r"beschadigd of onvolledig.*niets veranderd"):
         call_command("restore", str(damaged), "--replace")
 
     assert _state(small_world) == before
@@ -227,7 +227,7 @@ def test_a_restore_into_a_database_that_is_not_empty_needs_replace(small_world, 
     path = backup.create(output_dir=tmp_path)
     small_world.write_bytes(b"changed after the backup")
 
-    with pytest.raises(CommandError, match="niet leeg.*--replace"):
+    with pytest.raises(CommandError, match=r"niet leeg.*--replace"):
         call_command("restore", str(path))
     assert small_world.read_bytes() == b"changed after the backup"
 
@@ -282,7 +282,7 @@ def test_an_encrypted_backup_with_the_wrong_passphrase_is_refused_and_changes_no
     passphrase.write_text("wrong\n")
     small_world.write_bytes(b"changed after the backup")
 
-    with pytest.raises(CommandError, match="niet te ontsleutelen.*niets veranderd"):
+    with pytest.raises(CommandError, match=r"niet te ontsleutelen.*niets veranderd"):
         call_command("restore", str(path), "--replace")
 
     assert small_world.read_bytes() == b"changed after the backup"
