@@ -18,7 +18,7 @@ or one that never committed) is left out, so the restored set has no orphans.
 Restore reads the whole backup and checks every member against the manifest before it changes
 anything; a corrupt or truncated file is refused. The database is replaced in one transaction
 (PostgreSQL: psql --single-transaction; SQLite: the backup API), the media folder by renaming a
-fully written copy into place.
+fully written copy into place (the replaced one is kept beside it, ``media-vervangen-<time>``).
 """
 
 import contextlib
@@ -412,7 +412,8 @@ def _restore_database(*, manifest: dict, work: Path) -> None:
 
 
 def restore(*, path: Path, replace: bool = False) -> dict:
-    """Restore the set in ``path`` over the database and MEDIA_ROOT; returns the manifest.
+    """Restore the set in ``path`` over the database and MEDIA_ROOT; returns the manifest, with
+    ``replaced_media``: where the media folder that was replaced now is (when it held files).
 
     Refuses a damaged backup, and a non-empty database or media folder unless ``replace``;
     in both cases nothing is changed."""
@@ -451,13 +452,19 @@ def restore(*, path: Path, replace: bool = False) -> dict:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        old = None
+        # The replaced folder is kept beside the new one (deleting a million files takes longer
+        # than the restore, and it undoes a restore over the wrong folder); an empty one goes.
         if media_root.exists():
-            old = media_root.with_name(f".{media_root.name}-old-{os.getpid()}")
-            os.replace(media_root, old)
+            if any(media_root.iterdir()):
+                moment = dt.datetime.now(dt.UTC)
+                replaced = media_root.with_name(
+                    f"{media_root.name}-vervangen-{moment:%Y%m%dT%H%M%SZ}"
+                )
+                os.replace(media_root, replaced)
+                manifest["replaced_media"] = str(replaced)
+            else:
+                media_root.rmdir()
         os.replace(staging, media_root)
-        if old:
-            shutil.rmtree(old, ignore_errors=True)
     return manifest
 
 

@@ -236,6 +236,19 @@ def test_a_restore_into_a_database_that_is_not_empty_needs_replace(small_world, 
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_replaced_media_folder_is_kept_beside_the_restored_one(small_world, tmp_path):
+    path = backup.create(output_dir=tmp_path / "out")
+    small_world.write_bytes(b"changed after the backup")
+
+    manifest = backup.restore(path=path, replace=True)
+
+    replaced = Path(manifest["replaced_media"])
+    assert replaced.parent == Path(settings.MEDIA_ROOT).parent
+    assert (replaced / "elders" / "notitie.txt").read_bytes() == b"changed after the backup"
+    assert small_world.read_bytes() == b"in the backup"
+
+
+@pytest.mark.django_db(transaction=True)
 def test_an_archive_file_the_snapshot_does_not_refer_to_is_left_out_of_the_backup(
     small_world, tmp_path
 ):

@@ -43,6 +43,11 @@ class Command(BaseCommand):
             manifest = backup.restore(path=path, replace=replace)
         except backup.BackupError as error:
             raise CommandError(str(error)) from None
+        if manifest.get("replaced_media"):
+            self.stdout.write(
+                f"De vervangen mediamap staat in {manifest['replaced_media']}; verwijder hem als "
+                "de applicatie na het terugzetten goed werkt."
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Teruggezet: de back-up van {manifest['created_at']} "
