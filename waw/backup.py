@@ -367,8 +367,9 @@ def database_is_empty() -> bool:
 
 
 def media_is_empty() -> bool:
-    root = Path(settings.MEDIA_ROOT)
-    return not root.exists() or not any(root.iterdir())
+    """No file in the media folder (empty folders, such as the health page's probe folder, do
+    not count)."""
+    return next(_media_files(Path(settings.MEDIA_ROOT)), None) is None
 
 
 def _restore_database(*, manifest: dict, work: Path) -> None:
@@ -455,7 +456,7 @@ def restore(*, path: Path, replace: bool = False) -> dict:
         # The replaced folder is kept beside the new one (deleting a million files takes longer
         # than the restore, and it undoes a restore over the wrong folder); an empty one goes.
         if media_root.exists():
-            if any(media_root.iterdir()):
+            if not media_is_empty():
                 moment = dt.datetime.now(dt.UTC)
                 replaced = media_root.with_name(
                     f"{media_root.name}-vervangen-{moment:%Y%m%dT%H%M%SZ}"
@@ -463,7 +464,7 @@ def restore(*, path: Path, replace: bool = False) -> dict:
                 os.replace(media_root, replaced)
                 manifest["replaced_media"] = str(replaced)
             else:
-                media_root.rmdir()
+                shutil.rmtree(media_root)
         os.replace(staging, media_root)
     return manifest
 
