@@ -318,3 +318,11 @@ def test_check_only_reports_a_sound_backup_without_restoring(small_world, tmp_pa
 
     assert "Back-up in orde" in capsys.readouterr().out
     assert small_world.read_bytes() == b"changed after the backup"
+
+
+def test_a_media_folder_with_only_empty_folders_counts_as_empty(settings):
+    (Path(settings.MEDIA_ROOT) / "gezondheid").mkdir(parents=True)  # the health page's probe
+    assert backup.media_is_empty()
+
+    (Path(settings.MEDIA_ROOT) / "gezondheid" / "x.txt").write_bytes(b"x")
+    assert not backup.media_is_empty()
