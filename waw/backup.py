@@ -285,6 +285,7 @@ def create(*, output_dir: Path, encrypted: bool = False) -> Path:
         else:
             final = output_dir / name
             os.replace(tar_path, final)
+    final.chmod(0o600)  # personal data: readable by the application's user only
     return final
 
 

@@ -320,6 +320,13 @@ def test_check_only_reports_a_sound_backup_without_restoring(small_world, tmp_pa
     assert small_world.read_bytes() == b"changed after the backup"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_is_readable_by_its_owner_only(small_world, tmp_path):
+    path = backup.create(output_dir=tmp_path)
+
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
 def test_a_media_folder_with_only_empty_folders_counts_as_empty(settings):
     (Path(settings.MEDIA_ROOT) / "gezondheid").mkdir(parents=True)  # the health page's probe
     assert backup.media_is_empty()
