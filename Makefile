@@ -21,6 +21,7 @@ run: setup
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py create_demo_accounts
 	$(BIN)/python manage.py load_demo_data
+	$(BIN)/python manage.py load_demo_edition
 	@echo "De applicatie draait op http://$(HOST):$(PORT)/ (stoppen met Ctrl-C)."
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

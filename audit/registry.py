@@ -6,7 +6,8 @@ from auditlog.registry import auditlog
 from django.apps import apps
 
 # Personal data and what is billed or reported: participants and trajectories, invoices and
-# credit notes with their runs, participation budgets, budget lines, monitor editions and their
+# credit notes with their runs, participation budgets, budget lines, the monitor's indicators
+# with their targets and values and the programmes' earlier results, monitor editions and their
 # texts, traffic-light overrides and stories. Invoice lines need no entries of their own: they
 # are written once with their invoice and can never change (database triggers).
 TRACKED_MODELS = {
@@ -17,6 +18,10 @@ TRACKED_MODELS = {
     "billing.Invoice": (),
     "billing.ParticipationBudget": (),
     "projects.BudgetLine": (),
+    "projects.Indicator": (),
+    "projects.IndicatorTarget": (),
+    "projects.IndicatorValue": (),
+    "projects.ProgrammeBaseline": (),
     # The snapshot is every figure of the edition: hundreds of values, frozen at publication.
     "monitor.Edition": ("snapshot",),
     "monitor.EditionText": (),

@@ -54,3 +54,15 @@ def change_record(*, user, obj, changes: dict[str, list]) -> LogEntry:
         actor=user,
         changes=changes,
     )
+
+
+def creation_record(*, user, obj, changes: dict[str, list]) -> LogEntry:
+    """Record that ``user`` created ``obj`` by an action (say, copied from last year), with
+    the values given; for records that django-auditlog does not follow by itself."""
+    return LogEntry.objects.log_create(
+        obj,
+        force_log=True,
+        action=LogEntry.Action.CREATE,
+        actor=user,
+        changes=changes,
+    )

@@ -14,7 +14,7 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
 
-from billing.constants import LineKind
+from billing.constants import DocumentKind, LineKind
 from billing.models import Invoice, InvoiceLine, ParticipationBudget
 from billing.ubl import OIN
 from participants.models import Trajectory
@@ -1082,3 +1082,27 @@ def budget_warnings(*, preview: "RunPreview") -> list[str]:
                 }
             )
     return warnings
+
+
+def year_is_invoiced(*, year: int) -> bool:
+    """Has the app issued any invoice for a period of ``year``? If not, the year's realised
+    trajectory costs are only known from the documents."""
+    return Invoice.objects.filter(kind=DocumentKind.INVOICE, period__startswith=str(year)).exists()
+
+
+def trajectory_costs_by_project(*, year: int) -> dict[int, Decimal]:
+    """Per project: trajectory costs invoiced for periods of ``year`` minus those credited —
+    the trajectory lines and the minimum purchases (rule 11) of invoices and credit notes, net
+    of VAT, summed by the database in one grouped query. Shares of fixed project costs
+    (rule 12) are project costs, not trajectory costs, and are left out."""
+    rows = (
+        InvoiceLine.objects.filter(
+            invoice__period__startswith=str(year),
+            kind__in=[LineKind.TRAJECTORY, LineKind.SHORTFALL],
+        )
+        .annotate(line_project=Coalesce("trajectory__project", "cohort__project"))
+        .values("line_project")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {row["line_project"]: to_money(row["total"] or 0) for row in rows}

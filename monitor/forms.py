@@ -1,15 +1,41 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from monitor.models import Edition, Story, TrafficLight
-from projects.models import Category, Project
+from monitor.models import Story, TrafficLight
+from projects.models import Category, Programme, Project
+from waw.periods import period_in_words
+
+FIRST_MONITOR_YEAR = 2020  # Werken aan Werk started in 2020 (seed 003); its first monitor: 2020
+
+
+def half_year_choices() -> list[tuple[str, str]]:
+    """Every half-year from the first monitor's year up to the current one, newest first: the
+    code as the value (it goes into the URL), the words as the label."""
+    today = timezone.localdate()
+    codes = [
+        f"{year}-H{half}"
+        for year in range(FIRST_MONITOR_YEAR, today.year + 1)
+        for half in (1, 2)
+        if not (year == today.year and half == 2 and today.month <= 6)
+    ]
+    return [(code, period_in_words(code)) for code in reversed(codes)]
 
 
 class EditionCreateForm(forms.Form):
-    period = forms.CharField(
-        label=_("Halfjaar"),
-        max_length=Edition._meta.get_field("period").max_length,
-        help_text=_("2025-H1 of 2025-H2"),
+    period = forms.ChoiceField(label=_("Halfjaar"), choices=half_year_choices)
+    introduction = forms.CharField(
+        label=_("Inleiding"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class FinalEditionCreateForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label=_("Programma"),
+        queryset=Programme.objects.filter(end_date__isnull=False),
+        help_text=_(
+            "De eindmonitor toont de totale opbrengst over de hele looptijd van het programma."
+        ),
     )
     introduction = forms.CharField(
         label=_("Inleiding"), required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -17,6 +43,15 @@ class EditionCreateForm(forms.Form):
 
 
 class IntroductionForm(forms.Form):
+    headline = forms.CharField(
+        label=_("Kopzin"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Voorgesteld uit de cijfers; pas hem aan als u wilt. Leeg maken zet de voorgestelde "
+            "zin terug."
+        ),
+    )
     introduction = forms.CharField(
         label=_("Inleiding"), required=False, widget=forms.Textarea(attrs={"rows": 6})
     )
@@ -31,19 +66,14 @@ class ProjectTextForm(forms.Form):
     )
     text = forms.CharField(
         label=_("Tekst"),
-        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Leeg laten verwijdert de tekst."),
+        help_text=_("Een bestaande tekst wordt vervangen; weghalen doet u met “verwijderen”."),
     )
 
 
 class OverrideForm(forms.Form):
     project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.all())
-    colour = forms.ChoiceField(
-        label=_("Kleur"),
-        choices=[("", _("berekende kleur gebruiken")), *TrafficLight.choices],
-        required=False,
-    )
+    colour = forms.ChoiceField(label=_("Kleur"), choices=TrafficLight.choices)
     reason = forms.CharField(
         label=_("Reden"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -57,6 +87,25 @@ class StoryForm(forms.Form):
     text = forms.CharField(label=_("Verhaal"), widget=forms.Textarea(attrs={"rows": 4}))
     consent_given = forms.BooleanField(
         label=_("De deelnemer heeft toestemming gegeven voor publicatie"), required=False
+    )
+
+
+class StoryEditForm(forms.Form):
+    name = forms.CharField(
+        label=_("Voornaam of schuilnaam"), max_length=Story._meta.get_field("name").max_length
+    )
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.all())
+    text = forms.CharField(
+        label=_("Verhaal"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Verandert de naam of de tekst, dan moet de toestemming opnieuw vastgelegd."),
+    )
+
+
+class ConsentForm(forms.Form):
+    consent = forms.BooleanField(
+        label=_("De deelnemer heeft toestemming gegeven voor publicatie van dit verhaal"),
+        error_messages={"required": _("Vink aan dat de deelnemer toestemming heeft gegeven.")},
     )
 
 

@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from waw.periods import period_in_words
+
 
 class TrafficLight(models.TextChoices):
     GREEN = "groen", _("groen")
@@ -13,11 +15,40 @@ class TrafficLight(models.TextChoices):
     RED = "rood", _("rood")
 
 
-class Edition(models.Model):
-    """The monitor of one half-year. Publishing stores a snapshot of every figure; a published
-    edition never changes, whatever happens to the trajectories afterwards."""
+class EditionKind(models.TextChoices):
+    HALF_YEAR = "halfjaar", _("halfjaarmonitor")
+    # Seed 000: "begin 2025 een laatste monitor ... waarin de totale opbrengst van het programma
+    # wordt getoond": the whole term of one programme, in the same layout.
+    FINAL = "eindmonitor", _("eindmonitor")
 
-    period = models.CharField(_("periode"), max_length=7, unique=True)
+
+FINAL_KEY_PREFIX = "eind-"
+
+
+class Edition(models.Model):
+    """The monitor of one half-year, or the final monitor over a programme's whole term.
+    Publishing stores a snapshot of every figure; a published edition never changes, whatever
+    happens to the trajectories afterwards."""
+
+    kind = models.CharField(
+        _("soort"), max_length=12, choices=EditionKind.choices, default=EditionKind.HALF_YEAR
+    )
+    # The half-year the figures run up to: the edition's own half-year, or for a final monitor
+    # the last half-year of the programme's term.
+    period = models.CharField(_("periode"), max_length=7)
+    programme = models.ForeignKey(
+        "projects.Programme",
+        verbose_name=_("programma"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Alleen bij een eindmonitor: het programma waarvan de looptijd telt."),
+    )
+    headline = models.TextField(
+        _("kopzin"),
+        blank=True,
+        help_text=_("Leeg: de zin die uit de cijfers volgt."),
+    )
     introduction = models.TextField(_("inleiding"), blank=True)
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
     published_by = models.ForeignKey(
@@ -33,20 +64,56 @@ class Edition(models.Model):
     class Meta:
         verbose_name = _("monitoreditie")
         verbose_name_plural = _("monitoredities")
-        ordering = ["-period"]
+        ordering = ["-period", "kind"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["period"],
+                condition=Q(kind="halfjaar"),
+                name="one_half_year_edition_per_period",
+                violation_error_message=_("Er is al een editie voor dit halfjaar."),
+            ),
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=Q(kind="eindmonitor"),
+                name="one_final_edition_per_programme",
+                violation_error_message=_("Dit programma heeft al een eindmonitor."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="halfjaar", programme__isnull=True)
+                | Q(kind="eindmonitor", programme__isnull=False),
+                name="final_edition_has_a_programme",
+            ),
             models.CheckConstraint(
                 condition=Q(published_at__isnull=True, snapshot__isnull=True)
                 | Q(published_at__isnull=False, snapshot__isnull=False),
                 name="published_edition_has_snapshot",
-            )
+            ),
         ]
 
     def __str__(self):
-        return f"Monitor {self.period}"
+        return str(self.title)
 
     def get_absolute_url(self):
-        return reverse("monitor:edition", kwargs={"period": self.period})
+        return reverse("monitor:edition", kwargs={"period": self.key})
+
+    @property
+    def is_final(self) -> bool:
+        return self.kind == EditionKind.FINAL
+
+    @property
+    def title(self) -> str:
+        """How a person reads the edition: "Monitor tweede halfjaar 2025", "Eindmonitor Werken
+        aan Werk" (never the period's code)."""
+        if self.is_final:
+            return _("Eindmonitor %(programme)s") % {"programme": self.programme.name}
+        return _("Monitor %(period)s") % {"period": period_in_words(self.period)}
+
+    @property
+    def key(self) -> str:
+        """The edition in URLs: the half-year's code, or eind-<programme> for a final monitor."""
+        if self.is_final:
+            return f"{FINAL_KEY_PREFIX}{self.programme.slug}"
+        return self.period
 
     @property
     def is_published(self) -> bool:

@@ -42,9 +42,12 @@ COUNTS = (
 TRAFFIC_LIGHT_RULE = _(
     "Met een succesdoel (percentage): groen als het cumulatieve succespercentage het doel haalt, "
     "oranje tot 10 procentpunt eronder, anders rood; pas vanaf 5 beëindigde trajecten. "
-    "Met een aantal trajecten als doel: groen als het aantal gestarte trajecten in het jaar "
-    "tot en met de periode minstens naar rato van het jaardoel is, oranje vanaf 75% daarvan, "
-    "anders rood. Zonder doel: geen kleur."
+    "Met een aantal als jaardoel (trajecten, of een teller zoals events of werkplekken): groen "
+    "als het aantal in het jaar tot en met de periode (gestarte trajecten, of de opgetelde "
+    "standen van de teller) minstens naar rato van het jaardoel is, oranje vanaf 75% daarvan, "
+    "anders rood; een teller zonder ingevoerde stand in het jaar krijgt nog geen kleur. Een "
+    "project zonder trajectdoel met tellers met een doel krijgt de laagste kleur van die "
+    "tellers. Zonder doel: geen kleur."
 )
 MIN_ENDED_FOR_RATE = 5
 
@@ -148,6 +151,7 @@ class Figures:
     municipalities: list[dict]
     categories: list[dict]
     municipality_projects: dict[str, list[dict]]
+    started_in_year: dict[int, int]
 
 
 def traffic_light(*, row: dict, agreement: Agreement | None, period: Period, started_in_year: int):
@@ -166,14 +170,32 @@ def traffic_light(*, row: dict, agreement: Agreement | None, period: Period, sta
             return "oranje"
         return "rood"
     if agreement.target_trajectories:
-        months = period.last_day.month  # months of the year up to the period's end
-        expected = Decimal(agreement.target_trajectories) * months / 12
-        if started_in_year >= expected:
-            return "groen"
-        if started_in_year >= expected * Decimal("0.75"):
-            return "oranje"
-        return "rood"
+        return pro_rata_light(
+            achieved=started_in_year, yearly_target=agreement.target_trajectories, period=period
+        )
     return None
+
+
+def pro_rata_light(*, achieved: int, yearly_target: int, period: Period) -> str:
+    """The rule for a number as yearly target (trajectories started, or an indicator's count):
+    green when what was achieved in the year up to the period's end is at least the target pro
+    rata of the months gone by, orange from 75% of that, otherwise red."""
+    months = period.last_day.month  # months of the year up to the period's end
+    expected = Decimal(yearly_target) * months / 12
+    if achieved >= expected:
+        return "groen"
+    if achieved >= expected * Decimal("0.75"):
+        return "oranje"
+    return "rood"
+
+
+LIGHT_ORDER = ("rood", "oranje", "groen")
+
+
+def lowest_light(lights) -> str | None:
+    """The lowest of the colours given (rood below oranje below groen); None without any."""
+    present = [light for light in lights if light]
+    return min(present, key=LIGHT_ORDER.index) if present else None
 
 
 def period_figures(*, period: Period) -> Figures:
@@ -247,7 +269,13 @@ def period_figures(*, period: Period) -> Figures:
             {"project": projects_by_id[project_id]["name"], **_with_rate(row)}
         )
     return Figures(
-        period, _with_rate(totals), projects, municipalities, categories, municipality_projects
+        period,
+        _with_rate(totals),
+        projects,
+        municipalities,
+        categories,
+        municipality_projects,
+        started_in_year,
     )
 
 
@@ -564,7 +592,8 @@ def half_year_series(*, period: Period, count: int = 6) -> list[dict]:
     """Started and to-work per half-year for the ``count`` half-years up to ``period``, counted
     in one query (for the chart of the programme over time)."""
     periods = []
-    year, half = period.year, 1 if period.first_day.month == 1 else 2
+    # Counted back from the half-year the period ends in (a final monitor's term ends there).
+    year, half = period.last_day.year, 1 if period.last_day.month <= 6 else 2
     for _step in range(count):
         if year < 2000:  # the series starts no earlier than the periods the app knows
             break
@@ -588,39 +617,113 @@ def half_year_series(*, period: Period, count: int = 6) -> list[dict]:
     ]
 
 
+PROGRESS_MEASURES = ("trajectories", "training_trajectories", "to_work")
+
+
+def _baseline_of(baselines: list, measure: str, period: Period) -> dict | None:
+    """The latest earlier result for a measure that ends on or before the period's last day."""
+    latest = None
+    for baseline in baselines:
+        value = getattr(baseline, measure)
+        until = Period.parse(baseline.until)
+        if value is None or until.last_day > period.last_day:
+            continue
+        if latest is None or until.last_day > latest[1].last_day:
+            latest = (baseline, until)
+    if latest is None:
+        return None
+    baseline, until = latest
+    return {
+        "until": until.code,
+        "until_last_day": until.last_day,
+        "label": str(_("stand tot en met %(period)s") % {"period": until.in_words}),
+        "value": getattr(baseline, measure),
+        "source": baseline.source,
+    }
+
+
 def programme_progress(*, period: Period) -> list[dict]:
-    """Per programme with targets: trajectories started, and placed in work, within the
-    programme's term up to the period's end — whatever project they were in, since projects
-    outlive programmes — against the targets over the programme's whole term. Counted in one
-    query for all programmes."""
+    """Per programme with targets or earlier results: trajectories of the programme started,
+    of those in scholing projects, and placed in work, within its term up to the period's end,
+    against the targets over its whole term. A trajectory belongs to the programme its project
+    fell under in the trajectory's start year (``projects.selectors.programme_projects``), so a
+    project that moved programme counts for each programme in its own years. An earlier result
+    ("stand tot en met …", from before the data was kept here) is added to each figure, and the
+    application then counts only what came after that result's period, so nothing is counted
+    twice. Counted in one query for all programmes."""
+    from datetime import timedelta
+
+    from participants.dates import EARLIEST_TRAJECTORY_DATE
     from projects.models import Programme
+    from projects.selectors import programme_projects
 
     programmes = list(
         Programme.objects.filter(
-            Q(target_trajectories__isnull=False) | Q(target_to_work__isnull=False)
-        ).order_by("start_date")
+            Q(target_trajectories__isnull=False)
+            | Q(target_training_trajectories__isnull=False)
+            | Q(target_to_work__isnull=False)
+            | Q(baselines__isnull=False)
+        )
+        .distinct()
+        .prefetch_related("baselines")
+        .order_by("start_date", "name")
     )
     aggregations = {}
+    baselines = {}
     for index, programme in enumerate(programmes):
         until = min(day for day in (programme.end_date, period.last_day) if day)
-        started = Q(start_date__lte=until)
-        to_work = Q(end_date__lte=until) & Q(outcome__in=list(OUTCOMES_WITH_WORK))
-        if programme.start_date:
-            started &= Q(start_date__gte=programme.start_date)
-            to_work &= Q(end_date__gte=programme.start_date)
-        aggregations[f"s{index}"] = Count("id", filter=started)
-        aggregations[f"w{index}"] = Count("id", filter=to_work)
+        # Without a start date: from the earliest start date a trajectory can have.
+        first_year = (programme.start_date or EARLIEST_TRAJECTORY_DATE).year
+        years = range(first_year, until.year + 1)
+        if not years:  # the period ends before the programme starts: nothing counted yet
+            for measure in PROGRESS_MEASURES:
+                baselines[(index, measure)] = None
+            continue
+        in_programme = Q()
+        for year in years:
+            in_programme |= Q(
+                start_date__year=year,
+                project__in=programme_projects(programme=programme, year=year),
+            )
+        for measure in PROGRESS_MEASURES:
+            baseline = _baseline_of(list(programme.baselines.all()), measure, period)
+            baselines[(index, measure)] = baseline
+            since = programme.start_date
+            if baseline:
+                after = baseline["until_last_day"] + timedelta(days=1)
+                since = max(since, after) if since else after
+            if measure == "to_work":
+                condition = (
+                    in_programme & Q(end_date__lte=until) & Q(outcome__in=list(OUTCOMES_WITH_WORK))
+                )
+                if since:
+                    condition &= Q(end_date__gte=since)
+            else:
+                condition = in_programme & Q(start_date__lte=until)
+                if since:
+                    condition &= Q(start_date__gte=since)
+                if measure == "training_trajectories":
+                    condition &= Q(project__is_training=True)
+            aggregations[f"{measure}_{index}"] = Count("id", filter=condition)
     counts = _counted().aggregate(**aggregations) if aggregations else {}
-    return [
-        {
-            "programme": programme.name,
-            "target_trajectories": programme.target_trajectories,
-            "started": counts[f"s{index}"],
-            "target_to_work": programme.target_to_work,
-            "to_work": counts[f"w{index}"],
-        }
-        for index, programme in enumerate(programmes)
-    ]
+    rows = []
+    for index, programme in enumerate(programmes):
+        row = {"programme": programme.name, "targets_source": programme.targets_source}
+        for measure, key, target in (
+            ("trajectories", "started", programme.target_trajectories),
+            ("training_trajectories", "training", programme.target_training_trajectories),
+            ("to_work", "to_work", programme.target_to_work),
+        ):
+            counted = counts.get(f"{measure}_{index}", 0)
+            baseline = baselines[(index, measure)]
+            if baseline:
+                baseline = {k: v for k, v in baseline.items() if k != "until_last_day"}
+            row[f"target_{measure}"] = target
+            row[key] = counted + (baseline["value"] if baseline else 0)
+            row[f"{key}_counted"] = counted
+            row[f"{key}_baseline"] = baseline
+        rows.append(row)
+    return rows
 
 
 def edition_texts(edition) -> dict:
@@ -647,7 +750,14 @@ def live_figures_digest() -> str:
     highest id and latest change (every save sets ``updated_at``; inserts raise the id;
     deletions lower the count), and the small tables in full (projects, categories,
     municipalities, agreements, programmes). Cheap: index look-ups and a few small reads."""
-    from projects.models import Category, Programme
+    from projects.models import (
+        Category,
+        Indicator,
+        IndicatorTarget,
+        IndicatorValue,
+        Programme,
+        ProgrammeBaseline,
+    )
 
     trajectories = Trajectory.objects.order_by()
     state = (
@@ -656,23 +766,150 @@ def live_figures_digest() -> str:
         trajectories.aggregate(changed=Max("updated_at"))["changed"],
         list(
             Project.objects.order_by("id").values_list(
-                "id", "name", "success_criterion", "category_id"
+                "id",
+                "name",
+                "success_criterion",
+                "category_id",
+                "programme_id",
+                "is_training",
+                "start_date",
+                "end_date",
             )
         ),
         list(Category.objects.order_by("id").values_list("id", "name", "order")),
         list(Municipality.objects.order_by("id").values_list("id", "name")),
         list(
             Agreement.objects.order_by("id").values_list(
-                "project_id", "year", "target_success_rate", "target_trajectories"
+                "project_id", "year", "target_success_rate", "target_trajectories", "programme_id"
             )
         ),
         list(
             Programme.objects.order_by("id").values_list(
-                "id", "name", "start_date", "end_date", "target_trajectories", "target_to_work"
+                "id",
+                "name",
+                "start_date",
+                "end_date",
+                "target_trajectories",
+                "target_training_trajectories",
+                "target_to_work",
+                "targets_source",
             )
         ),
+        list(ProgrammeBaseline.objects.order_by("id").values_list()),
+        list(Indicator.objects.order_by("id").values_list("id", "project_id", "name", "unit")),
+        list(IndicatorTarget.objects.order_by("id").values_list("indicator_id", "year", "target")),
+        list(IndicatorValue.objects.order_by("id").values_list("indicator_id", "period", "value")),
     )
     return hashlib.sha256(repr(state).encode()).hexdigest()
+
+
+def edition_projects(*, period: Period):
+    """The projects of the programmes an edition of this half-year reports on: the projects of
+    every programme whose term overlaps the half-year, in the half-year's year
+    (``projects.selectors.programme_projects``: the programme of the project's agreement that
+    year, or its own programme without one). The one place that decides which projects an
+    edition holds; the edition adds every project with figures or anything stored for it."""
+    from projects.models import Programme
+    from projects.selectors import programme_projects
+
+    running = Programme.objects.filter(
+        Q(start_date__isnull=True) | Q(start_date__lte=period.last_day),
+        Q(end_date__isnull=True) | Q(end_date__gte=period.first_day),
+    )
+    return programme_projects(programme=running, year=period.year)
+
+
+def _indicator_rows(period: Period) -> dict[int, list[dict]]:
+    """Per project its indicators in the half-year: the value entered for it, the sum of the
+    year's half-years up to it, the year's target and the traffic light (pro rata)."""
+    from projects.models import Indicator
+
+    year_periods = [f"{period.year}-H1"] + ([str(period)] if period.last_day.month == 12 else [])
+    indicators = Indicator.objects.prefetch_related("targets", "values").order_by("name")
+    rows: dict[int, list[dict]] = {}
+    for indicator in indicators:
+        values = {v.period: v.value for v in indicator.values.all()}
+        target = next((t for t in indicator.targets.all() if t.year == period.year), None)
+        entered = [values[code] for code in year_periods if code in values]
+        in_year = sum(entered)
+        rows.setdefault(indicator.project_id, []).append(
+            {
+                "name": indicator.name,
+                "unit": indicator.unit,
+                "value": values.get(str(period)),
+                "value_in_year": in_year,
+                "target": target.target if target else None,
+                "target_source": target.source if target else "",
+                # Nothing entered yet in the year is not known to be 0: no colour.
+                "traffic_light": (
+                    pro_rata_light(achieved=in_year, yearly_target=target.target, period=period)
+                    if target and entered
+                    else None
+                ),
+            }
+        )
+    return rows
+
+
+def _project_rows(period: Period, figures: Figures, extra_ids=()) -> list[dict]:
+    """Every project of the edition (edition_projects, those with figures, and ``extra_ids``:
+    projects something is stored for), in the order of their category and then by name, each
+    with its figures where it has trajectories, its indicators and its computed traffic light."""
+    figure_rows = {row["project_id"]: row for row in figures.projects}
+    indicators = _indicator_rows(period)
+    ids = (
+        set(edition_projects(period=period).values_list("id", flat=True))
+        | set(figure_rows)
+        | {pk for pk, rows in indicators.items() if any(r["value"] is not None for r in rows)}
+        | set(extra_ids)
+    )
+    projects = Project.objects.filter(id__in=ids).values(
+        "id", "name", "category__name", "category__order"
+    )
+    agreements = {
+        a.project_id: a for a in Agreement.objects.filter(year=period.year, project_id__in=ids)
+    }
+    rows = []
+    for project in projects:
+        pk = project["id"]
+        figures_row = figure_rows.get(pk)
+        if figures_row is None:
+            zero = _with_rate(_zero())
+            trajectory_light = traffic_light(
+                row=zero, agreement=agreements.get(pk), period=period, started_in_year=0
+            )
+            figures_row = {"project": project["name"], "project_id": pk, **zero}
+        else:
+            trajectory_light = figures_row["traffic_light"]
+        project_indicators = indicators.get(pk, [])
+        agreement = agreements.get(pk)
+        has_trajectory_target = agreement is not None and (
+            agreement.target_success_rate is not None or bool(agreement.target_trajectories)
+        )
+        light = (
+            trajectory_light
+            if has_trajectory_target
+            else lowest_light(row["traffic_light"] for row in project_indicators)
+        )
+        rows.append(
+            {
+                **_plain(figures_row),
+                "has_figures": pk in figure_rows,
+                "category": project["category__name"],
+                "category_order": project["category__order"],
+                "traffic_light": light,
+                "indicators": project_indicators,
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            r["category"] is None,
+            r["category_order"] or 0,
+            r["category"] or "",
+            r["project"],
+        )
+    )
+    return rows
 
 
 def _computed_content(period: Period) -> dict:
@@ -680,7 +917,7 @@ def _computed_content(period: Period) -> dict:
     return {
         "period": str(period),
         "totals": _plain(figures.totals),
-        "projects": [_plain(row) for row in figures.projects],
+        "projects": _project_rows(period, figures),
         "municipalities": [_plain(r) for r in figures.municipalities],
         "categories": [_plain(r) for r in figures.categories],
         "municipality_projects": {
@@ -704,14 +941,56 @@ def live_content(*, period: Period, cached: bool = True) -> dict:
     return content
 
 
-def edition_content(*, period: Period, overrides=None, texts=None, cached: bool = True) -> dict:
+NO_CATEGORY = _("Zonder categorie")
+
+
+def _sections(projects: list[dict], texts: dict) -> list[dict]:
+    """The edition's projects per category, in the category's order; projects without a
+    category in a section of their own; a category with a text but no project keeps its text."""
+    sections: dict = {}
+    for row in projects:
+        name = row["category"] or str(NO_CATEGORY)
+        section = sections.setdefault(
+            name,
+            {
+                "category": name,
+                "has_category": row["category"] is not None,
+                "text": texts.get(("category", name), "") if row["category"] else "",
+                "projects": [],
+            },
+        )
+        section["projects"].append(row)
+    listed = set(sections)
+    for (kind, name), text in texts.items():
+        if kind == "category" and name not in listed:
+            sections[name] = {"category": name, "has_category": True, "text": text, "projects": []}
+    return list(sections.values())
+
+
+def edition_content(
+    *, period: Period, overrides=None, texts=None, stories=None, cached: bool = True
+) -> dict:
     """Everything an edition shows, as plain JSON-safe data: what publishing freezes and what a
-    draft shows live. Overrides replace the computed traffic light, with their reason."""
+    draft shows live. Every project of the edition's programmes is in it, and so is every project
+    that a text, override or story is stored for; overrides replace the computed traffic light,
+    with their reason. ``stories`` are the consented stories, kept with the content."""
     content = dict(live_content(period=period, cached=cached))
     overrides = overrides or {}
     texts = texts or {}
+    stories = stories or []
+    stored_ids = (
+        set(overrides)
+        | {key[1] for key in texts if key[0] == "project"}
+        | {story["project_id"] for story in stories}
+    )
+    rows = content["projects"]
+    missing = stored_ids - {row["project_id"] for row in rows}
+    if missing:
+        # Stored for a project outside the edition's programmes: computed with it, never dropped.
+        figures = period_figures(period=period)
+        rows = _project_rows(period, figures, extra_ids=missing)
     projects = []
-    for row in content["projects"]:
+    for row in rows:
         override = overrides.get(row["project_id"])
         projects.append(
             {
@@ -726,7 +1005,44 @@ def edition_content(*, period: Period, overrides=None, texts=None, cached: bool 
     content["categories"] = [
         {**r, "text": texts.get(("category", r["category"]), "")} for r in content["categories"]
     ]
+    content["sections"] = _sections(projects, texts)
+    content["stories"] = stories
     return content
+
+
+def story_rows(edition) -> list[dict]:
+    """The edition's stories that have recorded consent, as plain data for the content."""
+    return [
+        {
+            "name": story.name,
+            "project": story.project.name,
+            "project_id": story.project_id,
+            "text": story.text,
+        }
+        for story in edition.stories.select_related("project")
+        if story.consent_given
+    ]
+
+
+def edition_period(edition) -> Period:
+    """The days an edition's figures cover: its half-year, or for a final monitor the
+    programme's whole term up to the end of its last half-year."""
+    half_year = parse_half_year(edition.period)
+    if not edition.is_final:
+        return half_year
+    first = edition.programme.start_date or half_year.first_day
+    return Period.term(first, half_year.last_day)
+
+
+def draft_content(*, edition, cached: bool = True) -> dict:
+    """A draft edition's content from the live figures and everything stored for it."""
+    return edition_content(
+        period=edition_period(edition),
+        overrides={o.project_id: (o.colour, o.reason) for o in edition.overrides.all()},
+        texts=edition_texts(edition),
+        stories=story_rows(edition),
+        cached=cached,
+    )
 
 
 def _suppressed(rows: list[dict]) -> list[dict]:
@@ -774,20 +1090,21 @@ def content_for_reader(*, content: dict, user, export: bool = False) -> dict:
 
 def live_view(*, period: Period, user) -> dict:
     """The live figures of any half-year, shown like an edition without texts or stories."""
-    return {**content_for_reader(content=edition_content(period=period), user=user), "stories": []}
+    from monitor.publication import live_document
+
+    return {**content_for_reader(content=live_document(period=period), user=user), "stories": []}
 
 
 def edition_view(*, edition, user, export: bool = False) -> dict:
-    """An edition for this user: the frozen snapshot once published, live figures while a
-    draft; stories only with recorded consent."""
-    if edition.is_published:
-        content = edition.snapshot
-    else:
-        content = edition_content(
-            period=parse_half_year(edition.period),
-            overrides={o.project_id: (o.colour, o.reason) for o in edition.overrides.all()},
-            texts=edition_texts(edition),
-        )
+    """An edition for this user: the frozen snapshot once published (stories included), live
+    figures while a draft; stories only with recorded consent."""
+    from monitor.publication import edition_document
+
+    content = edition.snapshot if edition.is_published else edition_document(edition=edition)
     view = content_for_reader(content=content, user=user, export=export)
-    view["stories"] = [s for s in edition.stories.select_related("project") if s.consent_given]
+    stories = content.get("stories")
+    if stories is None:
+        # Published before stories were frozen with the content.
+        stories = story_rows(edition)
+    view["stories"] = stories
     return view

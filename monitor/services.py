@@ -5,15 +5,29 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from monitor.models import Edition, EditionText, Story, TrafficLightOverride
-from monitor.selectors import edition_content, edition_texts, parse_half_year
+from monitor.models import Edition, EditionKind, EditionText, Story, TrafficLightOverride
+from monitor.publication import edition_document
+from monitor.selectors import parse_half_year
 
 PUBLISHED_IS_FROZEN = _("Een gepubliceerde editie verandert niet meer.")
 CONSENT_MISSING = _(
-    "Het verhaal van %(name)s heeft geen vastgelegde toestemming; zonder toestemming kan de "
+    "Deze verhalen hebben geen vastgelegde toestemming: %(names)s. Zonder toestemming kan de "
     "editie niet worden gepubliceerd. Leg de toestemming vast of verwijder het verhaal."
 )
-EDITION_EXISTS = _("Er is al een editie voor %(period)s.")
+EMPTY_REMOVES_NOTHING = _(
+    "Een lege tekst wordt niet opgeslagen. Wilt u de tekst weghalen, gebruik dan “verwijderen” "
+    "bij de tekst."
+)
+NO_COLOUR = _(
+    "Kies een kleur. Wilt u de berekende kleur terug, gebruik dan “verwijderen” bij het "
+    "aangepaste stoplicht."
+)
+EDITION_EXISTS = _("Er is al een editie voor het %(period)s.")
+FINAL_EXISTS = _("Er is al een eindmonitor van %(programme)s.")
+FINAL_NEEDS_TERM = _(
+    "%(programme)s heeft geen einddatum; een eindmonitor gaat over de hele looptijd van een "
+    "programma en kan pas als die bekend is."
+)
 
 
 def _draft(edition: Edition) -> Edition:
@@ -26,16 +40,42 @@ def _draft(edition: Edition) -> Edition:
 @transaction.atomic
 def edition_create(*, period_text: str, introduction: str = "") -> Edition:
     period = parse_half_year(period_text)
-    if Edition.objects.filter(period=str(period)).exists():
-        raise ValidationError({"period": EDITION_EXISTS % {"period": period}})
+    if Edition.objects.filter(period=str(period), kind=EditionKind.HALF_YEAR).exists():
+        raise ValidationError({"period": EDITION_EXISTS % {"period": period.in_words}})
     return Edition.objects.create(period=str(period), introduction=introduction)
 
 
 @transaction.atomic
-def edition_update(*, edition: Edition, introduction: str) -> Edition:
+def final_edition_create(*, programme, introduction: str = "") -> Edition:
+    """The final monitor of a programme: its whole term, up to the half-year its end date lies
+    in, in the layout of the half-yearly monitor with the cumulative figures."""
+    if programme.end_date is None:
+        raise ValidationError({"programme": FINAL_NEEDS_TERM % {"programme": programme.name}})
+    if Edition.objects.filter(kind=EditionKind.FINAL, programme=programme).exists():
+        raise ValidationError({"programme": FINAL_EXISTS % {"programme": programme.name}})
+    end = programme.end_date
+    return Edition.objects.create(
+        kind=EditionKind.FINAL,
+        programme=programme,
+        period=f"{end.year}-H{1 if end.month <= 6 else 2}",
+        introduction=introduction,
+    )
+
+
+@transaction.atomic
+def edition_update(*, edition: Edition, introduction: str, headline: str | None = None) -> Edition:
+    """Change the draft's introduction and, when given, its headline (an empty headline, or
+    the generated one unchanged, means: the sentence that follows from the figures)."""
     edition = _draft(edition)
     edition.introduction = introduction
-    edition.save(update_fields=["introduction"])
+    fields = ["introduction"]
+    if headline is not None:
+        headline = headline.strip()
+        if headline == edition_document(edition=edition)["headline_generated"]:
+            headline = ""
+        edition.headline = headline
+        fields.append("headline")
+    edition.save(update_fields=fields)
     return edition
 
 
@@ -44,26 +84,32 @@ ONE_SUBJECT = _("Kies een project of een categorie, niet allebei.")
 
 @transaction.atomic
 def edition_text_set(*, edition: Edition, text: str, project=None, category=None) -> None:
-    """Set (or, with an empty text, remove) the edition's text about a project or a category."""
+    """Set the edition's text about a project or a category. An empty text removes nothing:
+    removing is edition_text_remove, after a confirmation."""
     _draft(edition)
     if (project is None) == (category is None):
         raise ValidationError(ONE_SUBJECT)
     subject = {"project": project} if project is not None else {"category": category}
-    if text.strip():
-        EditionText.objects.update_or_create(
-            edition=edition, **subject, defaults={"text": text.strip()}
-        )
-    else:
-        EditionText.objects.filter(edition=edition, **subject).delete()
+    if not text.strip():
+        raise ValidationError({"text": EMPTY_REMOVES_NOTHING})
+    EditionText.objects.update_or_create(
+        edition=edition, **subject, defaults={"text": text.strip()}
+    )
+
+
+@transaction.atomic
+def edition_text_remove(*, text: EditionText) -> None:
+    """Remove a text of a draft edition (the page asks for confirmation first)."""
+    _draft(text.edition)
+    text.delete()
 
 
 @transaction.atomic
 def traffic_light_override_set(*, edition: Edition, project, colour: str, reason: str) -> None:
-    """Override the computed traffic light with a written reason (empty colour removes it)."""
+    """Override the computed traffic light with a written reason."""
     _draft(edition)
     if not colour:
-        TrafficLightOverride.objects.filter(edition=edition, project=project).delete()
-        return
+        raise ValidationError({"colour": NO_COLOUR})
     if not reason.strip():
         raise ValidationError({"reason": _("Schrijf op waarom het stoplicht anders is.")})
     TrafficLightOverride.objects.update_or_create(
@@ -91,7 +137,44 @@ def story_add(
 
 
 @transaction.atomic
+def traffic_light_override_remove(*, override: TrafficLightOverride) -> None:
+    """Go back to the computed colour (the page asks for confirmation first)."""
+    _draft(override.edition)
+    override.delete()
+
+
+@transaction.atomic
+def story_update(*, story: Story, name: str, project, text: str) -> Story:
+    """Change a draft's story. Consent is given for what the story says: a changed name or text
+    needs its consent recorded again."""
+    _draft(story.edition)
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    changed = story.name != name.strip() or story.text != text.strip()
+    story.name, story.project, story.text = name.strip(), project, text.strip()
+    if changed and story.consent_given:
+        story.consent_given = False
+        story.consent_recorded_by = None
+        story.consent_recorded_at = None
+    story.full_clean()
+    story.save()
+    return story
+
+
+@transaction.atomic
+def story_consent_record(*, story: Story, user) -> Story:
+    """Record, after the story was added, that the participant consented: who and when."""
+    _draft(story.edition)
+    story = Story.objects.select_for_update().get(pk=story.pk)
+    story.consent_given = True
+    story.consent_recorded_by = user
+    story.consent_recorded_at = timezone.now()
+    story.save(update_fields=["consent_given", "consent_recorded_by", "consent_recorded_at"])
+    return story
+
+
+@transaction.atomic
 def story_remove(*, story: Story) -> None:
+    """Remove a story of a draft (the page asks for confirmation first)."""
     _draft(story.edition)
     story.delete()
 
@@ -101,17 +184,15 @@ def edition_publish(*, edition: Edition, user) -> Edition:
     """Publish: every story needs recorded consent; all figures are frozen into a snapshot, so
     later changes to trajectories leave the published edition as it was."""
     edition = _draft(edition)
-    for story in edition.stories.all():
-        if not story.consent_given:
-            raise ValidationError(CONSENT_MISSING % {"name": story.name})
-    # Computed afresh, not from the live cache: what is frozen must be exact.
-    edition.snapshot = edition_content(
-        period=parse_half_year(edition.period),
-        overrides={o.project_id: (o.colour, o.reason) for o in edition.overrides.all()},
-        texts=edition_texts(edition),
-        cached=False,
-    )
+    missing = [
+        f"{story.name} ({story.project.name})"
+        for story in edition.stories.select_related("project").filter(consent_given=False)
+    ]
+    if missing:
+        raise ValidationError(CONSENT_MISSING % {"names": ", ".join(missing)})
     edition.published_at = timezone.now()
     edition.published_by = user
+    # Computed afresh, not from the live cache: what is frozen must be exact.
+    edition.snapshot = edition_document(edition=edition, cached=False)
     edition.save(update_fields=["snapshot", "published_at", "published_by"])
     return edition

@@ -7,20 +7,31 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from monitor import charts, selectors, services
+from monitor import charts, publication, selectors, services
 from monitor.forms import (
+    ConsentForm,
     EditionCreateForm,
+    FinalEditionCreateForm,
     IntroductionForm,
     OverrideForm,
     ProjectTextForm,
     PublishForm,
+    StoryEditForm,
     StoryForm,
+    half_year_choices,
 )
-from monitor.models import Edition
+from monitor.models import (
+    FINAL_KEY_PREFIX,
+    Edition,
+    EditionKind,
+    EditionText,
+    Story,
+    TrafficLightOverride,
+)
 from waw.mixins import BreadcrumbsMixin
 from waw.params import positive_int
-from waw.pdf import render_to_pdf
-from waw.periods import PeriodError
+from waw.pdf import render_publication
+from waw.periods import PeriodError, date_in_words
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
 READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.BOARD)
@@ -50,6 +61,7 @@ class MonitorView(RoleRequiredMixin, BreadcrumbsMixin, View):
                 {
                     "error": str(error),
                     "period_text": text,
+                    "period_choices": half_year_choices(),
                     "breadcrumbs": [_monitor_crumb(), ("", _("Actuele cijfers"))],
                 },
                 status=400,
@@ -58,9 +70,10 @@ class MonitorView(RoleRequiredMixin, BreadcrumbsMixin, View):
         context.update(
             period=period,
             period_text=str(period),
+            period_choices=half_year_choices(),
             breadcrumbs=[
                 _monitor_crumb(),
-                ("", _("Actuele cijfers %(period)s") % {"period": period}),
+                ("", _("Actuele cijfers %(period)s") % {"period": period.in_words}),
             ],
         )
         return render(request, "monitor/monitor.html", context)
@@ -70,6 +83,9 @@ def _with_charts(view: dict) -> dict:
     content = view["content"]
     return {
         **view,
+        # The per-project table lists the projects with trajectories; every project of the
+        # edition (with its colour, text and indicators) is in the sections.
+        "figure_rows": [row for row in content["projects"] if row.get("has_figures", True)],
         "series_chart": charts.series_chart(content["series"]),
         "progress": charts.progress_bars(content["programmes"]),
     }
@@ -82,62 +98,70 @@ def _monitor_crumb():
 class EditionListView(RoleRequiredMixin, View):
     allowed_roles = READERS
 
-    def get(self, request):
+    def render_list(self, create_form=None, final_form=None, status=200):
         return render(
-            request,
+            self.request,
             "monitor/edition_list.html",
             {
-                "editions": selectors.editions_for(user=request.user),
-                "can_edit": is_coordinator(request.user),
-                "create_form": EditionCreateForm(),
+                "editions": selectors.editions_for(user=self.request.user).select_related(
+                    "programme"
+                ),
+                "can_edit": is_coordinator(self.request.user),
+                "create_form": create_form or EditionCreateForm(),
+                "final_form": final_form or FinalEditionCreateForm(),
                 "breadcrumbs": [_monitor_crumb()],
             },
+            status=status,
         )
+
+    def get(self, request):
+        return self.render_list()
 
     def post(self, request):
         if not is_coordinator(request.user):
             raise PermissionDenied
-        form = EditionCreateForm(request.POST)
+        final = request.POST.get("action") == "final"
+        form = (FinalEditionCreateForm if final else EditionCreateForm)(request.POST)
         if form.is_valid():
             try:
-                edition = services.edition_create(
-                    period_text=form.cleaned_data["period"],
-                    introduction=form.cleaned_data["introduction"],
-                )
+                if final:
+                    edition = services.final_edition_create(**form.cleaned_data)
+                else:
+                    edition = services.edition_create(
+                        period_text=form.cleaned_data["period"],
+                        introduction=form.cleaned_data["introduction"],
+                    )
             except PeriodError as error:
                 form.add_error("period", str(error))
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(
-                    request, _("De editie %(p)s is aangemaakt.") % {"p": edition.period}
-                )
-                return redirect("monitor:edit", period=edition.period)
-        return render(
-            request,
-            "monitor/edition_list.html",
-            {
-                "editions": selectors.editions_for(user=request.user),
-                "can_edit": True,
-                "create_form": form,
-                "breadcrumbs": [_monitor_crumb()],
-            },
-            status=400,
-        )
+                messages.success(request, _("%(e)s is aangemaakt.") % {"e": edition.title})
+                return redirect("monitor:edit", period=edition.key)
+        if final:
+            return self.render_list(final_form=form, status=400)
+        return self.render_list(create_form=form, status=400)
 
 
 class EditionMixin(RoleRequiredMixin):
     allowed_roles = READERS
 
     def get_edition(self):
+        key = self.kwargs["period"]
+        editions = selectors.editions_for(user=self.request.user).select_related("programme")
+        if key.startswith(FINAL_KEY_PREFIX):
+            lookup = {"kind": EditionKind.FINAL, "programme__slug": key[len(FINAL_KEY_PREFIX) :]}
+        else:
+            lookup = {"kind": EditionKind.HALF_YEAR, "period": key}
         try:
-            return selectors.editions_for(user=self.request.user).get(period=self.kwargs["period"])
+            return editions.get(**lookup)
         except Edition.DoesNotExist:
             raise Http404 from None
 
     def edition_context(self, edition, *, export=False):
         view = selectors.edition_view(edition=edition, user=self.request.user, export=export)
-        return {"edition": edition, **_with_charts(view)}
+        parts = publication.sections_for_reading(view["content"])
+        return {"edition": edition, **_with_charts(view), **parts}
 
 
 class EditionView(EditionMixin, View):
@@ -154,11 +178,12 @@ class EditionView(EditionMixin, View):
 class EditionPdfView(EditionMixin, View):
     def get(self, request, period):
         edition = self.get_edition()
-        pdf, _html = render_to_pdf(
-            "monitor/edition_pdf.html", self.edition_context(edition, export=True)
-        )
+        context = self.edition_context(edition, export=True)
+        context["today"] = date_in_words(timezone.localdate())
+        pdf, _html = render_publication("monitor/edition_pdf.html", context)
         response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="monitor-{edition.period}.pdf"'
+        name = edition.key if edition.is_published else f"{edition.key}-concept"
+        response["Content-Disposition"] = f'attachment; filename="monitor-{name}.pdf"'
         return response
 
 
@@ -171,13 +196,22 @@ class EditionJsonView(EditionMixin, View):
             "published_at": edition.published_at.isoformat() if edition.published_at else None,
             "introduction": edition.introduction,
             "stories": [
-                {"name": s.name, "project": s.project.name, "text": s.text}
+                {"name": s["name"], "project": s["project"], "text": s["text"]}
                 for s in context["stories"]
             ],
         }
-        for row in payload["projects"]:
-            row.pop("project_id", None)
+        # Internal ids stay inside the application.
+        payload["projects"] = [_without_id(row) for row in payload["projects"]]
+        if "sections" in payload:
+            payload["sections"] = [
+                {**section, "projects": [_without_id(row) for row in section["projects"]]}
+                for section in payload["sections"]
+            ]
         return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})
+
+
+def _without_id(row: dict) -> dict:
+    return {key: value for key, value in row.items() if key != "project_id"}
 
 
 class EditionEditView(EditionMixin, View):
@@ -195,7 +229,10 @@ class EditionEditView(EditionMixin, View):
 
     def render_page(self, edition, bound=None, status=200):
         forms = {name: cls() for name, cls in self.forms.items()}
-        forms["intro"] = IntroductionForm(initial={"introduction": edition.introduction})
+        document = publication.edition_document(edition=edition)
+        forms["intro"] = IntroductionForm(
+            initial={"introduction": edition.introduction, "headline": document["headline"]}
+        )
         if bound:
             forms[bound[0]] = bound[1]
         return render(
@@ -226,15 +263,12 @@ class EditionEditView(EditionMixin, View):
         edition = self.get_edition()
         action = request.POST.get("action", "")
         if action == "remove_story":
+            # Removing is confirmed on a page of its own; this only leads there.
             story_id = positive_int(request.POST.get("story"))
             story = edition.stories.filter(pk=story_id).first() if story_id else None
-            if story:
-                try:
-                    services.story_remove(story=story)
-                except ValidationError as error:
-                    for message in error.messages:
-                        messages.error(request, message)
-            return redirect("monitor:edit", period=edition.period)
+            if story and not edition.is_published:
+                return redirect("monitor:remove", period=edition.key, kind="verhaal", pk=story.pk)
+            return redirect("monitor:edit", period=edition.key)
         if action not in self.forms:
             return self.render_page(edition, status=400)
         form = self.forms[action](request.POST)
@@ -243,7 +277,9 @@ class EditionEditView(EditionMixin, View):
         data = form.cleaned_data
         try:
             if action == "intro":
-                services.edition_update(edition=edition, introduction=data["introduction"])
+                services.edition_update(
+                    edition=edition, introduction=data["introduction"], headline=data["headline"]
+                )
             elif action == "text":
                 services.edition_text_set(
                     edition=edition,
@@ -268,4 +304,160 @@ class EditionEditView(EditionMixin, View):
             form.add_error(None, error)
             return self.render_page(edition, (action, form), status=400)
         messages.success(request, _("Opgeslagen."))
-        return redirect("monitor:edit", period=edition.period)
+        return redirect("monitor:edit", period=edition.key)
+
+
+class DraftMixin(EditionMixin):
+    """A coordinator's page about one part of a draft edition; a published edition only shows."""
+
+    allowed_roles = (Role.COORDINATOR,)
+
+    def crumbs(self, edition, title):
+        return [
+            _monitor_crumb(),
+            (edition.get_absolute_url(), str(edition)),
+            (reverse("monitor:edit", kwargs={"period": edition.key}), _("Bewerken")),
+            ("", title),
+        ]
+
+
+class StoryEditView(DraftMixin, View):
+    """Edit a story of the draft, and record the participant's consent afterwards."""
+
+    def get_story(self, edition):
+        try:
+            return edition.stories.select_related("project", "consent_recorded_by").get(
+                pk=self.kwargs["pk"]
+            )
+        except Story.DoesNotExist:
+            raise Http404 from None
+
+    def render_page(self, edition, story, form=None, consent_form=None, status=200):
+        title = _("Verhaal van %(name)s") % {"name": story.name}
+        return render(
+            self.request,
+            "monitor/story_edit.html",
+            {
+                "edition": edition,
+                "story": story,
+                "form": form
+                or StoryEditForm(
+                    initial={"name": story.name, "project": story.project, "text": story.text}
+                ),
+                "consent_form": consent_form or ConsentForm(prefix="consent"),
+                "title": title,
+                "breadcrumbs": self.crumbs(edition, title),
+            },
+            status=status,
+        )
+
+    def get(self, request, period, pk):
+        edition = self.get_edition()
+        if edition.is_published:
+            return redirect(edition.get_absolute_url())
+        return self.render_page(edition, self.get_story(edition))
+
+    def post(self, request, period, pk):
+        edition = self.get_edition()
+        story = self.get_story(edition)
+        if request.POST.get("action") == "consent":
+            form = ConsentForm(request.POST, prefix="consent")
+            if not form.is_valid():
+                return self.render_page(edition, story, consent_form=form, status=400)
+            try:
+                services.story_consent_record(story=story, user=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+                return self.render_page(edition, story, consent_form=form, status=400)
+            messages.success(request, _("De toestemming is vastgelegd."))
+            return redirect("monitor:edit", period=edition.key)
+        form = StoryEditForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(edition, story, form=form, status=400)
+        try:
+            services.story_update(story=story, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_page(edition, story, form=form, status=400)
+        messages.success(request, _("Het verhaal is opgeslagen."))
+        return redirect("monitor:edit", period=edition.key)
+
+
+class RemoveView(DraftMixin, View):
+    """Asks for confirmation (GET) before removing a story, a text or an adjusted traffic
+    light of a draft; removes only on a POST that carries the confirmation."""
+
+    kinds = {
+        "verhaal": (Story, "stories"),
+        "tekst": (EditionText, "texts"),
+        "stoplicht": (TrafficLightOverride, "overrides"),
+    }
+
+    def get_item(self, edition):
+        kind = self.kwargs["kind"]
+        if kind not in self.kinds:
+            raise Http404
+        _model, related = self.kinds[kind]
+        item = getattr(edition, related).filter(pk=self.kwargs["pk"]).first()
+        if item is None:
+            raise Http404
+        return item
+
+    def question(self, kind, item) -> str:
+        if kind == "verhaal":
+            return _(
+                "Weet u zeker dat u het verhaal van %(name)s (%(project)s) wilt verwijderen?"
+            ) % {
+                "name": item.name,
+                "project": item.project,
+            }
+        if kind == "tekst":
+            return _("Weet u zeker dat u de tekst bij %(subject)s wilt verwijderen?") % {
+                "subject": item.project or item.category
+            }
+        return _(
+            "Weet u zeker dat u het aangepaste stoplicht (%(colour)s) van %(project)s wilt "
+            "verwijderen? Dan geldt weer de berekende kleur."
+        ) % {"colour": item.get_colour_display(), "project": item.project}
+
+    def page(self, edition, item, status=200):
+        title = _("Verwijderen bevestigen")
+        return render(
+            self.request,
+            "monitor/confirm_remove.html",
+            {
+                "edition": edition,
+                "title": title,
+                "question": self.question(self.kwargs["kind"], item),
+                "cancel_url": reverse("monitor:edit", kwargs={"period": edition.key}),
+                "breadcrumbs": self.crumbs(edition, title),
+            },
+            status=status,
+        )
+
+    def get(self, request, period, kind, pk):
+        edition = self.get_edition()
+        if edition.is_published:
+            return redirect(edition.get_absolute_url())
+        return self.page(edition, self.get_item(edition))
+
+    def post(self, request, period, kind, pk):
+        edition = self.get_edition()
+        if edition.is_published:
+            return redirect(edition.get_absolute_url())
+        item = self.get_item(edition)
+        if request.POST.get("confirm") != "ja":
+            return self.page(edition, item, status=400)
+        remove = {
+            "verhaal": lambda: services.story_remove(story=item),
+            "tekst": lambda: services.edition_text_remove(text=item),
+            "stoplicht": lambda: services.traffic_light_override_remove(override=item),
+        }[kind]
+        try:
+            remove()
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(edition.get_absolute_url())
+        messages.success(request, _("Verwijderd."))
+        return redirect("monitor:edit", period=edition.key)

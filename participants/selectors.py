@@ -506,3 +506,15 @@ def group_members_for(*, user, cohort) -> QuerySet[Trajectory]:
         .filter(cohort=cohort)
         .order_by("participant__last_name", "participant__first_name", "id")
     )
+
+
+def started_by_project(*, year: int) -> dict[int, int]:
+    """Per project: trajectories started in ``year`` (not withdrawn), counted by the database
+    in one grouped query — an aggregate without personal data, for the board's tables."""
+    rows = (
+        Trajectory.objects.filter(start_date__year=year, withdrawn_at__isnull=True)
+        .values("project")
+        .annotate(started=Count("id"))
+        .order_by()
+    )
+    return {row["project"]: row["started"] for row in rows}

@@ -209,6 +209,7 @@ def _agreements_for(years: range) -> tuple[list[Project], list[int], int]:
             agreement = Agreement.objects.create(
                 project=template.project,
                 year=year,
+                programme_id=template.programme_id,
                 joint_project_costs=template.joint_project_costs,
                 estimated_participants=template.estimated_participants,
                 vat_treatment=template.vat_treatment,

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from projects import services
 from projects.models import (
     Agreement,
     AgreementCostShare,
@@ -8,8 +9,14 @@ from projects.models import (
     Category,
     Cohort,
     Decision,
+    DocumentedRealisation,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Meeting,
     MunicipalityInhabitants,
     Programme,
+    ProgrammeBaseline,
     Project,
     TariffOption,
     TariffPrice,
@@ -17,8 +24,47 @@ from projects.models import (
 from waw.admin import ReadOnlyAdminMixin
 
 
+class ProgrammeBaselineInline(admin.TabularInline):
+    model = ProgrammeBaseline
+    extra = 0
+
+
+@admin.register(ProgrammeBaseline)
+class ProgrammeBaselineAdmin(admin.ModelAdmin):
+    list_display = ("programme", "until", "trajectories", "training_trajectories", "to_work")
+    list_select_related = ("programme",)
+
+
+class IndicatorTargetInline(admin.TabularInline):
+    model = IndicatorTarget
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("project", "name", "unit")
+    list_select_related = ("project",)
+    search_fields = ("name", "project__name")
+    inlines = [IndicatorTargetInline]
+
+
+@admin.register(IndicatorTarget)
+class IndicatorTargetAdmin(admin.ModelAdmin):
+    list_display = ("indicator", "year", "target", "source")
+    list_select_related = ("indicator__project",)
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Values are entered on the indicator's page, whose service checks the half-year."""
+
+    list_display = ("indicator", "period", "value", "recorded_by", "recorded_at")
+    list_select_related = ("indicator__project", "recorded_by")
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
+    inlines = [ProgrammeBaselineInline]
     list_display = ("name", "start_date", "end_date")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -44,6 +90,15 @@ class ProjectAdmin(admin.ModelAdmin):
     search_fields = ("name", "provider", "description")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [DecisionInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Decision:
+            return super().save_formset(request, form, formset, change)
+        # Each decision through the service, which files it in its meeting.
+        for decision in formset.save(commit=False):
+            services.decision_save(decision=decision)
+        for removed in formset.deleted_objects:
+            removed.delete()
 
 
 class TariffOptionInline(admin.TabularInline):
@@ -96,12 +151,13 @@ class AgreementAdmin(admin.ModelAdmin):
     list_display = (
         "project",
         "year",
+        "programme",
         "joint_project_costs",
         "estimated_participants",
         "target_text",
     )
     list_filter = ("year",)
-    list_select_related = ("project",)
+    list_select_related = ("project", "programme")
     search_fields = ("project__name", "target_text", "notes")
     inlines = [TariffOptionInline, AgreementCostShareInline]
 
@@ -155,6 +211,24 @@ class DecisionAdmin(admin.ModelAdmin):
     list_select_related = ("project",)
     search_fields = ("project__name", "decision", "advice")
     date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        services.decision_save(decision=obj)
+
+
+@admin.register(DocumentedRealisation)
+class DocumentedRealisationAdmin(admin.ModelAdmin):
+    list_display = ("project", "year", "participants", "trajectory_costs", "project_costs")
+    list_filter = ("year",)
+    list_select_related = ("project",)
+    search_fields = ("project__name", "source")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ("body", "date", "title")
+    list_filter = ("body",)
+    search_fields = ("body", "title")
 
 
 class BudgetLineInline(admin.TabularInline):

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -8,10 +9,12 @@ from projects.models import (
     Budget,
     BudgetLine,
     Decision,
+    Indicator,
     Programme,
     Project,
     TariffOption,
 )
+from projects.selectors import programme_projects
 from waw.money import EuroFormField
 
 
@@ -32,7 +35,9 @@ class ProgrammeForm(forms.ModelForm):
             "end_date",
             "description",
             "target_trajectories",
+            "target_training_trajectories",
             "target_to_work",
+            "targets_source",
         ]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
@@ -57,6 +62,7 @@ class ProjectForm(forms.ModelForm):
             "duration",
             "status",
             "success_criterion",
+            "is_training",
             "start_date",
             "end_date",
         ]
@@ -86,11 +92,13 @@ class AgreementForm(forms.ModelForm):
         model = Agreement
         fields = [
             "year",
+            "programme",
             "joint_project_costs",
             "estimated_participants",
             "target_trajectories",
             "target_success_rate",
             "target_text",
+            "target_source",
             "notes",
             "vat_treatment",
             "cost_sharing",
@@ -102,6 +110,8 @@ class AgreementForm(forms.ModelForm):
 
         super().__init__(*args, **kwargs)
         self.fields["cost_sharing"].required = False
+        # Left empty: the project's programme (the service fills it in).
+        self.fields["programme"].required = False
         # Billing rule 12, "vaste verdeling": one percentage per municipality.
         self.municipalities = list(Municipality.objects.order_by("name"))
         current = {}
@@ -183,12 +193,23 @@ class NewPriceForm(forms.Form):
 class DecisionForm(forms.ModelForm):
     class Meta:
         model = Decision
-        fields = ["date", "body", "decision", "advice"]
+        fields = [
+            "date",
+            "body",
+            "decision",
+            "advice",
+            "project_type",
+            "duration",
+            "results",
+            "vote",
+        ]
         widgets = {
             "date": DateInput(),
             "decision": forms.Textarea(attrs={"rows": 3}),
             "advice": forms.Textarea(attrs={"rows": 3}),
+            "results": forms.Textarea(attrs={"rows": 3}),
         }
+        labels = {"decision": _("Besluit (eindadvies)")}
 
 
 class BudgetForm(forms.ModelForm):
@@ -201,3 +222,36 @@ class BudgetLineForm(forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["kind", "category", "project", "planned", "realised", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        budget = self.instance.budget if self.instance.budget_id else None
+        if budget is not None:
+            # A line is about one of the programme's projects in the budget's year (the
+            # projects follow that year's agreements); a line's present project stays choosable.
+            choices = Q(pk__in=programme_projects(programme=budget.programme_id, year=budget.year))
+            if self.instance.project_id:
+                choices |= Q(pk=self.instance.project_id)
+            self.fields["project"].queryset = Project.objects.filter(choices).order_by("name")
+
+class IndicatorForm(forms.ModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["name", "unit", "source"]
+
+
+class IndicatorTargetForm(forms.Form):
+    year = forms.IntegerField(label=_("Jaar"), min_value=2000, max_value=2100)
+    target = forms.IntegerField(
+        label=_("Doel (aantal in het jaar)"),
+        min_value=0,
+        error_messages={"invalid": _("Vul een heel getal in.")},
+    )
+    source = forms.CharField(label=_("Bron"), required=False, max_length=300)
+
+
+class IndicatorValueForm(forms.Form):
+    period = forms.CharField(label=_("Halfjaar"), max_length=7, help_text=_("2025-H1 of 2025-H2"))
+    value = forms.CharField(
+        label=_("Aantal in dit halfjaar"), max_length=12, help_text=_("Een heel getal, 0 of meer.")
+    )

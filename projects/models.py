@@ -21,6 +21,7 @@ from projects.constants import (
     VatTreatment,
 )
 from waw.money import MoneyField
+from waw.periods import period_in_words
 
 UNIQUE_NAME = {"unique": _("Deze naam is al in gebruik; kies een andere.")}
 UNIQUE_SLUG = {"unique": _("Deze slug is al in gebruik; kies een andere.")}
@@ -40,6 +41,13 @@ class Programme(models.Model):
     target_to_work = models.PositiveIntegerField(
         _("doel: uitstroom naar werk (hele looptijd)"), null=True, blank=True
     )
+    target_training_trajectories = models.PositiveIntegerField(
+        _("doel: scholingstrajecten (hele looptijd)"),
+        null=True,
+        blank=True,
+        help_text=_("Trajecten in projecten die als scholingsproject zijn gemarkeerd."),
+    )
+    targets_source = models.CharField(_("bron van de doelen"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("programma")
@@ -57,6 +65,51 @@ class Programme(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ProgrammeBaseline(models.Model):
+    """Results of a programme up to the end of a period from before its data was kept in this
+    application ("stand tot en met …"), as a document reports them. The monitor adds each figure
+    to what the application counts after that period."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programma"), on_delete=models.CASCADE, related_name="baselines"
+    )
+    until = models.CharField(
+        _("stand tot en met"),
+        max_length=7,
+        help_text=_("Een kwartaal of halfjaar, bijvoorbeeld 2022-Q1 of 2024-H2."),
+    )
+    trajectories = models.PositiveIntegerField(_("trajecten"), null=True, blank=True)
+    training_trajectories = models.PositiveIntegerField(
+        _("waarvan scholingstrajecten"), null=True, blank=True
+    )
+    to_work = models.PositiveIntegerField(_("naar werk"), null=True, blank=True)
+    # The source quotes the document, "ruim" and "meer dan" included: the figure is its number.
+    source = models.CharField(_("bron"), max_length=300)
+
+    class Meta:
+        verbose_name = _("eerdere resultaten")
+        verbose_name_plural = _("eerdere resultaten")
+        ordering = ["programme", "until"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "until"],
+                name="one_baseline_per_programme_period",
+                violation_error_message=_("Dit programma heeft al een stand voor deze periode."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.programme} t/m {period_in_words(self.until)}"
+
+    def clean(self):
+        from waw.periods import Period, PeriodError
+
+        try:
+            Period.parse(self.until)
+        except PeriodError as error:
+            raise ValidationError({"until": str(error)}) from None
 
 
 class Category(models.Model):
@@ -106,6 +159,11 @@ class Project(models.Model):
     )
     start_date = models.DateField(_("startdatum"), null=True, blank=True)
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    is_training = models.BooleanField(
+        _("scholingsproject"),
+        default=False,
+        help_text=_("Trajecten van dit project tellen als scholingstrajecten van het programma."),
+    )
     aliases = models.JSONField(
         _("andere namen"),
         default=list,
@@ -143,6 +201,16 @@ class Agreement(models.Model):
     year = models.PositiveSmallIntegerField(
         _("jaar"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
+    # The programme the project falls under in this year: a project outlives programmes
+    # (Wijkleerbedrijf under Werken aan Werk, later under the Regionaal Werkcentrum), so the
+    # programme is recorded per year and history is never rewritten when a project moves.
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programma"),
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        help_text=_("Leeg: het programma van het project."),
+    )
     joint_project_costs = MoneyField(_("gezamenlijke projectkosten"), default=0)
     estimated_participants = models.PositiveIntegerField(
         _("verwacht aantal deelnemers"), null=True, blank=True
@@ -159,6 +227,12 @@ class Agreement(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     target_text = models.CharField(_("doelstelling"), max_length=300, blank=True)
+    target_source = models.CharField(
+        _("bron van het doel"),
+        max_length=300,
+        blank=True,
+        help_text=_("Het document waaruit het doel komt, bijvoorbeeld een raadsvoorstel."),
+    )
     notes = models.TextField(_("opmerkingen"), blank=True)
     vat_treatment = models.CharField(
         _("btw op deelnemerskosten"),
@@ -501,16 +575,60 @@ class Cohort(models.Model):
             raise ValidationError(errors)
 
 
+class Meeting(models.Model):
+    """One meeting of a governing body (the PFHO of 27 September 2024, …), whose decisions
+    across projects are listed together, as the board's advice table (seed 000, Tabel 1)."""
+
+    body = models.CharField(_("orgaan"), max_length=100)
+    date = models.DateField(_("datum"))
+    title = models.CharField(_("titel"), max_length=200, blank=True)
+    source = models.CharField(_("bron"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("vergadering")
+        verbose_name_plural = _("vergaderingen")
+        ordering = ["-date", "body"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "date"],
+                name="one_meeting_per_body_and_date",
+                violation_error_message=_("Dit orgaan heeft op die datum al een vergadering."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.body} {self.date:%d-%m-%Y}"
+
+    def get_absolute_url(self):
+        return reverse("board:meeting", kwargs={"pk": self.pk})
+
+
 class Decision(models.Model):
-    """A decision or advice about a project by a governing body (PFHO, Regionaal Beraad, …)."""
+    """A decision or advice about a project by a governing body (PFHO, Regionaal Beraad, …),
+    taken in the meeting of that body on that date."""
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="decisions"
     )
     date = models.DateField(_("datum"))
     body = models.CharField(_("orgaan"), max_length=100)
+    # Set by the service from body and date, never chosen apart from them.
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("vergadering"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="decisions",
+    )
     decision = models.TextField(_("besluit"))
     advice = models.TextField(_("advies"), blank=True)
+    # The columns of the board's advice table, as the meeting saw them (seed 000, Tabel 1).
+    project_type = models.CharField(_("type project"), max_length=200, blank=True)
+    duration = models.CharField(_("trajectduur"), max_length=100, blank=True)
+    results = models.TextField(_("resultaat"), blank=True)
+    vote = models.CharField(_("stemmen gemeenten"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("besluit")
@@ -519,6 +637,43 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.project} {self.date}: {self.decision[:40]}"
+
+
+class DocumentedRealisation(models.Model):
+    """A project's realised year as a document reports it (seed 003, Tabel 1 for 2025), kept
+    for years the app did not invoice; always shown as "volgens document", with its source,
+    never mixed with figures computed from invoices."""
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="documented_realisations",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("jaar"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    participants = models.PositiveIntegerField(_("deelnemers"), null=True, blank=True)
+    trajectory_costs = MoneyField(_("trajectkosten"), null=True, blank=True)
+    project_costs = MoneyField(_("projectkosten"), null=True, blank=True)
+    source = models.CharField(_("bron"), max_length=300)
+
+    class Meta:
+        verbose_name = _("realisatie volgens document")
+        verbose_name_plural = _("realisaties volgens document")
+        ordering = ["year", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year"],
+                name="one_documented_realisation_per_project_year",
+                violation_error_message=_(
+                    "Dit project heeft al een realisatie volgens document voor dit jaar."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project} {self.year} ({self.source})"
 
 
 class Budget(models.Model):
@@ -576,3 +731,93 @@ class BudgetLine(models.Model):
 
     def __str__(self):
         return f"{self.budget}: {self.category}"
+
+
+class Indicator(models.Model):
+    """A counted result of a project besides its trajectories (events, werkplekken, bedrijven
+    gesproken, groepen gestart), with a target per year and a value per half-year."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(_("naam"), max_length=150)
+    unit = models.CharField(
+        _("eenheid"), max_length=50, help_text=_("Bijvoorbeeld events, werkplekken, groepen.")
+    )
+    source = models.CharField(_("bron"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("teller")
+        verbose_name_plural = _("tellers")
+        ordering = ["project__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "name"],
+                name="one_indicator_name_per_project",
+                violation_error_message=_("Dit project heeft al een teller met deze naam."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.project}: {self.name}"
+
+
+class IndicatorTarget(models.Model):
+    """An indicator's target for one year."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("teller"), on_delete=models.CASCADE, related_name="targets"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("jaar"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    target = models.PositiveIntegerField(_("doel"))
+    source = models.CharField(_("bron"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("jaardoel van een teller")
+        verbose_name_plural = _("jaardoelen van tellers")
+        ordering = ["indicator", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"],
+                name="one_target_per_indicator_year",
+                violation_error_message=_("Deze teller heeft al een doel voor dit jaar."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {self.year}: {self.target}"
+
+
+class IndicatorValue(models.Model):
+    """What an indicator counted in one half-year, entered by a coordinator."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("teller"), on_delete=models.CASCADE, related_name="values"
+    )
+    period = models.CharField(_("halfjaar"), max_length=7)
+    value = models.PositiveIntegerField(_("aantal"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ingevoerd door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("ingevoerd op"))
+
+    class Meta:
+        verbose_name = _("stand van een teller")
+        verbose_name_plural = _("standen van tellers")
+        ordering = ["indicator", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period"],
+                name="one_value_per_indicator_period",
+                violation_error_message=_("Deze teller heeft al een aantal voor dit halfjaar."),
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="indicator_value_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator} {period_in_words(self.period)}: {self.value}"

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -17,7 +18,17 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from projects.constants import BudgetLineKind, ProjectStatus
-from projects.models import Agreement, Budget, BudgetLine, Project, TariffOption
+from projects.models import (
+    Agreement,
+    Budget,
+    BudgetLine,
+    Decision,
+    DocumentedRealisation,
+    Meeting,
+    Programme,
+    Project,
+    TariffOption,
+)
 from waw.money import ZERO, to_money
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -42,6 +53,7 @@ def project_detail(*, slug: str) -> Project:
             Prefetch("agreements", queryset=Agreement.objects.order_by("-year")),
             "agreements__tariff_options__later_prices",
             "decisions",
+            "indicators__targets",
         )
         .get(slug=slug)
     )
@@ -154,3 +166,100 @@ def price_histories_of(*, agreement_id: int) -> list[tuple[str, list]]:
         .prefetch_related("later_prices")
     )
     return [(option.label, option.price_history()) for option in options]
+
+
+def programme_of_year(*, project: Project, year: int) -> Programme:
+    """The programme a project runs under in a year: its agreement's of that year, or its own
+    without one (the rule of ``programme_projects``)."""
+    agreement = (
+        Agreement.objects.filter(project=project, year=year).select_related("programme").first()
+    )
+    return agreement.programme if agreement else project.programme
+
+
+def programme_projects(
+    *, programme: Programme | int | QuerySet[Programme], year: int
+) -> QuerySet[Project]:
+    """The projects of ``programme`` (or of any of a queryset of programmes) in ``year``: those
+    whose agreement of that year names the programme, and those without an agreement that year
+    whose own programme it is. The one home of this rule: budgets and the monitor ask it, so a
+    project that moves programme keeps its history. Usable as a subquery (``project__in=``)."""
+    lookup = "programme__in" if isinstance(programme, QuerySet) else "programme"
+    agreement_of_year = Agreement.objects.filter(project=OuterRef("pk"), year=year)
+    return Project.objects.filter(
+        Exists(agreement_of_year.filter(**{lookup: programme}))
+        | (~Exists(agreement_of_year) & Q(**{lookup: programme}))
+    )
+
+
+def agreement_years() -> list[int]:
+    """The years that have agreements, newest first."""
+    return list(Agreement.objects.order_by("-year").values_list("year", flat=True).distinct())
+
+
+def cost_split(*, year: int) -> dict:
+    """The cost split per project of a year (seed 000, Tabel 2): per agreement the total and
+    joint project costs, the estimated participants, the default price and the estimated
+    participant costs, with the totals of ``agreement_totals``."""
+    return {
+        "rows": list(agreements_of_year(year=year).select_related("programme")),
+        "totals": agreement_totals(year=year),
+    }
+
+
+def meetings() -> QuerySet[Meeting]:
+    """Every meeting with its number of decisions, newest first."""
+    return Meeting.objects.annotate(decision_count=Count("decisions")).order_by("-date", "body")
+
+
+def meeting_decisions(*, meeting: Meeting) -> QuerySet[Decision]:
+    """The decisions of one meeting across projects, in project order (seed 000, Tabel 1)."""
+    return meeting.decisions.select_related("project").order_by("project__name", "id")
+
+
+def documented_realisations(*, year: int) -> list[DocumentedRealisation]:
+    """A year's realisation per project as the documents report it, in project order."""
+    return list(
+        DocumentedRealisation.objects.filter(year=year)
+        .select_related("project")
+        .order_by("project__name")
+    )
+
+
+def realised_project_costs_by_project(*, year: int) -> dict[int, Decimal]:
+    """Per project: the realised amounts of the expense lines linked to it in the budgets of
+    ``year``, summed by the database in one grouped query."""
+    rows = (
+        BudgetLine.objects.filter(
+            budget__year=year, kind=BudgetLineKind.EXPENSE, project__isnull=False
+        )
+        .values("project")
+        .annotate(total=Sum("realised"))
+        .order_by()
+    )
+    return {row["project"]: to_money(row["total"] or 0) for row in rows}
+
+
+def agreement_copy_preview(*, year: int) -> dict:
+    """What copying the agreements of ``year - 1`` into ``year`` would do: the agreements
+    that would be copied (with their tariff options and prices) and those refused because
+    the project already has an agreement for ``year``."""
+    sources = list(
+        Agreement.objects.filter(year=year - 1)
+        .select_related("project", "programme")
+        .prefetch_related("tariff_options__later_prices", "cost_shares__municipality")
+        .order_by("project__name")
+    )
+    taken = set(
+        Agreement.objects.filter(
+            year=year, project__in=[a.project_id for a in sources]
+        ).values_list("project_id", flat=True)
+    )
+    for source in sources:
+        source.new_prices = [
+            (option, option.price_history()[-1].price) for option in source.tariff_options.all()
+        ]
+    return {
+        "to_copy": [a for a in sources if a.project_id not in taken],
+        "refused": [a for a in sources if a.project_id in taken],
+    }

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from audit.services import creation_record
 from projects.constants import CohortStatus, CostSharing
 from projects.models import (
     Agreement,
@@ -19,14 +20,21 @@ from projects.models import (
     Category,
     Cohort,
     Decision,
+    DocumentedRealisation,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Meeting,
     MunicipalityInhabitants,
     Programme,
+    ProgrammeBaseline,
     Project,
     TariffOption,
     TariffPrice,
 )
 from waw.models import Municipality
 from waw.money import to_money
+from waw.periods import Period, PeriodError, date_in_words
 from waw.roles import sync_role_groups
 
 REFERENCE_DATA = Path(__file__).resolve().parent / "data" / "reference.toml"
@@ -160,6 +168,115 @@ def _save_cost_shares(*, agreement: Agreement, percentages) -> None:
             )
 
 
+def _default_programme(agreement: Agreement) -> None:
+    """An agreement names the programme of its year; left empty, its project's programme."""
+    if agreement.programme_id is None and agreement.project_id:
+        agreement.programme_id = agreement.project.programme_id
+
+
+@transaction.atomic
+def decision_save(*, decision: Decision) -> Decision:
+    """Save a decision in the meeting of its body on its date (created when it is the first
+    decision of that meeting), so a meeting's decisions across projects can be listed."""
+    decision.body = decision.body.strip()
+    decision.full_clean(exclude=["meeting"])
+    decision.meeting, _created = Meeting.objects.get_or_create(
+        body=decision.body, date=decision.date
+    )
+    return record_save(record=decision)
+
+
+COPY_NOTHING_TO_COPY = _("Er zijn geen jaarafspraken van %(year)s om over te nemen.")
+COPY_YEAR_TAKEN = _(
+    "%(project)s heeft al een jaarafspraak voor %(year)s; die wordt niet overschreven. "
+    "Pas hem aan op de projectpagina."
+)
+COPY_YEAR_OUT_OF_RANGE = _("Kies een jaar van 2001 tot en met 2100.")
+
+
+@dataclass
+class CopyResult:
+    copied: list[Agreement]
+    refused: list[str]
+
+
+@transaction.atomic
+def agreements_copy_from_previous_year(*, year: int, user) -> CopyResult:
+    """Copy the agreements of ``year - 1`` into ``year``: programme, costs, expected
+    participants, targets, VAT treatment and cost sharing, with the tariff options (each at the
+    price in force on 31 December of the old year, from 1 January) and the fixed split. A
+    project that already has an agreement for ``year`` is refused (its agreement is never
+    overwritten); the others are copied. Each copy is in the audit trail with its origin."""
+    if not 2001 <= year <= 2100:
+        raise ValidationError(COPY_YEAR_OUT_OF_RANGE)
+    sources = list(
+        Agreement.objects.filter(year=year - 1)
+        .select_related("project")
+        .prefetch_related("tariff_options__later_prices", "cost_shares")
+        .order_by("project__name")
+    )
+    if not sources:
+        raise ValidationError(COPY_NOTHING_TO_COPY % {"year": year - 1})
+    # Locked, so two coordinators copying at once cannot both pass the check.
+    taken = set(
+        Agreement.objects.select_for_update()
+        .filter(year=year, project__in=[source.project_id for source in sources])
+        .values_list("project_id", flat=True)
+    )
+    result = CopyResult(copied=[], refused=[])
+    for source in sources:
+        if source.project_id in taken:
+            result.refused.append(str(COPY_YEAR_TAKEN % {"project": source.project, "year": year}))
+            continue
+        result.copied.append(_agreement_copy(source=source, year=year, user=user))
+    if not result.copied:
+        raise ValidationError(result.refused)
+    return result
+
+
+def _agreement_copy(*, source: Agreement, year: int, user) -> Agreement:
+    copy = record_save(
+        record=Agreement(
+            project=source.project,
+            year=year,
+            programme_id=source.programme_id,
+            joint_project_costs=source.joint_project_costs,
+            estimated_participants=source.estimated_participants,
+            target_trajectories=source.target_trajectories,
+            target_success_rate=source.target_success_rate,
+            target_text=source.target_text,
+            notes=source.notes,
+            vat_treatment=source.vat_treatment,
+            cost_sharing=source.cost_sharing,
+        )
+    )
+    for option in source.tariff_options.all():
+        record_save(
+            record=TariffOption(
+                agreement=copy,
+                label=option.label,
+                # Billing rule 8: the price in force at the end of the old year; its dated
+                # steps belong to that year.
+                price_per_participant=option.price_history()[-1].price,
+                project_costs=option.project_costs,
+                min_group_size=option.min_group_size,
+                is_default=option.is_default,
+            )
+        )
+    for share in source.cost_shares.all():
+        record_save(
+            record=AgreementCostShare(
+                agreement=copy, municipality_id=share.municipality_id, percentage=share.percentage
+            )
+        )
+    creation_record(
+        user=user,
+        obj=copy,
+        changes={"overgenomen van": [None, f"{source.project} {source.year}"]},
+    )
+    return copy
+
+
 @transaction.atomic
 def agreement_save(
     *,
@@ -174,6 +291,7 @@ def agreement_save(
         raise ValidationError(AT_LEAST_ONE_TARIFF)
     if sum(1 for option in tariff_options if option.is_default) != 1:
         raise ValidationError(ONE_DEFAULT_TARIFF)
+    _default_programme(agreement)
     record_save(record=agreement)
     _save_cost_shares(agreement=agreement, percentages=percentages)
     for option in removed_options:
@@ -232,6 +350,123 @@ def cohort_save(*, cohort: Cohort) -> Cohort:
     return record_save(record=cohort)
 
 
+# --- indicators ------------------------------------------------------------------------------
+
+VALUE_NOT_A_WHOLE_NUMBER = _("Het aantal moet een heel getal zijn van 0 of meer, niet “%(value)s”.")
+NOT_A_HALF_YEAR = _("Kies een halfjaar, bijvoorbeeld 2025-H1 of 2025-H2, niet “%(text)s”.")
+OUTSIDE_PROGRAMME_TERM = _(
+    "%(period)s valt buiten de looptijd van %(programme)s (%(term)s), het programma van "
+    "%(project)s in %(year)s; voer alleen aantallen in voor halfjaren binnen die looptijd."
+)
+
+
+def _whole_number(value) -> int:
+    """A count as people type it: a whole number of 0 or more ("12", not "1,5" or "-1")."""
+    text = str(value).strip()
+    if not text.isdigit():
+        raise ValidationError({"value": VALUE_NOT_A_WHOLE_NUMBER % {"value": text}})
+    number = int(text)
+    limit = IndicatorValue._meta.get_field("value").validators
+    for validator in limit:  # the model's bounds (PositiveIntegerField's range)
+        try:
+            validator(number)
+        except ValidationError:
+            raise ValidationError({"value": VALUE_NOT_A_WHOLE_NUMBER % {"value": text}}) from None
+    return number
+
+
+def _half_year(text: str) -> Period:
+    try:
+        period = Period.parse(text)
+    except PeriodError as error:
+        raise ValidationError({"period": str(error)}) from None
+    if "-H" not in period.code:
+        raise ValidationError({"period": NOT_A_HALF_YEAR % {"text": text}})
+    return period
+
+
+def _term_in_words(first, last) -> str:
+    if first and last:
+        return f"{date_in_words(first)} – {date_in_words(last)}"
+    if first:
+        return str(_("vanaf %(day)s") % {"day": date_in_words(first)})
+    return str(_("tot en met %(day)s") % {"day": date_in_words(last)})
+
+
+@transaction.atomic
+def indicator_save(*, indicator: Indicator) -> Indicator:
+    """Save an indicator of a project (a name unique within the project, and a unit)."""
+    indicator.name = indicator.name.strip()
+    indicator.unit = indicator.unit.strip()
+    return record_save(record=indicator)
+
+
+@transaction.atomic
+def indicator_remove(*, indicator: Indicator) -> None:
+    """Remove an indicator with its targets and values, one by one for the audit trail."""
+    for value in indicator.values.all():
+        value.delete()
+    for target in indicator.targets.all():
+        target.delete()
+    indicator.delete()
+
+
+@transaction.atomic
+def indicator_target_set(*, indicator: Indicator, year: int, target: int, source: str = ""):
+    """Set an indicator's target for a year (one per year)."""
+    record = IndicatorTarget.objects.filter(indicator=indicator, year=year).first()
+    record = record or IndicatorTarget(indicator=indicator, year=year)
+    record.target = target
+    record.source = source.strip()
+    return record_save(record=record)
+
+
+@transaction.atomic
+def indicator_target_remove(*, target: IndicatorTarget) -> None:
+    target.delete()
+
+
+@transaction.atomic
+def indicator_value_set(*, indicator: Indicator, period_text: str, value, user) -> IndicatorValue:
+    """Enter what an indicator counted in a half-year: a whole number of 0 or more, for a
+    half-year within the term of the programme the project runs under in that year (its
+    agreement's, or its own: ``programme_of_year``); who entered it and when is recorded
+    (a later entry for the same half-year replaces the value and the record of who)."""
+    from django.utils import timezone
+
+    from projects.selectors import programme_of_year
+
+    period = _half_year(period_text)
+    number = _whole_number(value)
+    programme = programme_of_year(project=indicator.project, year=period.year)
+    first, last = programme.start_date, programme.end_date
+    if (first and period.last_day < first) or (last and period.first_day > last):
+        raise ValidationError(
+            {
+                "period": OUTSIDE_PROGRAMME_TERM
+                % {
+                    "period": period.in_words,
+                    "programme": programme.name,
+                    "term": _term_in_words(first, last),
+                    "project": indicator.project.name,
+                    "year": period.year,
+                }
+            }
+        )
+    record = IndicatorValue.objects.select_for_update().filter(
+        indicator=indicator, period=period.code
+    ).first() or IndicatorValue(indicator=indicator, period=period.code)
+    record.value = number
+    record.recorded_by = user
+    record.recorded_at = timezone.now()
+    return record_save(record=record)
+
+
+@transaction.atomic
+def indicator_value_remove(*, value: IndicatorValue) -> None:
+    value.delete()
+
+
 @dataclass
 class LoadReport:
     created: dict[str, int] = field(default_factory=dict)
@@ -273,10 +508,28 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                 "end_date": row.get("end_date"),
                 "description": row.get("description", ""),
                 "target_trajectories": row.get("target_trajectories"),
+                "target_training_trajectories": row.get("target_training_trajectories"),
                 "target_to_work": row.get("target_to_work"),
+                "targets_source": row.get("targets_source", ""),
             },
         )
         report.add("programma's", created)
+        # Earlier results ("stand tot en met …") from the documents, with their source.
+        for baseline in row.get("baselines", []):
+            record = ProgrammeBaseline(
+                programme=programmes[row["slug"]],
+                until=baseline["until"],
+                trajectories=baseline.get("trajectories"),
+                training_trajectories=baseline.get("training_trajectories"),
+                to_work=baseline.get("to_work"),
+                source=baseline["source"],
+            )
+            exists = ProgrammeBaseline.objects.filter(
+                programme=record.programme, until=record.until
+            ).exists()
+            if not exists:
+                record_save(record=record)
+            report.add("eerdere resultaten", not exists)
 
     categories = {}
     for order, row in enumerate(data.get("categories", []), start=1):
@@ -299,6 +552,7 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                 "duration": row.get("duration", ""),
                 "status": row["status"],
                 "success_criterion": row["success_criterion"],
+                "is_training": row.get("is_training", False),
                 "start_date": row.get("start_date"),
                 "end_date": row.get("end_date"),
                 "aliases": row.get("aliases", []),
@@ -307,15 +561,19 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
         report.add("projecten", created)
 
     for row in data.get("agreements", []):
+        project = projects[row["project"]]
         agreement, created = Agreement.objects.get_or_create(
-            project=projects[row["project"]],
+            project=project,
             year=row["year"],
             defaults={
+                # The programme the project fell under that year; left out: its programme.
+                "programme": programmes.get(row.get("programme"), project.programme),
                 "joint_project_costs": to_money(row.get("joint_project_costs", "0")),
                 "estimated_participants": row.get("estimated_participants"),
                 "target_trajectories": row.get("target_trajectories"),
                 "target_success_rate": row.get("target_success_rate"),
                 "target_text": row.get("target_text", ""),
+                "target_source": row.get("target_source", ""),
                 "notes": row.get("notes", ""),
                 "cost_sharing": row.get("cost_sharing", CostSharing.CENTRAL),
             },
@@ -342,6 +600,22 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                     )
                     report.add("prijzen vanaf datum", True)
 
+    # Counted results besides trajectories, with the targets the documents give per year.
+    for row in data.get("indicators", []):
+        indicator, created = Indicator.objects.get_or_create(
+            project=projects[row["project"]],
+            name=row["name"],
+            defaults={"unit": row["unit"], "source": row.get("source", "")},
+        )
+        report.add("tellers", created)
+        for target in row.get("targets", []):
+            _obj, created = IndicatorTarget.objects.get_or_create(
+                indicator=indicator,
+                year=target["year"],
+                defaults={"target": target["target"], "source": target.get("source", "")},
+            )
+            report.add("jaardoelen van tellers", created)
+
     # Billing rule 12, "naar inwoners": inhabitants on 1 January per municipality and year.
     for row in data.get("inhabitants", []):
         _obj, created = MunicipalityInhabitants.objects.get_or_create(
@@ -351,15 +625,46 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
         )
         report.add("inwonertallen", created)
 
+    for row in data.get("meetings", []):
+        _obj, created = Meeting.objects.get_or_create(
+            body=row["body"],
+            date=row["date"],
+            defaults={"title": row.get("title", ""), "source": row.get("source", "")},
+        )
+        report.add("vergaderingen", created)
+
     for row in data.get("decisions", []):
+        meeting, created = Meeting.objects.get_or_create(body=row["body"], date=row["date"])
+        report.add("vergaderingen", created)
         _obj, created = Decision.objects.get_or_create(
             project=projects[row["project"]],
             date=row["date"],
             body=row["body"],
             decision=row["decision"],
-            defaults={"advice": row.get("advice", "")},
+            defaults={
+                "meeting": meeting,
+                "advice": row.get("advice", ""),
+                "project_type": row.get("project_type", ""),
+                "duration": row.get("duration", ""),
+                "results": row.get("results", ""),
+                "vote": row.get("vote", ""),
+            },
         )
         report.add("besluiten", created)
+
+    # Realised years as the documents report them (seed 003, Tabel 1), shown as such.
+    for row in data.get("documented_realisations", []):
+        _obj, created = DocumentedRealisation.objects.get_or_create(
+            project=projects[row["project"]],
+            year=row["year"],
+            defaults={
+                "participants": row.get("participants"),
+                "trajectory_costs": _money(row.get("trajectory_costs")),
+                "project_costs": _money(row.get("project_costs")),
+                "source": row["source"],
+            },
+        )
+        report.add("realisaties volgens document", created)
 
     for row in data.get("budgets", []):
         budget, created = Budget.objects.get_or_create(

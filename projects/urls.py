@@ -15,6 +15,11 @@ urlpatterns = [
         views.ProgrammeUpdateView.as_view(),
         name="programme-update",
     ),
+    path(
+        "projecten/jaarafspraken/<int:year>/overnemen/",
+        views.AgreementsCopyView.as_view(),
+        name="agreements-copy",
+    ),
     path("projecten/<slug:slug>/", views.ProjectDetailView.as_view(), name="detail"),
     path("projecten/<slug:slug>/bewerken/", views.ProjectUpdateView.as_view(), name="update"),
     path(
@@ -36,6 +41,27 @@ urlpatterns = [
         "projecten/<slug:slug>/besluit/<int:pk>/",
         views.DecisionUpdateView.as_view(),
         name="decision-update",
+    ),
+    path(
+        "projecten/<slug:slug>/teller/nieuw/",
+        views.IndicatorCreateView.as_view(),
+        name="indicator-create",
+    ),
+    path("projecten/<slug:slug>/teller/<int:pk>/", views.IndicatorView.as_view(), name="indicator"),
+    path(
+        "projecten/<slug:slug>/teller/<int:pk>/verwijderen/",
+        views.IndicatorRemoveView.as_view(),
+        name="indicator-remove",
+    ),
+    path(
+        "projecten/<slug:slug>/teller/<int:pk>/doel/<int:item>/verwijderen/",
+        views.IndicatorTargetRemoveView.as_view(),
+        name="indicator-target-remove",
+    ),
+    path(
+        "projecten/<slug:slug>/teller/<int:pk>/aantal/<int:item>/verwijderen/",
+        views.IndicatorValueRemoveView.as_view(),
+        name="indicator-value-remove",
     ),
     path("begrotingen/", views.BudgetIndexView.as_view(), name="budget-index"),
     path("begrotingen/nieuw/", views.BudgetCreateView.as_view(), name="budget-create"),

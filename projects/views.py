@@ -3,10 +3,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import Form
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import CreateView, DeleteView, DetailView, TemplateView, UpdateView
 from django.views.generic.edit import FormMixin
 from django_filters.views import FilterView
@@ -19,12 +20,25 @@ from projects.forms import (
     BudgetForm,
     BudgetLineForm,
     DecisionForm,
+    IndicatorForm,
+    IndicatorTargetForm,
+    IndicatorValueForm,
     NewPriceForm,
     ProgrammeForm,
     ProjectForm,
     TariffOptionFormSet,
 )
-from projects.models import Agreement, Budget, BudgetLine, Decision, Programme, Project
+from projects.models import (
+    Agreement,
+    Budget,
+    BudgetLine,
+    Decision,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Programme,
+    Project,
+)
 from projects.tables import ProjectTable
 from waw import pagination
 from waw.exports import SafeExportMixin
@@ -57,6 +71,8 @@ class ProjectListView(
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_edit"] = is_coordinator(self.request.user)
+        years = selectors.agreement_years()
+        context["copy_to_year"] = years[0] + 1 if years and years[0] < 2100 else None
         return context
 
     def get_breadcrumbs(self):
@@ -268,6 +284,9 @@ class DecisionCreateView(ProjectChildMixin, EditorFormMixin, CreateView):
     form_class = DecisionForm
     success_message = _("Het besluit is vastgelegd.")
 
+    def save(self, form):
+        return services.decision_save(decision=form.instance)
+
     def get_title(self):
         return _("Nieuw besluit over %(project)s") % {"project": self.project}
 
@@ -276,6 +295,9 @@ class DecisionUpdateView(ProjectChildMixin, EditorFormMixin, UpdateView):
     model = Decision
     form_class = DecisionForm
     success_message = _("Het besluit is opgeslagen.")
+
+    def save(self, form):
+        return services.decision_save(decision=form.instance)
 
     def get_queryset(self):
         return Decision.objects.filter(project=self.project)
@@ -423,3 +445,277 @@ class BudgetLineDeleteView(BudgetLineMixin, DeleteView):
             self.request, _("Begrotingsregel %(line)s is verwijderd.") % {"line": line}
         )
         return redirect(self.get_success_url())
+
+
+class AgreementsCopyView(RoleRequiredMixin, BreadcrumbsMixin, TemplateView):
+    """Copy last year's agreements into a new year: a confirmation page listing what will be
+    copied and what is refused (GET), then the copy (POST); the coordinator changes what
+    differs afterwards."""
+
+    allowed_roles = EDITORS
+    template_name = "projects/agreements_copy.html"
+
+    def get_year(self) -> int:
+        year = self.kwargs["year"]
+        if not 2001 <= year <= 2100:  # as Agreement.year allows, and a year before it
+            raise Http404
+        return year
+
+    def get_title(self):
+        return _("Jaarafspraken %(old)s overnemen naar %(new)s") % {
+            "old": self.get_year() - 1,
+            "new": self.get_year(),
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            title=self.get_title(),
+            year=self.get_year(),
+            previous_year=self.get_year() - 1,
+            cancel_url=reverse("projects:list"),
+            **selectors.agreement_copy_preview(year=self.get_year()),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            result = services.agreements_copy_from_previous_year(
+                year=self.get_year(), user=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return self.render_to_response(self.get_context_data())
+        messages.success(
+            request,
+            _("%(count)s jaarafspraken van %(old)s zijn overgenomen naar %(new)s.")
+            % {"count": len(result.copied), "old": self.get_year() - 1, "new": self.get_year()},
+        )
+        for message in result.refused:
+            messages.warning(request, message)
+        return redirect("projects:list")
+
+    def get_breadcrumbs(self):
+        return [_projects_crumb(), ("", self.get_title())]
+
+
+# --- indicators --------------------------------------------------------------------------------
+
+
+class IndicatorCreateView(ProjectChildMixin, EditorFormMixin, CreateView):
+    model = Indicator
+    form_class = IndicatorForm
+    success_message = _("Teller %(object)s is opgeslagen.")
+
+    def get_title(self):
+        return _("Nieuwe teller voor %(project)s") % {"project": self.project}
+
+    def save(self, form):
+        return services.indicator_save(indicator=form.instance)
+
+    def get_success_url(self):
+        return reverse(
+            "projects:indicator", kwargs={"slug": self.project.slug, "pk": self.object.pk}
+        )
+
+
+class IndicatorMixin(RoleRequiredMixin, BreadcrumbsMixin):
+    """A coordinator's page about one indicator of the project in the URL."""
+
+    allowed_roles = EDITORS
+
+    @cached_property
+    def project(self):
+        return get_object_or_404(Project, slug=self.kwargs["slug"])
+
+    @cached_property
+    def indicator(self):
+        return get_object_or_404(Indicator, project=self.project, pk=self.kwargs["pk"])
+
+    def indicator_url(self):
+        return reverse(
+            "projects:indicator", kwargs={"slug": self.project.slug, "pk": self.indicator.pk}
+        )
+
+    def crumbs(self, title):
+        return [
+            _projects_crumb(),
+            (self.project.get_absolute_url(), self.project.name),
+            (self.indicator_url(), self.indicator.name),
+            ("", title),
+        ]
+
+
+class IndicatorView(IndicatorMixin, View):
+    """The indicator's name and unit, its targets per year and its values per half-year (who
+    entered each and when); each form posts its own ``action``."""
+
+    forms = {"indicator": IndicatorForm, "target": IndicatorTargetForm, "value": IndicatorValueForm}
+
+    def render_page(self, bound=None, status=200):
+        forms = {
+            "indicator": IndicatorForm(instance=self.indicator, prefix="indicator"),
+            "target": IndicatorTargetForm(prefix="target"),
+            "value": IndicatorValueForm(prefix="value"),
+        }
+        if bound:
+            forms[bound[0]] = bound[1]
+        return render(
+            self.request,
+            "projects/indicator.html",
+            {
+                "project": self.project,
+                "indicator": self.indicator,
+                "targets": self.indicator.targets.all(),
+                "values": self.indicator.values.select_related("recorded_by"),
+                "forms": forms,
+                "breadcrumbs": [
+                    _projects_crumb(),
+                    (self.project.get_absolute_url(), self.project.name),
+                    ("", self.indicator.name),
+                ],
+            },
+            status=status,
+        )
+
+    def get(self, request, slug, pk):
+        return self.render_page()
+
+    def post(self, request, slug, pk):
+        action = request.POST.get("action", "")
+        if action not in self.forms:
+            return self.render_page(status=400)
+        if action == "indicator":
+            form = IndicatorForm(request.POST, instance=self.indicator, prefix=action)
+        else:
+            form = self.forms[action](request.POST, prefix=action)
+        if not form.is_valid():
+            return self.render_page((action, form), status=400)
+        data = form.cleaned_data
+        try:
+            if action == "indicator":
+                services.indicator_save(indicator=form.instance)
+            elif action == "target":
+                services.indicator_target_set(indicator=self.indicator, **data)
+            else:
+                services.indicator_value_set(
+                    indicator=self.indicator,
+                    period_text=data["period"],
+                    value=data["value"],
+                    user=request.user,
+                )
+        except ValidationError as error:
+            if action == "indicator":
+                # The form wrote the rejected input into the instance: show the stored one.
+                self.indicator.refresh_from_db()
+            _add_errors(form, error)
+            return self.render_page((action, form), status=400)
+        messages.success(request, _("Opgeslagen."))
+        return redirect(self.indicator_url())
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """A service's error beside the field it is about, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+class ConfirmRemoveView(IndicatorMixin, View):
+    """Asks for confirmation (GET); removes only on a POST that carries the confirmation."""
+
+    template_name = "projects/confirm_remove.html"
+
+    def get_object(self):
+        raise NotImplementedError
+
+    def question(self, obj) -> str:
+        raise NotImplementedError
+
+    def remove(self, obj) -> None:
+        raise NotImplementedError
+
+    def success_url(self):
+        return self.indicator_url()
+
+    def cancel_url(self):
+        return self.indicator_url()
+
+    def page(self, obj, status=200):
+        title = _("Verwijderen bevestigen")
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "title": title,
+                "question": self.question(obj),
+                "cancel_url": self.cancel_url(),
+                "breadcrumbs": self.crumbs(title),
+            },
+            status=status,
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.page(self.get_object())
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        if request.POST.get("confirm") != "ja":
+            return self.page(obj, status=400)
+        self.remove(obj)
+        messages.success(request, _("Verwijderd."))
+        return redirect(self.success_url())
+
+
+class IndicatorRemoveView(ConfirmRemoveView):
+    def get_object(self):
+        return self.indicator
+
+    def question(self, obj):
+        return _(
+            "Weet u zeker dat u de teller “%(name)s” van %(project)s wilt verwijderen, met al "
+            "zijn doelen en ingevoerde aantallen? Gepubliceerde monitoredities houden hun cijfers."
+        ) % {"name": obj.name, "project": self.project}
+
+    def remove(self, obj):
+        services.indicator_remove(indicator=obj)
+
+    def success_url(self):
+        return self.project.get_absolute_url()
+
+
+class IndicatorTargetRemoveView(ConfirmRemoveView):
+    def get_object(self):
+        return get_object_or_404(IndicatorTarget, indicator=self.indicator, pk=self.kwargs["item"])
+
+    def question(self, obj):
+        return _("Weet u zeker dat u het doel %(year)s van “%(name)s” wilt verwijderen?") % {
+            "year": obj.year,
+            "name": self.indicator.name,
+        }
+
+    def remove(self, obj):
+        services.indicator_target_remove(target=obj)
+
+
+class IndicatorValueRemoveView(ConfirmRemoveView):
+    def get_object(self):
+        return get_object_or_404(IndicatorValue, indicator=self.indicator, pk=self.kwargs["item"])
+
+    def question(self, obj):
+        from waw.periods import Period
+
+        return _(
+            "Weet u zeker dat u het aantal van “%(name)s” over %(period)s (%(value)s) wilt "
+            "verwijderen?"
+        ) % {
+            "name": self.indicator.name,
+            "period": Period.parse(obj.period).in_words,
+            "value": obj.value,
+        }
+
+    def remove(self, obj):
+        services.indicator_value_remove(value=obj)

@@ -15,6 +15,10 @@ from projects.models import (
     Category,
     Cohort,
     Decision,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Meeting,
     Programme,
     Project,
     TariffOption,
@@ -96,6 +100,7 @@ class AgreementFactory(DjangoModelFactory):
 
     project = factory.SubFactory(ProjectFactory)
     year = 2025
+    programme = factory.SelfAttribute("project.programme")
     joint_project_costs = Decimal("0.00")
     estimated_participants = 10
 
@@ -128,6 +133,9 @@ class DecisionFactory(DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     date = dt.date(2024, 7, 12)
     body = "PFHO"
+    meeting = factory.LazyAttribute(
+        lambda o: Meeting.objects.get_or_create(body=o.body, date=o.date)[0]
+    )
     decision = "Verlengen met 1 jaar"
 
 
@@ -190,3 +198,32 @@ class BudgetLineFactory(DjangoModelFactory):
     kind = "expense"
     category = factory.Sequence(lambda n: f"Post {n}")
     planned = Decimal("1000.00")
+
+
+class IndicatorFactory(DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Teller {n}")
+    unit = "events"
+
+
+class IndicatorTargetFactory(DjangoModelFactory):
+    class Meta:
+        model = IndicatorTarget
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    year = 2025
+    target = 8
+
+
+class IndicatorValueFactory(DjangoModelFactory):
+    class Meta:
+        model = IndicatorValue
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    period = "2025-H1"
+    value = 3
+    recorded_by = factory.SubFactory(UserFactory)
+    recorded_at = factory.LazyFunction(lambda: dt.datetime(2025, 7, 1, 12, tzinfo=dt.UTC))

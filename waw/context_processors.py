@@ -26,6 +26,7 @@ NAVIGATION = [
     ),
     ("projects:budget-index", _("Begrotingen"), ALL_READERS, ("projects:budget",)),
     ("monitor:editions", _("Monitor"), ALL_READERS, ("monitor:",)),
+    ("board:index", _("Bestuur"), (Role.COORDINATOR, Role.BOARD), ("board:",)),
     (
         "participants:trajectories",
         _("Trajecten"),

@@ -13,3 +13,19 @@ def render_to_pdf(template_name: str, context: dict) -> tuple[bytes, str]:
 
     html = render_to_string(template_name, context)
     return HTML(string=html).write_pdf(), html
+
+
+def render_publication(
+    template_name: str, context: dict, *, contents_over_pages: int = 4
+) -> tuple[bytes, str]:
+    """Render a publication; when it runs to more than ``contents_over_pages`` pages, render it
+    again with ``with_contents`` set, so the template adds a table of contents (its page
+    numbers come from WeasyPrint's target-counter). Returns (pdf, html) like render_to_pdf."""
+    from weasyprint import HTML
+
+    html = render_to_string(template_name, {**context, "with_contents": False})
+    document = HTML(string=html).render()
+    if len(document.pages) > contents_over_pages:
+        html = render_to_string(template_name, {**context, "with_contents": True})
+        document = HTML(string=html).render()
+    return document.write_pdf(), html

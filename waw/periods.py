@@ -67,9 +67,22 @@ class Period:
     def year(self) -> int:
         return self.first_day.year
 
+    @classmethod
+    def term(cls, first_day: dt.date, last_day: dt.date) -> "Period":
+        """A span of days that is not one calendar period (a programme's whole term); its code
+        names both days, so it never collides with a quarter, half-year or year."""
+        return cls(first_day, last_day, f"{first_day.isoformat()}/{last_day.isoformat()}")
+
+    @property
+    def is_term(self) -> bool:
+        return "/" in self.code
+
     @property
     def in_words(self) -> str:
-        """How people read the period: "tweede kwartaal 2025", "eerste halfjaar 2025", "2025"."""
+        """How people read the period: "tweede kwartaal 2025", "eerste halfjaar 2025", "2025";
+        a term by its dates."""
+        if self.is_term:
+            return self.dates_in_words
         if "-" not in self.code:
             return self.code
         kind, number = self.code[5], int(self.code[6])
@@ -91,3 +104,12 @@ class Period:
 
     def __str__(self) -> str:
         return self.code
+
+
+def period_in_words(code: str) -> str:
+    """The one way a period's code is shown to a person: "2025-H2" → "tweede halfjaar 2025".
+    Text that is not a period code is returned as it is (a reader still sees something)."""
+    try:
+        return Period.parse(str(code)).in_words
+    except PeriodError:
+        return str(code)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "participants",
     "billing",
     "monitor",
+    "board",
     "audit",
 ]
 
@@ -238,6 +239,11 @@ RETENTION_YEARS = env.integer("RETENTION_YEARS", 7)
 # The sender on invoices (REGIO_* variables, waw/env.py); placeholders until the Regio sets them.
 INVOICE_SENDER = env.invoice_sender(production=PRODUCTION)
 INVOICE_PAYMENT_TERM_DAYS = env.integer("INVOICE_PAYMENT_TERM_DAYS", 30)
+# The monitor's colophon: "Neem voor meer informatie over deze monitor contact op met ... via
+# <address>" (seed 004). Empty: the colophon leaves that sentence out.
+MONITOR_CONTACT_EMAIL = env.text(
+    "MONITOR_CONTACT_EMAIL", "monitor@demo.invalid" if INVOICE_SENDER["demo"] else ""
+)
 
 # Structured logs (waw/logs.py): JSON lines on stderr with the request id and the user id,
 # never personal data. LOG_FORMAT=text gives plain lines for reading on a development machine.

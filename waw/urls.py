@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("participants.urls")),
     path("", include("billing.urls")),
     path("", include("monitor.urls")),
+    path("", include("board.urls")),
     path("", include("audit.urls")),
     path("beheer/", admin.site.urls),
 ]

@@ -183,7 +183,8 @@ def test_pdf_has_a_cover_charts_and_suppressed_small_cells(
     text = " ".join(
         " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split()
     )
-    assert "Monitor 2025-H1" in text and "Gepubliceerd op" in text
+    assert "Monitor eerste halfjaar 2025" in text and "Gepubliceerd op" in text
+    assert "2025-H1" not in text  # people read the period in words
     assert "Gestart en naar werk per halfjaar" in text
     assert "<5" in text  # three Huizen trajectories: suppressed even for a coordinator
     assert "Geheim" not in text
@@ -243,16 +244,17 @@ def test_programme_progress_counts_trajectories_within_the_programme_term(huizen
     from tests.factories import ProgrammeFactory
     from waw.periods import Period
 
-    ProgrammeFactory(
+    waw = ProgrammeFactory(
         name="Werken aan Werk",
         start_date=dt.date(2020, 1, 1),
         end_date=dt.date(2024, 12, 31),
         target_trajectories=1200,
         target_to_work=500,
     )
-    other = ProjectFactory()  # a project of another programme still counts within the term
-    start(other, huizen, day=dt.date(2024, 5, 6))
-    start(other, huizen, day=dt.date(2025, 2, 3))  # after the programme ended
+    # Which projects are the programme's, year by year, is tests/projects/test_programme_years.
+    project = ProjectFactory(programme=waw)
+    start(project, huizen, day=dt.date(2024, 5, 6))
+    start(project, huizen, day=dt.date(2025, 2, 3))  # after the programme ended
 
     [row] = programme_progress(period=Period.parse("2025-H1"))
 

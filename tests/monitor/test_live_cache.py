@@ -104,3 +104,33 @@ def test_publishing_computes_afresh(project, huizen, coordinator):
         edition_publish(edition=edition_create(period_text="2025-H1"), user=coordinator)
 
     spy.assert_called_once()
+
+
+def test_an_entered_indicator_value_is_shown_at_once(project, coordinator):
+    from projects.services import indicator_value_set
+    from tests.factories import IndicatorFactory
+
+    indicator = IndicatorFactory(project=project, name="Events")
+    AgreementFactory(project=project, year=2025)  # the project runs in 2025
+    selectors.live_content(period=H1)
+
+    indicator_value_set(indicator=indicator, period_text="2025-H1", value="4", user=coordinator)
+
+    row = next(
+        r for r in selectors.live_content(period=H1)["projects"] if r["project_id"] == project.pk
+    )
+    assert row["indicators"][0]["value"] == 4
+
+
+def test_a_new_earlier_result_is_added_at_once(project):
+    from projects.models import ProgrammeBaseline
+
+    project.programme.target_trajectories = 1200
+    project.programme.save()
+    before = selectors.live_content(period=H1)["programmes"][0]["started"]
+
+    ProgrammeBaseline.objects.create(
+        programme=project.programme, until="2022-Q1", trajectories=600, source="seed 004"
+    )
+
+    assert (before, selectors.live_content(period=H1)["programmes"][0]["started"]) == (0, 600)

@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from projects.models import Agreement, Decision, Project, TariffOption
+from projects.models import Agreement, Decision, Indicator, Programme, Project, TariffOption
 from projects.selectors import agreement_totals
+from projects.services import load_reference_data
 from waw.models import Municipality
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,76 @@ def test_inhabitants_are_left_empty_until_entered(loaded):
     from projects.models import MunicipalityInhabitants
 
     assert not MunicipalityInhabitants.objects.exists()
+
+
+# --- monitor targets, earlier results and indicators from the documents -----------------------
+
+
+def test_programme_targets_of_werken_aan_werk_come_from_seed_004(db):
+    load_reference_data()
+
+    programme = Programme.objects.get(slug="werken-aan-werk")
+
+    assert (
+        programme.target_trajectories,
+        programme.target_training_trajectories,
+        programme.target_to_work,
+    ) == (1200, 800, 500)
+    assert programme.targets_source.startswith("seed 004")
+
+
+def test_earlier_results_of_werken_aan_werk_come_from_seeds_004_and_003(db):
+    load_reference_data()
+
+    baselines = Programme.objects.get(slug="werken-aan-werk").baselines.order_by("until")
+
+    assert [
+        (b.until, b.trajectories, b.training_trajectories, b.to_work, b.source[:7])
+        for b in baselines
+    ] == [("2022-Q1", 600, None, 225, "seed 00"), ("2024-H2", None, 800, 500, "seed 00")]
+    assert "ruim 600" in baselines[0].source and "meer dan 800" in baselines[1].source
+
+
+def test_2025_agreements_have_the_expected_participants_as_trajectory_target(db):
+    load_reference_data()
+
+    targets = dict(
+        Agreement.objects.filter(year=2025).values_list("project__slug", "target_trajectories")
+    )
+    sources = set(Agreement.objects.filter(year=2025).values_list("target_source", flat=True))
+
+    assert targets == {
+        "bouw-en-techniekstart": 25,
+        "wijkleerbedrijf": 36,
+        "ai-annotatielab": 24,
+        "zorgstart": 200,
+        "statushouders-voor-de-klas": 6,
+        "ik-in-de-kinderopvang": 30,
+        "motopp": 5,
+        "regiotrainingen": 100,
+    }
+    assert sources == {"seed 000, Tabel 2 (verwacht aantal deelnemers 2025)"}
+
+
+def test_seed_001_targets_become_indicators_with_yearly_targets_and_source(db):
+    load_reference_data()
+
+    events = Indicator.objects.get(project__slug="baan-talent-events", name="Events")
+
+    assert list(events.targets.values_list("year", "target")) == [(2023, 7), (2024, 8)]
+    assert all(t.source.startswith("seed 001") for t in events.targets.all())
+    assert Indicator.objects.get(project__slug="ai-annotatielab").targets.get().target == 6
+
+
+def test_scholing_projects_are_marked(db):
+    load_reference_data()
+
+    assert Project.objects.get(slug="wijkleerbedrijf").is_training
+    assert not Project.objects.get(slug="regiotrainingen").is_training
+
+
+def test_reloading_adds_no_second_baseline_or_indicator(db):
+    load_reference_data()
+    report = load_reference_data()
+
+    assert "eerdere resultaten" not in report.created and "tellers" not in report.created

@@ -12,6 +12,8 @@ READ_ONLY = {
     apps.get_model("participants", "TrajectoryChange"),
     # Later prices are added through the agreement form's service (billing rule 8).
     apps.get_model("projects", "TariffPrice"),
+    # Indicator values are entered on the indicator's page (its service checks the half-year).
+    apps.get_model("projects", "IndicatorValue"),
     *(
         m
         for m in apps.get_models()

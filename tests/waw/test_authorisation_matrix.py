@@ -12,12 +12,15 @@ from django.urls import URLResolver, get_resolver, reverse
 
 from billing.models import Invoice
 from billing.services import issue_run
-from monitor.services import edition_create, edition_publish
+from monitor.services import edition_create, edition_publish, story_add
 from tests.factories import (
     AgreementFactory,
     BudgetLineFactory,
     CohortFactory,
     DecisionFactory,
+    IndicatorFactory,
+    IndicatorTargetFactory,
+    IndicatorValueFactory,
     ParticipantFactory,
     ProjectFactory,
     TariffOptionFactory,
@@ -43,6 +46,7 @@ def allowed(status_for_allowed, roles, *, anon=302, others=403):
 EVERYONE = ("coord", "gem_a", "gem_b", "board")
 PERSONAL = ("coord", "gem_a", "gem_b")
 COORD = ("coord",)
+BOARD_TABLES = ("coord", "board")
 
 
 def scoped(status=200):
@@ -85,6 +89,41 @@ MATRIX = {
     "projects:decision-update": (
         lambda w: {"slug": w["project"].slug, "pk": w["decision"].pk},
         allowed(200, COORD),
+    ),
+    "projects:indicator-create": (lambda w: {"slug": w["project"].slug}, allowed(200, COORD)),
+    "projects:indicator": (
+        lambda w: {"slug": w["project"].slug, "pk": w["indicator"].pk},
+        allowed(200, COORD),
+    ),
+    "projects:indicator-remove": (
+        lambda w: {"slug": w["project"].slug, "pk": w["indicator"].pk},
+        allowed(200, COORD),
+    ),
+    "projects:indicator-target-remove": (
+        lambda w: {"slug": w["project"].slug, "pk": w["indicator"].pk, "item": w["target"].pk},
+        allowed(200, COORD),
+    ),
+    "projects:indicator-value-remove": (
+        lambda w: {"slug": w["project"].slug, "pk": w["indicator"].pk, "item": w["value"].pk},
+        allowed(200, COORD),
+    ),
+    "projects:agreements-copy": (lambda w: {"year": 2026}, allowed(200, COORD)),
+    # The board's tables (aggregates per project): coordinators and bestuurders.
+    "board:index": (None, allowed(200, BOARD_TABLES)),
+    "board:cost-split": (lambda w: {"year": 2025}, allowed(200, BOARD_TABLES)),
+    "board:cost-split-export": (
+        lambda w: {"year": 2025, "fmt": "xlsx"},
+        allowed(200, BOARD_TABLES),
+    ),
+    "board:realisation": (lambda w: {"year": 2025}, allowed(200, BOARD_TABLES)),
+    "board:realisation-export": (
+        lambda w: {"year": 2025, "fmt": "pdf"},
+        allowed(200, BOARD_TABLES),
+    ),
+    "board:meeting": (lambda w: {"pk": w["decision"].meeting_id}, allowed(200, BOARD_TABLES)),
+    "board:meeting-export": (
+        lambda w: {"pk": w["decision"].meeting_id, "fmt": "xlsx"},
+        allowed(200, BOARD_TABLES),
     ),
     "projects:budget-index": (None, allowed(302, EVERYONE)),
     "projects:budget-year": (lambda w: {"year": 2025}, allowed(200, EVERYONE)),
@@ -139,6 +178,14 @@ MATRIX = {
     "monitor:page": (None, allowed(200, EVERYONE)),
     "monitor:edition": (lambda w: {"period": "2025-H1"}, allowed(200, EVERYONE)),
     "monitor:edit": (lambda w: {"period": "2025-H2"}, allowed(200, COORD)),
+    "monitor:story": (
+        lambda w: {"period": "2025-H2", "pk": w["story"].pk},
+        allowed(200, COORD),
+    ),
+    "monitor:remove": (
+        lambda w: {"period": "2025-H2", "kind": "verhaal", "pk": w["story"].pk},
+        allowed(200, COORD),
+    ),
     "monitor:pdf": (lambda w: {"period": "2025-H1"}, allowed(200, EVERYONE)),
     "monitor:json": (lambda w: {"period": "2025-H1"}, allowed(200, EVERYONE)),
     # The whole audit trail and access log: the beheerder only.
@@ -175,8 +222,16 @@ def world(huizen, laren, coordinator):
     )
     issue_run(period=Period.parse("2025-Q1"), user=coordinator, today=dt.date(2025, 4, 15))
     edition_publish(edition=edition_create(period_text="2025-H1"), user=coordinator)
-    edition_create(period_text="2025-H2")
+    draft = edition_create(period_text="2025-H2")
+    story = story_add(
+        edition=draft, user=coordinator, name="Sam", project=project, text="…", consent_given=False
+    )
+    indicator = IndicatorFactory(project=project)
     return {
+        "story": story,
+        "indicator": indicator,
+        "target": IndicatorTargetFactory(indicator=indicator),
+        "value": IndicatorValueFactory(indicator=indicator, recorded_by=coordinator),
         "huizen": huizen,
         "project": project,
         "agreement": agreement,

@@ -31,6 +31,9 @@ from tests.factories import (
     CategoryFactory,
     CohortFactory,
     DecisionFactory,
+    IndicatorFactory,
+    IndicatorTargetFactory,
+    IndicatorValueFactory,
     MunicipalityFactory,
     ParticipantFactory,
     ProgrammeFactory,
@@ -122,6 +125,50 @@ def test_project_page_queries_do_not_grow_with_agreements_decisions_and_trajecto
 
     with django_assert_max_num_queries(budget):
         assert client.get("/projecten/groot/").status_code == 200
+
+
+def _board_year(count, *, offset=0):
+    """``count`` projects with a 2025 agreement, a started trajectory, an invoice line and a
+    realised budget line, and a decision each in one meeting."""
+    budget_record = BudgetFactory(year=2025, programme=ProgrammeFactory())
+    for n in range(offset, offset + count):
+        project = billed_project(name=f"Bestuur {n}")
+        municipality = MunicipalityFactory(name=f"Bestuursgemeente {n}", slug=f"bg-{n}")
+        started(project, municipality)
+        BudgetLineFactory(budget=budget_record, project=project, realised=Decimal("10.00"))
+        DecisionFactory(project=project, date=dt.date(2024, 9, 27))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/bestuur/",
+        "/bestuur/kostenverdeling/2025/",
+        "/bestuur/kostenverdeling/2025/xlsx/",
+        "/bestuur/realisatie/2025/",
+        "/bestuur/realisatie/2025/xlsx/",
+        "meeting",
+        "meeting-xlsx",
+        "/projecten/jaarafspraken/2026/overnemen/",
+    ],
+)
+def test_board_table_queries_do_not_grow_with_projects(
+    url, client_for, coordinator, django_assert_max_num_queries
+):
+    from projects.models import Meeting
+
+    _board_year(3)
+    with NO_PDF:
+        issue_run(period=Q1, user=coordinator, today=AFTER_Q1)
+    if url.startswith("meeting"):
+        pk = Meeting.objects.get().pk
+        url = f"/bestuur/vergadering/{pk}/" + ("xlsx/" if url.endswith("xlsx") else "")
+    client = client_for(coordinator)
+    budget = queries_of(client, url)
+    _board_year(30, offset=3)
+
+    with django_assert_max_num_queries(budget):
+        assert client.get(url).status_code == 200
 
 
 def test_budget_page_queries_do_not_grow_with_lines(
@@ -367,6 +414,12 @@ def test_edition_list_queries_do_not_grow_with_editions(
 
 
 def _furnish(edition, user, projects):
+    # A project without trajectories, and an indicator with a target and a value per project.
+    quiet = ProjectFactory(programme=projects[0].programme)
+    for project in [*projects, quiet]:
+        indicator = IndicatorFactory(project=project)
+        IndicatorTargetFactory(indicator=indicator, year=int(edition.period[:4]))
+        IndicatorValueFactory(indicator=indicator, period=edition.period, recorded_by=user)
     for project in projects:
         edition_text_set(edition=edition, project=project, text="Loopt goed.")
         traffic_light_override_set(edition=edition, project=project, colour="groen", reason="Ok")

@@ -1,6 +1,7 @@
 from django import template
 
 from waw.money import format_euro
+from waw.periods import period_in_words
 from waw.text import actor_label
 
 register = template.Library()
@@ -16,3 +17,9 @@ def euro(value):
 def actor(user):
     """The author of a change or a view, also when there is none (see ``actor_label``)."""
     return actor_label(user)
+
+
+@register.filter
+def period_words(code):
+    """A period's code as people read it: "2025-H2" → "tweede halfjaar 2025"."""
+    return period_in_words(code)
