@@ -4,7 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 # WeasyPrint needs Pango; without libharfbuzz-subset0 it falls back to a pure-Python font
 # subsetter and renders 4-8x slower. DejaVu gives the PDFs a font with every Dutch character.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+# pg_dump/pg_restore/psql of the server's major version (15) and gpg for `manage.py backup`
+# and `restore` (README, Production).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
+	postgresql-client-15 gnupg
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from billing.models import (
+    ArchiveCheck,
     BilledShare,
     BilledShortfall,
     BilledTrajectory,
@@ -52,6 +53,13 @@ class InvoiceRunAdmin(ReadOnlyAdmin):
     list_display = ("period", "issued_at", "issued_by")
     list_select_related = ("issued_by",)
     search_fields = ("period",)
+
+
+@admin.register(ArchiveCheck)
+class ArchiveCheckAdmin(ReadOnlyAdmin):
+    """The runs of verify_archive, written by the command only."""
+
+    list_display = ("finished_at", "documents", "files", "missing", "changed", "orphans")
 
 
 @admin.register(NumberSeries)

@@ -9,17 +9,22 @@ series, which every issue holds while it writes, so no other issue is writing at
 """
 
 import contextlib
+import dataclasses
+import hashlib
 import posixpath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Q
+from django.utils import timezone
 
-from billing.models import Invoice
+from billing.models import ArchiveCheck, Invoice
+
+ROOT = "facturen"
 
 
 def folder(year: int) -> str:
-    return f"facturen/{year}"
+    return f"{ROOT}/{year}"
 
 
 def _referenced(names) -> set[str]:
@@ -69,3 +74,121 @@ def files_removed_on_failure():
         for path in written:
             default_storage.delete(path)
         raise
+
+
+# --- Verification: are the archived files still there, byte for byte? -----------------------
+
+HASH_BLOCK = 1024 * 1024
+ROW_CHUNK = 2000
+
+
+@dataclasses.dataclass
+class Finding:
+    kind: str  # "missing", "changed" or "orphan"
+    name: str
+    document: str = ""  # the number of the invoice or credit note, none for an orphan
+
+
+@dataclasses.dataclass
+class Verification:
+    """Counts only: the findings themselves go to ``on_finding`` as they are found, so a lost
+    media folder (a million missing files) does not fill the memory either."""
+
+    documents: int = 0
+    files: int = 0
+    missing: int = 0
+    changed: int = 0
+    orphans: int = 0
+
+    @property
+    def findings(self) -> int:
+        return self.missing + self.changed + self.orphans
+
+
+def file_sha256(name: str) -> str | None:
+    """The SHA-256 of an archived file, read in blocks (a file is never held in memory whole);
+    None when there is no such file."""
+    digest = hashlib.sha256()
+    try:
+        with default_storage.open(name, "rb") as file:
+            while block := file.read(HASH_BLOCK):
+                digest.update(block)
+    except FileNotFoundError:
+        return None
+    return digest.hexdigest()
+
+
+def _archive_files(directory: str = ROOT):
+    """Every file under the archive folder, folder by folder (a year's folder at a time)."""
+    try:
+        folders, files = default_storage.listdir(directory)
+    except FileNotFoundError:
+        return
+    for file in sorted(files):
+        yield posixpath.join(directory, file)
+    for sub in sorted(folders):
+        yield from _archive_files(posixpath.join(directory, sub))
+
+
+def _chunks(iterable, size: int):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def verify(*, on_finding=None) -> Verification:
+    """Check every issued invoice and credit note against its stored SHA-256 (missing and
+    changed files) and every file under the archive folder against the documents (orphans).
+
+    Streams both sides: the rows in chunks of ``ROW_CHUNK`` through a server-side cursor, the
+    files folder by folder, checked against the database a chunk at a time; memory stays flat
+    for a million documents. ``on_finding`` is called with each finding as it is found."""
+    result = Verification()
+
+    def found(finding: Finding) -> None:
+        attribute = {"missing": "missing", "changed": "changed", "orphan": "orphans"}
+        setattr(result, attribute[finding.kind], getattr(result, attribute[finding.kind]) + 1)
+        if on_finding:
+            on_finding(finding)
+
+    rows = (
+        Invoice.objects.order_by("pk")
+        .values_list("number", "pdf", "pdf_sha256", "xml", "xml_sha256")
+        .iterator(chunk_size=ROW_CHUNK)
+    )
+    for number, pdf, pdf_sha256, xml, xml_sha256 in rows:
+        result.documents += 1
+        for name, expected in ((pdf, pdf_sha256), (xml, xml_sha256)):
+            if not name:
+                continue
+            result.files += 1
+            actual = file_sha256(name)
+            if actual is None:
+                found(Finding("missing", name, number))
+            elif actual != expected:
+                found(Finding("changed", name, number))
+    for names in _chunks(_archive_files(), ROW_CHUNK // 2):
+        for name in sorted(set(names) - _referenced(names)):
+            found(Finding("orphan", name))
+    return result
+
+
+def verify_and_record(*, on_finding=None) -> tuple[Verification, ArchiveCheck]:
+    """``verify`` and keep its counts as an ``ArchiveCheck`` for the health page."""
+    started_at = timezone.now()
+    result = verify(on_finding=on_finding)
+    check = ArchiveCheck.objects.create(
+        started_at=started_at,
+        finished_at=timezone.now(),
+        documents=result.documents,
+        files=result.files,
+        missing=result.missing,
+        changed=result.changed,
+        orphans=result.orphans,
+    )
+    return result, check

@@ -326,3 +326,32 @@ class BilledShare(models.Model):
 
     def __str__(self):
         return f"{self.agreement} → {self.run}"
+
+
+class ArchiveCheck(models.Model):
+    """One run of ``manage.py verify_archive``: what it checked and what it found. The health
+    page shows the latest; the file names of the findings are printed by the command, not kept."""
+
+    started_at = models.DateTimeField(_("gestart op"))
+    finished_at = models.DateTimeField(_("klaar op"))
+    documents = models.PositiveIntegerField(_("documenten"))
+    files = models.PositiveIntegerField(_("bestanden"))
+    missing = models.PositiveIntegerField(_("ontbrekend"))
+    changed = models.PositiveIntegerField(_("gewijzigd"))
+    orphans = models.PositiveIntegerField(_("zonder document"))
+
+    class Meta:
+        verbose_name = _("archiefcontrole")
+        verbose_name_plural = _("archiefcontroles")
+        get_latest_by = "finished_at"
+
+    def __str__(self):
+        return f"{self.finished_at:%d-%m-%Y %H:%M}"
+
+    @property
+    def findings(self) -> int:
+        return self.missing + self.changed + self.orphans
+
+    @property
+    def ok(self) -> bool:
+        return self.findings == 0

@@ -54,6 +54,7 @@ NAVIGATION = [
         ("municipalities", "municipality-invoice-data"),
     ),
     ("audit:log", _("Logboek"), (Role.ADMINISTRATOR,), ("audit:",)),
+    ("health", _("Systeemstatus"), (Role.ADMINISTRATOR,), ("health",)),
 ]
 
 

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response carries X-Request-ID, every log line the request's id (waw/logs.py).
+    "waw.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "waw.middleware.ContentSecurityPolicyMiddleware",
     "waw.middleware.RejectNullCharactersMiddleware",
@@ -243,16 +245,51 @@ MONITOR_CONTACT_EMAIL = env.text(
     "MONITOR_CONTACT_EMAIL", "monitor@demo.invalid" if INVOICE_SENDER["demo"] else ""
 )
 
+# Structured logs (waw/logs.py): JSON lines on stderr with the request id and the user id,
+# never personal data. LOG_FORMAT=text gives plain lines for reading on a development machine.
+LOG_FORMAT = env.text("LOG_FORMAT", "json").lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise env.ConfigurationError(f"LOG_FORMAT moet 'json' of 'text' zijn, niet {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "waw.logs.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "waw.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
     "loggers": {
         # WeasyPrint and fontTools are chatty at INFO; warnings and errors still show.
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
+        # runserver's own request lines carry the query string (names, klantnummers in a
+        # search); waw.request logs every request without it instead.
+        "django.server": {"handlers": [], "propagate": False},
     },
 }
 
 DJANGO_TABLES2_TEMPLATE = "waw/table.html"
+
+# Backups (waw/backup.py, README "Productie"): where `manage.py backup` writes its sets, the
+# PostgreSQL client tools of the server's major version, and the file with the passphrase that
+# encrypts a set that leaves the machine (gpg, AES-256).
+BACKUP_DIR = Path(env.text("BACKUP_DIR") or BASE_DIR / "backups")
+BACKUP_PG_BIN = env.text(
+    "PG_BIN",
+    "/usr/lib/postgresql/15/bin" if Path("/usr/lib/postgresql/15/bin/pg_dump").exists() else "",
+)
+BACKUP_PASSPHRASE_FILE = env.text("BACKUP_PASSPHRASE_FILE")
+
+# The health page (/systeemstatus/, waw/health.py): the archive check and the backup run daily
+# from cron, so older than this is a warning; less free disk than this is a warning, less than
+# half of it an error.
+HEALTH_MAX_CHECK_AGE_HOURS = env.integer("HEALTH_MAX_CHECK_AGE_HOURS", 26)
+HEALTH_MIN_FREE_DISK_PERCENT = env.integer("HEALTH_MIN_FREE_DISK_PERCENT", 10)

@@ -12,6 +12,7 @@ admin.site.index_title = _("Beheer")
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("systeemstatus/", views.HealthView.as_view(), name="health"),
     path(
         "inloggen/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

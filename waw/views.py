@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
-from waw import selectors, services, twofactor
+from waw import health, selectors, services, twofactor
 from waw.forms import MunicipalityInvoiceDataForm, TokenForm
 from waw.models import Municipality
 from waw.roles import Role, RoleRequiredMixin
@@ -227,3 +228,17 @@ class MunicipalityInvoiceDataView(RoleRequiredMixin, View):
             request, _("De factuurgegevens van %(m)s zijn opgeslagen.") % {"m": municipality.name}
         )
         return redirect("municipalities")
+
+
+@method_decorator(never_cache, name="dispatch")
+class HealthView(RoleRequiredMixin, TemplateView):
+    """The detailed health page for the beheerder (waw/health.py); /healthz stays the probe."""
+
+    allowed_roles = (Role.ADMINISTRATOR,)
+    template_name = "waw/health.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["verdict"], context["checks"] = health.run_checks()
+        context["verdict_label"] = health.STATUS_LABELS[context["verdict"]]
+        return context

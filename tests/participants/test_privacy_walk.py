@@ -79,6 +79,7 @@ TRAJECTORY_LIST_QUERIES = [
 WALK = {
     "home": (ONCE, [""]),
     "healthz": "a status word",
+    "health": "the beheerder's system status: counts, ages and disk space, no records",
     "login": "the login form",
     "logout": "POST only",
     "two-factor-setup": "the user's own device",

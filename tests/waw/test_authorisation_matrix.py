@@ -60,6 +60,8 @@ def scoped(status=200):
 MATRIX = {
     "home": (None, allowed(200, EVERYONE)),
     "healthz": (None, dict.fromkeys(ROLES, 200)),
+    # The detailed system status: the beheerder only (the probe above stays open).
+    "health": (None, allowed(200, ())),
     "login": (None, {**dict.fromkeys(ROLES, 302), "anon": 200}),
     "logout": (None, {**dict.fromkeys(ROLES, 405), "anon": 302}),
     # Two-factor authentication is for coordinators and beheerders (optional while developing).
