@@ -18,7 +18,7 @@ from projects.services import cohort_save
 from waw.mixins import BreadcrumbsMixin
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
-READERS = (Role.COORDINATOR, Role.MUNICIPALITY)
+READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.CASE_MANAGER)
 EDITORS = (Role.COORDINATOR,)
 
 

@@ -20,8 +20,8 @@ from django.db.models import (
 from django.db.models.query import ModelIterable
 
 from audit.selectors import Change, TrailRow, entries_for, trail_rows
-from participants.constants import Outcome
-from participants.models import Participant, Trajectory, TrajectoryChange
+from participants.constants import Outcome, ReferralStatus
+from participants.models import Participant, Referral, Trajectory, TrajectoryChange
 from projects.selectors import tariff_years
 from waw.roles import municipality_scope
 from waw.text import actor_label
@@ -84,6 +84,15 @@ class ParticipantVisibility:
         if self.scope is False:
             return Q(pk__in=[])
         return Q(municipality_at_start=self.scope)
+
+    def referrals_condition(self) -> Q:
+        """The referrals the user may see: those of its own municipality (it referred its own
+        residents); a coordinator sees all."""
+        if self.scope is None:
+            return Q()
+        if self.scope is False:
+            return Q(pk__in=[])
+        return Q(municipality=self.scope)
 
     def sees_details_of(self, participant) -> bool:
         if self.scope is None:
@@ -505,4 +514,39 @@ def group_members_for(*, user, cohort) -> QuerySet[Trajectory]:
         trajectories_for(user=user)
         .filter(cohort=cohort)
         .order_by("participant__last_name", "participant__first_name", "id")
+    )
+
+
+# --- referrals (aanmeldingen by municipalities) -------------------------------------------------
+
+
+def referrals_for(*, user, status: str = "") -> QuerySet[Referral]:
+    """The referrals the user may see (participant_visibility), newest first, optionally of one
+    status."""
+    queryset = Referral.objects.select_related(
+        "municipality", "project", "cohort", "trajectory", "referred_by"
+    ).filter(participant_visibility(user=user).referrals_condition())
+    if status in ReferralStatus.values:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def referral_counts_for(*, user) -> dict[str, int]:
+    """How many of the user's referrals have each status (one query)."""
+    counts = dict.fromkeys(ReferralStatus.values, 0)
+    for row in referrals_for(user=user).order_by().values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def planned_groups_fill(*, user):
+    """The planned groups of projects that take referrals, with how full they are: counts only,
+    no names (``groups_for``)."""
+    from projects.constants import CohortStatus, ProjectStatus
+
+    return (
+        groups_for(user=user)
+        .filter(status=CohortStatus.PLANNED)
+        .exclude(project__status=ProjectStatus.ENDED)
+        .order_by("start_date", "project__name", "name")
     )

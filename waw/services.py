@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from waw.models import Municipality, User
-from waw.roles import Role, sync_role_groups
+from waw.roles import MUNICIPAL_ROLES, Role, sync_role_groups
 
 DEMO_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 - characters, not a password
 
@@ -31,10 +31,11 @@ def _new_password() -> str:
 def user_create(
     *, username: str, password: str, role: str, municipality: Municipality | None = None, **extra
 ) -> User:
-    """Create a user with one role; a gemeente user must have a municipality, others none."""
-    if role == Role.MUNICIPALITY and municipality is None:
+    """Create a user with one role; a gemeente user or klantmanager must have a municipality,
+    others none."""
+    if role in MUNICIPAL_ROLES and municipality is None:
         raise ValueError("Een gemeentegebruiker hoort bij precies één gemeente.")
-    if role != Role.MUNICIPALITY and municipality is not None:
+    if role not in MUNICIPAL_ROLES and municipality is not None:
         raise ValueError("Alleen een gemeentegebruiker hoort bij een gemeente.")
     groups = sync_role_groups()
     user = User(username=username, municipality=municipality, **extra)
