@@ -50,7 +50,8 @@ def user_create(
 
 
 def create_demo_accounts() -> list[DemoAccount]:
-    """One coordinator, one gemeente user per municipality, one bestuurder and one beheerder.
+    """One coordinator, one gemeente user per municipality, a klantmanager for the first
+    municipality by name (Blaricum in the region), one bestuurder and one beheerder.
 
     Only with DEBUG on: demo accounts never exist in production. Passwords are random and are
     returned only for accounts created now.
@@ -61,6 +62,10 @@ def create_demo_accounts() -> list[DemoAccount]:
     wanted += [
         (f"gemeente-{m.slug}", Role.MUNICIPALITY, m, "Medewerker", m.name)
         for m in Municipality.objects.order_by("name")
+    ]
+    wanted += [
+        (f"klantmanager-{m.slug}", Role.CASE_MANAGER, m, "Kim", "Klantmanager")
+        for m in Municipality.objects.order_by("name")[:1]
     ]
     wanted += [
         ("bestuurder", Role.BOARD, None, "Bram", "Bestuurder"),
