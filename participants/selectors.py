@@ -1,5 +1,6 @@
 """Reads of personal data, always scoped to what the user may see."""
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, replace
 from datetime import date
@@ -549,4 +550,53 @@ def planned_groups_fill(*, user):
         .filter(status=CohortStatus.PLANNED)
         .exclude(project__status=ProjectStatus.ENDED)
         .order_by("start_date", "project__name", "name")
+    )
+
+
+# --- what needs the coordinator's attention (the work list) --------------------------------------
+
+
+def _months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def not_started_condition(*, today: date, weeks: int) -> Q:
+    """Enrolled at least ``weeks`` weeks ago and still not started (nor ended or withdrawn)."""
+    return Q(
+        start_date__isnull=True,
+        end_date__isnull=True,
+        withdrawn_at__isnull=True,
+        enrolment_date__lte=today - dt.timedelta(weeks=weeks),
+    )
+
+
+def past_duration_condition(*, today: date) -> Q:
+    """Running (started, no end, not withdrawn) for longer than the project's expected duration
+    (projects.Project.expected_months). One query for the few projects that have one."""
+    from projects.models import Project
+
+    condition = Q(pk__in=[])
+    for project_id, months in Project.objects.filter(expected_months__isnull=False).values_list(
+        "pk", "expected_months"
+    ):
+        condition |= Q(project_id=project_id, start_date__lt=_months_before(today, months))
+    return condition & Q(start_date__isnull=False, end_date__isnull=True, withdrawn_at__isnull=True)
+
+
+GROUP_LOOKAHEAD = dt.timedelta(weeks=4)
+
+
+def groups_below_minimum(*, user, today: date, project=None, year: int | None = None):
+    """Planned groups starting within four weeks with fewer participants enrolled (not
+    withdrawn) than their tariff option's minimum."""
+    from projects.constants import CohortStatus
+
+    return groups_for(user=user, project=project, year=year).filter(
+        status=CohortStatus.PLANNED,
+        start_date__gte=today,
+        start_date__lte=today + GROUP_LOOKAHEAD,
+        tariff_option__min_group_size__isnull=False,
+        enrolled__lt=F("tariff_option__min_group_size"),
     )

@@ -55,6 +55,7 @@ class ProjectForm(forms.ModelForm):
             "provider",
             "description",
             "duration",
+            "expected_months",
             "status",
             "success_criterion",
             "start_date",

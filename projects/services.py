@@ -24,6 +24,7 @@ from projects.models import (
     Project,
     TariffOption,
     TariffPrice,
+    duration_in_months,
 )
 from waw.models import Municipality
 from waw.money import to_money
@@ -297,6 +298,7 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                 "provider": row.get("provider", ""),
                 "description": row.get("description", ""),
                 "duration": row.get("duration", ""),
+                "expected_months": duration_in_months(row.get("duration", "")),
                 "status": row["status"],
                 "success_criterion": row["success_criterion"],
                 "start_date": row.get("start_date"),

@@ -1,4 +1,12 @@
-"""Reads that span the apps: the start page overview per role."""
+"""Reads that span the apps: the start page overview per role, the coordinator's work list."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from monitor.selectors import editions_for
 from participants.selectors import referral_counts_for, trajectory_counts_for
@@ -17,9 +25,104 @@ def home_overview(*, user) -> dict:
         }
     if has_role(user, Role.COORDINATOR, Role.MUNICIPALITY, Role.CASE_MANAGER):
         overview["trajectories"] = trajectory_counts_for(user=user)
+    if has_role(user, Role.COORDINATOR):
+        overview["work_list"] = coordinator_work_list(user=user, today=timezone.localdate())
     if has_role(user, Role.CASE_MANAGER) and not has_role(user, Role.COORDINATOR):
         overview["referrals"] = referral_counts_for(user=user)
     return overview
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One line of the coordinator's work list: how many, and the list that shows them."""
+
+    key: str
+    label: str
+    count: int
+    url: str
+
+
+def last_ended_quarter(today: dt.date):
+    from waw.periods import Period
+
+    quarter = (today.month - 1) // 3  # 0-based: the current quarter
+    year, previous = (today.year, quarter) if quarter else (today.year - 1, 4)
+    return Period.parse(f"{year}-Q{previous}")
+
+
+def coordinator_work_list(*, user, today: dt.date) -> list[WorkItem]:
+    """What waits for the coordinator, each a count with the filtered list behind it, read in
+    a bounded number of queries (the run's preview only when there is something to bill)."""
+    from billing.selectors import (
+        billable_trajectories,
+        budget_warnings,
+        missing_invoice_data,
+        run_preview,
+    )
+    from participants.constants import ReferralStatus
+    from participants.selectors import (
+        groups_below_minimum,
+        not_started_condition,
+        past_duration_condition,
+        referrals_for,
+        trajectories_for,
+    )
+    from waw.models import Municipality
+
+    weeks = settings.WORKLIST_NOT_STARTED_WEEKS
+    trajectories = trajectories_for(user=user).order_by()
+    quarter = last_ended_quarter(today)
+    unbilled = billable_trajectories(period=quarter).order_by().count()
+    over_budget = (
+        len(budget_warnings(preview=run_preview(period=quarter, today=today))) if unbilled else 0
+    )
+    run_url = reverse("billing:run") + f"?period={quarter}"
+    return [
+        WorkItem(
+            "referrals",
+            _("aanmeldingen van gemeenten af te handelen"),
+            referrals_for(user=user, status=ReferralStatus.SUBMITTED).order_by().count(),
+            reverse("participants:referrals") + f"?status={ReferralStatus.SUBMITTED}",
+        ),
+        WorkItem(
+            "not_started",
+            _("aanmeldingen na %(weeks)s weken nog niet gestart") % {"weeks": weeks},
+            trajectories.filter(not_started_condition(today=today, weeks=weeks)).count(),
+            reverse("participants:trajectories") + "?attention=niet_gestart",
+        ),
+        WorkItem(
+            "past_duration",
+            _("trajecten die langer lopen dan de trajectduur van hun project, zonder einddatum"),
+            trajectories.filter(past_duration_condition(today=today)).count(),
+            reverse("participants:trajectories") + "?attention=over_duur",
+        ),
+        WorkItem(
+            "groups_below_minimum",
+            _("groepen die binnen 4 weken starten en onder hun minimum zitten"),
+            groups_below_minimum(user=user, today=today).count(),
+            reverse("participants:groups") + "?aandacht=onder_minimum",
+        ),
+        WorkItem(
+            "unbilled",
+            _("gestarte trajecten tot en met %(quarter)s nog niet gefactureerd")
+            % {"quarter": quarter},
+            unbilled,
+            run_url,
+        ),
+        WorkItem(
+            "over_budget",
+            _("gemeenten waarvan de run van %(quarter)s het participatiebudget overschrijdt")
+            % {"quarter": quarter},
+            over_budget,
+            run_url,
+        ),
+        WorkItem(
+            "missing_invoice_data",
+            _("partijen met ontbrekende factuurgegevens"),
+            len(missing_invoice_data(municipalities=Municipality.objects.all(), year=quarter.year)),
+            reverse("municipalities"),
+        ),
+    ]
 
 
 def municipality_invoice_data_problems(municipality) -> list[str]:
