@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from monitor.selectors import editions_for
 from participants.selectors import referral_counts_for, trajectory_counts_for
@@ -77,52 +77,65 @@ def coordinator_work_list(*, user, today: dt.date) -> list[WorkItem]:
         len(budget_warnings(preview=run_preview(period=quarter, today=today))) if unbilled else 0
     )
     run_url = reverse("billing:run") + f"?period={quarter}"
-    return [
-        WorkItem(
-            "referrals",
-            _("aanmeldingen van gemeenten af te handelen"),
-            referrals_for(user=user, status=ReferralStatus.SUBMITTED).order_by().count(),
-            reverse("participants:referrals") + f"?status={ReferralStatus.SUBMITTED}",
+    counts = {
+        "referrals": referrals_for(user=user, status=ReferralStatus.SUBMITTED).order_by().count(),
+        "not_started": trajectories.filter(not_started_condition(today=today, weeks=weeks)).count(),
+        "past_duration": trajectories.filter(past_duration_condition(today=today)).count(),
+        "groups_below_minimum": groups_below_minimum(user=user, today=today).count(),
+        "unbilled": unbilled,
+        "over_budget": over_budget,
+        "missing_invoice_data": len(
+            missing_invoice_data(municipalities=Municipality.objects.all(), year=quarter.year)
         ),
-        WorkItem(
-            "not_started",
-            _("aanmeldingen na %(weeks)s weken nog niet gestart") % {"weeks": weeks},
-            trajectories.filter(not_started_condition(today=today, weeks=weeks)).count(),
-            reverse("participants:trajectories") + "?attention=niet_gestart",
+    }
+    words = {"weeks": weeks, "quarter": quarter}
+    labels = {
+        "referrals": ngettext(
+            "aanmelding van een gemeente af te handelen",
+            "aanmeldingen van gemeenten af te handelen",
+            counts["referrals"],
         ),
-        WorkItem(
-            "past_duration",
-            _("trajecten die langer lopen dan de trajectduur van hun project, zonder einddatum"),
-            trajectories.filter(past_duration_condition(today=today)).count(),
-            reverse("participants:trajectories") + "?attention=over_duur",
+        "not_started": ngettext(
+            "aanmelding na %(weeks)s weken nog niet gestart",
+            "aanmeldingen na %(weeks)s weken nog niet gestart",
+            counts["not_started"],
         ),
-        WorkItem(
-            "groups_below_minimum",
-            _("groepen die binnen 4 weken starten en onder hun minimum zitten"),
-            groups_below_minimum(user=user, today=today).count(),
-            reverse("participants:groups") + "?aandacht=onder_minimum",
+        "past_duration": ngettext(
+            "traject loopt langer dan de trajectduur van het project, zonder einddatum",
+            "trajecten lopen langer dan de trajectduur van hun project, zonder einddatum",
+            counts["past_duration"],
         ),
-        WorkItem(
-            "unbilled",
-            _("gestarte trajecten tot en met %(quarter)s nog niet gefactureerd")
-            % {"quarter": quarter},
-            unbilled,
-            run_url,
+        "groups_below_minimum": ngettext(
+            "groep start binnen 4 weken en zit onder het minimum",
+            "groepen starten binnen 4 weken en zitten onder hun minimum",
+            counts["groups_below_minimum"],
         ),
-        WorkItem(
-            "over_budget",
-            _("gemeenten waarvan de run van %(quarter)s het participatiebudget overschrijdt")
-            % {"quarter": quarter},
-            over_budget,
-            run_url,
+        "unbilled": ngettext(
+            "gestart traject tot en met %(quarter)s nog niet gefactureerd",
+            "gestarte trajecten tot en met %(quarter)s nog niet gefactureerd",
+            counts["unbilled"],
         ),
-        WorkItem(
-            "missing_invoice_data",
-            _("partijen met ontbrekende factuurgegevens"),
-            len(missing_invoice_data(municipalities=Municipality.objects.all(), year=quarter.year)),
-            reverse("municipalities"),
+        "over_budget": ngettext(
+            "gemeente komt met de run van %(quarter)s boven haar participatiebudget",
+            "gemeenten komen met de run van %(quarter)s boven hun participatiebudget",
+            counts["over_budget"],
         ),
-    ]
+        "missing_invoice_data": ngettext(
+            "partij met ontbrekende factuurgegevens",
+            "partijen met ontbrekende factuurgegevens",
+            counts["missing_invoice_data"],
+        ),
+    }
+    urls = {
+        "referrals": reverse("participants:referrals") + f"?status={ReferralStatus.SUBMITTED}",
+        "not_started": reverse("participants:trajectories") + "?attention=niet_gestart",
+        "past_duration": reverse("participants:trajectories") + "?attention=over_duur",
+        "groups_below_minimum": reverse("participants:groups") + "?aandacht=onder_minimum",
+        "unbilled": run_url,
+        "over_budget": run_url,
+        "missing_invoice_data": reverse("municipalities"),
+    }
+    return [WorkItem(key, labels[key] % words, counts[key], urls[key]) for key in counts]
 
 
 def municipality_invoice_data_problems(municipality) -> list[str]:
