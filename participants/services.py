@@ -643,7 +643,8 @@ def _locked_referral(referral: Referral, wanted: str) -> Referral:
     """The referral as it is now, locked until the transaction ends, if it may go to ``wanted``:
     of two coordinators placing the same referral, the second waits here and is refused."""
     current = (
-        Referral.objects.select_for_update()
+        # Only the referral's row: the group is optional (an outer join PostgreSQL cannot lock).
+        Referral.objects.select_for_update(of=("self",))
         .select_related("municipality", "project", "cohort")
         .get(pk=referral.pk)
     )
