@@ -14,6 +14,8 @@ TRACKED_MODELS = {
     # The identity key is a digest of the name and birth date, which the entry holds already.
     "participants.Participant": ("identity_key",),
     "participants.Trajectory": (),
+    # A municipality's referral: submitted, placed, declined or withdrawn, each step an entry.
+    "participants.Referral": (),
     "billing.InvoiceRun": (),
     "billing.Invoice": (),
     "billing.ParticipationBudget": (),

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 
 from participants import services
-from participants.models import Participant, Trajectory, TrajectoryChange
+from participants.models import Participant, Referral, Trajectory, TrajectoryChange
 from waw.admin import ReadOnlyAdminMixin
 
 
@@ -89,3 +89,15 @@ class TrajectoryChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("trajectory__participant", "trajectory__project", "changed_by")
     search_fields = ("trajectory__participant__last_name", "field")
     date_hierarchy = "changed_at"
+
+
+@admin.register(Referral)
+class ReferralAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Referrals are submitted, placed, declined and withdrawn through their pages (services
+    with their rules and the audit trail); here they can be read, not changed."""
+
+    list_display = ("created_at", "last_name", "first_name", "municipality", "project", "status")
+    list_filter = ("status", "municipality")
+    list_select_related = ("municipality", "project")
+    search_fields = ("last_name", "first_name", "client_number")
+    date_hierarchy = "created_at"

@@ -41,3 +41,26 @@ class TrajectoryStatus(models.TextChoices):
     COMPLETED = "afgerond", _("afgerond")
     DROPPED_OUT = "gestopt", _("gestopt")
     WITHDRAWN = "ingetrokken", _("ingetrokken")
+
+
+class ReferralStatus(models.TextChoices):
+    """A municipality's referral (aanmelding): ingediend, then geplaatst, afgewezen or
+    ingetrokken; nothing else."""
+
+    SUBMITTED = "ingediend", _("ingediend")
+    PLACED = "geplaatst", _("geplaatst")
+    DECLINED = "afgewezen", _("afgewezen")
+    WITHDRAWN = "ingetrokken", _("ingetrokken")
+
+
+# Allowed status transitions of a referral, as data (the services refuse the rest).
+REFERRAL_TRANSITIONS = {
+    ReferralStatus.SUBMITTED: {
+        ReferralStatus.PLACED,
+        ReferralStatus.DECLINED,
+        ReferralStatus.WITHDRAWN,
+    },
+    ReferralStatus.PLACED: set(),
+    ReferralStatus.DECLINED: set(),
+    ReferralStatus.WITHDRAWN: set(),
+}

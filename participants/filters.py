@@ -1,11 +1,17 @@
 import datetime as dt
 
 import django_filters
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants.constants import Outcome, TrajectoryStatus
-from participants.selectors import participant_visibility
+from participants.selectors import (
+    not_started_condition,
+    participant_visibility,
+    past_duration_condition,
+)
 from projects.forms import DateInput
 from projects.models import Project
 from waw.models import Municipality
@@ -74,6 +80,16 @@ class TrajectoryFilter(django_filters.FilterSet):
         empty_label=_("Alle doelgroepen"),
     )
 
+    attention = django_filters.ChoiceFilter(
+        label=_("Aandacht"),
+        choices=[
+            ("niet_gestart", _("aangemeld, niet gestart na de wachttijd")),
+            ("over_duur", _("loopt langer dan de trajectduur")),
+        ],
+        method="filter_attention",
+        empty_label=_("Alle trajecten"),
+    )
+
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
@@ -101,6 +117,14 @@ class TrajectoryFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(STATUS_FILTERS[value])
+
+    def filter_attention(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "niet_gestart":
+            return queryset.filter(
+                not_started_condition(today=today, weeks=settings.WORKLIST_NOT_STARTED_WEEKS)
+            )
+        return queryset.filter(past_duration_condition(today=today))
 
     def filter_target_group(self, queryset, name, value):
         queryset = queryset.filter(self._details())

@@ -5,12 +5,19 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from participants.constants import Outcome
+from participants.constants import Outcome, ReferralStatus
 from participants.importing import FILE_TOO_LARGE, MAX_FILE_BYTES
-from participants.models import DUPLICATE, Participant, Trajectory
-from projects.constants import CohortStatus
+from participants.models import (
+    DUPLICATE,
+    REFERRAL_MOTIVATION_MAX_LENGTH,
+    Participant,
+    Referral,
+    Trajectory,
+)
+from projects.constants import CohortStatus, ProjectStatus
 from projects.forms import DateInput
 from projects.models import Cohort, Project, TariffOption
+from waw.models import Municipality
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:
@@ -181,8 +188,10 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Bestand"),
         help_text=lazy(
-            lambda: _("CSV (met ; of , gescheiden) of Excel (.xlsx), hoogstens %(mb)s MB.")
-            % {"mb": MAX_FILE_BYTES // (1024 * 1024)},
+            lambda: (
+                _("CSV (met ; of , gescheiden) of Excel (.xlsx), hoogstens %(mb)s MB.")
+                % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+            ),
             str,
         )(),
     )
@@ -196,3 +205,105 @@ class ImportForm(forms.Form):
                 _("Alleen .csv- en .xlsx-bestanden kunnen worden ingelezen.")
             )
         return upload
+
+
+class ReferralForm(forms.Form):
+    """A klantmanager's referral. The lists offer running projects and planned groups; a
+    posted choice outside them reaches the service, which says in Dutch why it is refused."""
+
+    municipality = forms.ModelChoiceField(
+        label=_("Woongemeente"), queryset=Municipality.objects.order_by("name")
+    )
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.all())
+    cohort = forms.ModelChoiceField(
+        label=_("Groep"),
+        queryset=Cohort.objects.select_related("project"),
+        required=False,
+        help_text=_("Een geplande groep van dit project; leeg laten mag."),
+    )
+    first_name = forms.CharField(
+        label=_("Voornaam"), max_length=Referral._meta.get_field("first_name").max_length
+    )
+    last_name = forms.CharField(
+        label=_("Achternaam"), max_length=Referral._meta.get_field("last_name").max_length
+    )
+    date_of_birth = forms.DateField(label=_("Geboortedatum"), widget=DateInput())
+    client_number = forms.CharField(
+        label=_("Klantnummer"),
+        required=False,
+        max_length=Referral._meta.get_field("client_number").max_length,
+    )
+    motivation = forms.CharField(
+        label=_("Motivatie"),
+        max_length=REFERRAL_MOTIVATION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=Referral._meta.get_field("motivation").help_text,
+    )
+
+    def __init__(self, *args, municipality=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].initial = municipality
+        open_projects = Project.objects.exclude(status=ProjectStatus.ENDED).order_by("name")
+        self.fields["project"].widget.choices = [("", "---------")] + [
+            (project.pk, str(project)) for project in open_projects
+        ]
+        planned = (
+            Cohort.objects.filter(status=CohortStatus.PLANNED)
+            .exclude(project__status=ProjectStatus.ENDED)
+            .select_related("project")
+            .order_by("project__name", "start_date", "name")
+        )
+        self.fields["cohort"].widget.choices = [("", _("geen groep"))] + [
+            (cohort.pk, f"{cohort} ({cohort.start_date:%d-%m-%Y})") for cohort in planned
+        ]
+
+
+class ReferralPlaceForm(forms.Form):
+    """The coordinator places a referral: in which group, and as which existing participant
+    when the duplicate rule finds the person."""
+
+    cohort = forms.ModelChoiceField(
+        label=_("Groep"), queryset=Cohort.objects.none(), required=False
+    )
+    existing = forms.ModelChoiceField(
+        label=_("Bestaande deelnemer"),
+        queryset=Participant.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Deze persoon staat al in de administratie; kies het bestaande record."),
+    )
+
+    def __init__(self, *args, referral, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cohort"].queryset = Cohort.objects.filter(project=referral.project)
+        self.fields["cohort"].initial = referral.cohort_id
+        self.fields["cohort"].widget.choices = [("", _("geen groep"))] + [
+            (
+                cohort.pk,
+                f"{cohort.name} ({cohort.start_date:%d-%m-%Y}, {cohort.get_status_display()})",
+            )
+            for cohort in self.fields["cohort"].queryset.exclude(status=CohortStatus.CANCELLED)
+        ]
+        if candidates:
+            self.fields["existing"].queryset = Participant.objects.filter(
+                pk__in=[c.pk for c in candidates]
+            )
+            self.fields["existing"].required = True
+            self.fields["existing"].initial = candidates[0].pk
+        else:
+            del self.fields["existing"]
+
+
+class ReferralDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden van afwijzing"),
+        max_length=REFERRAL_MOTIVATION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("De gemeente leest deze reden."),
+    )
+
+
+class ReferralStatusFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("alle")), *ReferralStatus.choices], required=False
+    )

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
@@ -18,8 +19,10 @@ from projects.services import cohort_save
 from waw.mixins import BreadcrumbsMixin
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
-READERS = (Role.COORDINATOR, Role.MUNICIPALITY)
+READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.CASE_MANAGER)
 EDITORS = (Role.COORDINATOR,)
+# The work list's filter: planned groups starting within four weeks below their minimum.
+BELOW_MINIMUM = "onder_minimum"
 
 
 def _groups_crumb():
@@ -48,7 +51,14 @@ class GroupListView(RoleRequiredMixin, BreadcrumbsMixin, TemplateView):
         project = Project.objects.filter(slug=self.request.GET.get("project", "")).first()
         year = self.request.GET.get("jaar", "")
         year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None
-        groups = list(selectors.groups_for(user=self.request.user, project=project, year=year))
+        below_minimum = self.request.GET.get("aandacht") == BELOW_MINIMUM
+        if below_minimum:
+            groups = selectors.groups_below_minimum(
+                user=self.request.user, today=timezone.localdate(), project=project, year=year
+            )
+        else:
+            groups = selectors.groups_for(user=self.request.user, project=project, year=year)
+        groups = list(groups)
         for cohort in groups:
             cohort.fill_level = fill_level(cohort)
         context.update(
@@ -56,6 +66,7 @@ class GroupListView(RoleRequiredMixin, BreadcrumbsMixin, TemplateView):
             projects=Project.objects.filter(cohorts__isnull=False).distinct().order_by("name"),
             selected_project=project,
             selected_year=year,
+            below_minimum=below_minimum,
             can_edit=is_coordinator(self.request.user),
         )
         return context

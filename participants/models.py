@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participants import dates
-from participants.constants import BenefitType, Outcome, TrajectoryStatus
+from participants.constants import BenefitType, Outcome, ReferralStatus, TrajectoryStatus
 from waw.text import normalise
 
 # The code of the errors that mean "this person (or this trajectory) exists already": the
@@ -336,3 +336,114 @@ class TrajectoryChange(models.Model):
 
     def __str__(self):
         return f"{self.trajectory_id} {self.field}: {self.old_value} → {self.new_value}"
+
+
+REFERRAL_MOTIVATION_MAX_LENGTH = 1000
+
+
+class Referral(models.Model):
+    """A municipality's referral (aanmelding) of one of its residents to a project, optionally
+    to a planned group: the minimum to find or create the participant, and why. The
+    coordinator places it (then ``trajectory`` is the trajectory it became) or declines it."""
+
+    municipality = models.ForeignKey(
+        "waw.Municipality",
+        verbose_name=_("woongemeente"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    cohort = models.ForeignKey(
+        "projects.Cohort",
+        verbose_name=_("groep"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+    )
+    first_name = models.CharField(_("voornaam"), max_length=100)
+    last_name = models.CharField(_("achternaam"), max_length=150)
+    date_of_birth = models.DateField(_("geboortedatum"), validators=[dates.validate_birth_date])
+    client_number = models.CharField(_("klantnummer"), max_length=50, blank=True)
+    motivation = models.TextField(
+        _("motivatie"),
+        max_length=REFERRAL_MOTIVATION_MAX_LENGTH,
+        validators=[MaxLengthValidator(REFERRAL_MOTIVATION_MAX_LENGTH)],
+        help_text=_("Kort: waarom dit project bij deze inwoner past."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ReferralStatus.choices,
+        default=ReferralStatus.SUBMITTED,
+    )
+    decline_reason = models.TextField(
+        _("reden van afwijzing"),
+        blank=True,
+        max_length=REFERRAL_MOTIVATION_MAX_LENGTH,
+        validators=[MaxLengthValidator(REFERRAL_MOTIVATION_MAX_LENGTH)],
+    )
+    # Unique: one referral becomes at most one trajectory, and a trajectory comes from at most
+    # one referral.
+    trajectory = models.OneToOneField(
+        Trajectory,
+        verbose_name=_("traject"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referral",
+    )
+    referred_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aangemeld door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("afgehandeld door"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("afgehandeld op"), null=True, blank=True)
+    created_at = models.DateTimeField(_("ingediend op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("aanmelding")
+        verbose_name_plural = _("aanmeldingen")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["municipality", "status"]), models.Index(fields=["status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ReferralStatus.values), name="referral_status_known"
+            ),
+            # The database side of "placing twice is refused": a placed referral has its
+            # trajectory, and only a placed one.
+            models.CheckConstraint(
+                condition=(Q(status=ReferralStatus.PLACED) & Q(trajectory__isnull=False))
+                | (~Q(status=ReferralStatus.PLACED) & Q(trajectory__isnull=True)),
+                name="referral_placed_iff_trajectory",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReferralStatus.DECLINED) | ~Q(decline_reason=""),
+                name="referral_declined_with_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name} → {self.project}"
+
+    def get_absolute_url(self):
+        return reverse("participants:referral", kwargs={"pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == ReferralStatus.SUBMITTED

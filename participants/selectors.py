@@ -1,5 +1,6 @@
 """Reads of personal data, always scoped to what the user may see."""
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, replace
 from datetime import date
@@ -20,8 +21,8 @@ from django.db.models import (
 from django.db.models.query import ModelIterable
 
 from audit.selectors import Change, TrailRow, entries_for, trail_rows
-from participants.constants import Outcome
-from participants.models import Participant, Trajectory, TrajectoryChange
+from participants.constants import Outcome, ReferralStatus
+from participants.models import Participant, Referral, Trajectory, TrajectoryChange
 from projects.selectors import tariff_years
 from waw.roles import municipality_scope
 from waw.text import actor_label
@@ -84,6 +85,15 @@ class ParticipantVisibility:
         if self.scope is False:
             return Q(pk__in=[])
         return Q(municipality_at_start=self.scope)
+
+    def referrals_condition(self) -> Q:
+        """The referrals the user may see: those of its own municipality (it referred its own
+        residents); a coordinator sees all."""
+        if self.scope is None:
+            return Q()
+        if self.scope is False:
+            return Q(pk__in=[])
+        return Q(municipality=self.scope)
 
     def sees_details_of(self, participant) -> bool:
         if self.scope is None:
@@ -518,3 +528,87 @@ def started_by_project(*, year: int) -> dict[int, int]:
         .order_by()
     )
     return {row["project"]: row["started"] for row in rows}
+
+
+# --- referrals (aanmeldingen by municipalities) -------------------------------------------------
+
+
+def referrals_for(*, user, status: str = "") -> QuerySet[Referral]:
+    """The referrals the user may see (participant_visibility), newest first, optionally of one
+    status."""
+    queryset = Referral.objects.select_related(
+        "municipality", "project", "cohort", "trajectory", "referred_by"
+    ).filter(participant_visibility(user=user).referrals_condition())
+    if status in ReferralStatus.values:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def referral_counts_for(*, user) -> dict[str, int]:
+    """How many of the user's referrals have each status (one query)."""
+    counts = dict.fromkeys(ReferralStatus.values, 0)
+    for row in referrals_for(user=user).order_by().values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def planned_groups_fill(*, user):
+    """The planned groups of projects that take referrals, with how full they are: counts only,
+    no names (``groups_for``)."""
+    from projects.constants import CohortStatus, ProjectStatus
+
+    return (
+        groups_for(user=user)
+        .filter(status=CohortStatus.PLANNED)
+        .exclude(project__status=ProjectStatus.ENDED)
+        .order_by("start_date", "project__name", "name")
+    )
+
+
+# --- what needs the coordinator's attention (the work list) --------------------------------------
+
+
+def _months_before(day: date, months: int) -> date:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def not_started_condition(*, today: date, weeks: int) -> Q:
+    """Enrolled at least ``weeks`` weeks ago and still not started (nor ended or withdrawn)."""
+    return Q(
+        start_date__isnull=True,
+        end_date__isnull=True,
+        withdrawn_at__isnull=True,
+        enrolment_date__lte=today - dt.timedelta(weeks=weeks),
+    )
+
+
+def past_duration_condition(*, today: date) -> Q:
+    """Running (started, no end, not withdrawn) for longer than the project's expected duration
+    (projects.Project.expected_months). One query for the few projects that have one."""
+    from projects.models import Project
+
+    condition = Q(pk__in=[])
+    for project_id, months in Project.objects.filter(expected_months__isnull=False).values_list(
+        "pk", "expected_months"
+    ):
+        condition |= Q(project_id=project_id, start_date__lt=_months_before(today, months))
+    return condition & Q(start_date__isnull=False, end_date__isnull=True, withdrawn_at__isnull=True)
+
+
+GROUP_LOOKAHEAD = dt.timedelta(weeks=4)
+
+
+def groups_below_minimum(*, user, today: date, project=None, year: int | None = None):
+    """Planned groups starting within four weeks with fewer participants enrolled (not
+    withdrawn) than their tariff option's minimum."""
+    from projects.constants import CohortStatus
+
+    return groups_for(user=user, project=project, year=year).filter(
+        status=CohortStatus.PLANNED,
+        start_date__gte=today,
+        start_date__lte=today + GROUP_LOOKAHEAD,
+        tariff_option__min_group_size__isnull=False,
+        enrolled__lt=F("tariff_option__min_group_size"),
+    )

@@ -11,9 +11,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import change_record, redact_personal_values
-from participants.constants import Outcome
-from participants.models import DUPLICATE, Participant, Trajectory, TrajectoryChange
+from participants.constants import REFERRAL_TRANSITIONS, Outcome, ReferralStatus
+from participants.models import DUPLICATE, Participant, Referral, Trajectory, TrajectoryChange
 from participants.selectors import participants_due_for_anonymisation
+from projects.constants import CohortStatus, ProjectStatus
 from waw.text import normalise
 
 WITHDRAWN_IS_FROZEN = _("Een ingetrokken traject kan niet meer worden gewijzigd.")
@@ -345,9 +346,7 @@ def trajectory_withdraw(*, user, trajectory: Trajectory, reason: str) -> Traject
     before = _snapshot(current)
     current.withdrawn_at = timezone.now()
     current.withdrawal_reason = reason.strip()
-    current.clean_fields(
-        exclude={f.name for f in Trajectory._meta.fields} - {"withdrawal_reason"}
-    )
+    current.clean_fields(exclude={f.name for f in Trajectory._meta.fields} - {"withdrawal_reason"})
     current.save(update_fields=["withdrawn_at", "withdrawal_reason", "updated_at"])
     _record_changes(trajectory=current, before=before, user=user)
     for field in Trajectory._meta.concrete_fields:
@@ -542,3 +541,198 @@ def cohort_cancel(*, user, cohort, reason: str):
     for trajectory in current.trajectories.filter(withdrawn_at__isnull=True):
         trajectory_withdraw(user=user, trajectory=trajectory, reason=withdrawal)
     return current
+
+
+# --- referrals (aanmeldingen by municipalities) -------------------------------------------------
+
+REFERRAL_OTHER_MUNICIPALITY = _(
+    "U kunt alleen inwoners van %(own)s aanmelden, niet van %(other)s: die gemeente meldt haar "
+    "eigen inwoners aan."
+)
+REFERRAL_NO_MUNICIPALITY = _(
+    "Uw account hoort bij geen gemeente; vraag de beheerder van de Regio dit te regelen."
+)
+REFERRAL_PROJECT_ENDED = _("Project %(project)s is beëindigd en neemt geen aanmeldingen meer aan.")
+REFERRAL_GROUP_OTHER_PROJECT = _("Groep %(group)s hoort bij een ander project dan %(project)s.")
+REFERRAL_GROUP_CANCELLED = _(
+    "Groep %(group)s is geannuleerd; kies een andere groep of meld aan zonder groep."
+)
+REFERRAL_GROUP_STARTED = _(
+    "Groep %(group)s is al gestart; kies een geplande groep of meld aan zonder groep."
+)
+REFERRAL_DECLINE_REASON_REQUIRED = _("Geef een reden voor de afwijzing.")
+REFERRAL_REFUSED = {
+    ReferralStatus.PLACED: _("Deze aanmelding is al geplaatst."),
+    ReferralStatus.DECLINED: _("Deze aanmelding is afgewezen en kan niet meer worden geplaatst."),
+    ReferralStatus.WITHDRAWN: _("Deze aanmelding is door de gemeente ingetrokken."),
+}
+REFERRAL_NOT_A_DUPLICATE = _(
+    "Kies een van de bestaande deelnemers die bij deze aanmelding gevonden zijn."
+)
+REFERRAL_RESIDENCE_DIFFERS = _(
+    "%(participant)s woont volgens de administratie in %(recorded)s, niet in %(referring)s. "
+    "Werk eerst de woongemeente van de deelnemer bij en plaats de aanmelding daarna."
+)
+
+
+def _project_ended(project, today: dt.date) -> bool:
+    return project.status == ProjectStatus.ENDED or (
+        project.end_date is not None and project.end_date < today
+    )
+
+
+def _check_referral_group(*, project, cohort) -> None:
+    if cohort is None:
+        return
+    if cohort.project_id != project.pk:
+        raise ValidationError(
+            {"cohort": REFERRAL_GROUP_OTHER_PROJECT % {"group": cohort.name, "project": project}}
+        )
+    if cohort.status == CohortStatus.CANCELLED:
+        raise ValidationError({"cohort": REFERRAL_GROUP_CANCELLED % {"group": cohort.name}})
+    if cohort.status == CohortStatus.STARTED:
+        raise ValidationError({"cohort": REFERRAL_GROUP_STARTED % {"group": cohort.name}})
+
+
+@transaction.atomic
+def referral_submit(
+    *,
+    user,
+    municipality,
+    project,
+    cohort=None,
+    first_name: str,
+    last_name: str,
+    date_of_birth,
+    client_number: str = "",
+    motivation: str,
+    today: dt.date | None = None,
+) -> Referral:
+    """A klantmanager refers a resident of its own municipality to a running project, optionally
+    to one of its planned groups, with the minimum personal data and a short motivation."""
+    today = today or timezone.localdate()
+    if not user.municipality_id:
+        raise ValidationError(REFERRAL_NO_MUNICIPALITY)
+    if municipality.pk != user.municipality_id:
+        raise ValidationError(
+            {
+                "municipality": REFERRAL_OTHER_MUNICIPALITY
+                % {"own": user.municipality, "other": municipality}
+            }
+        )
+    if _project_ended(project, today):
+        raise ValidationError({"project": REFERRAL_PROJECT_ENDED % {"project": project}})
+    _check_referral_group(project=project, cohort=cohort)
+    referral = Referral(
+        municipality=municipality,
+        project=project,
+        cohort=cohort,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        date_of_birth=date_of_birth,
+        client_number=client_number.strip(),
+        motivation=motivation.strip(),
+        referred_by=user,
+    )
+    referral.full_clean()
+    referral.save()
+    return referral
+
+
+def _locked_referral(referral: Referral, wanted: str) -> Referral:
+    """The referral as it is now, locked until the transaction ends, if it may go to ``wanted``:
+    of two coordinators placing the same referral, the second waits here and is refused."""
+    current = (
+        # Only the referral's row: the group is optional (an outer join PostgreSQL cannot lock).
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("municipality", "project", "cohort")
+        .get(pk=referral.pk)
+    )
+    if wanted not in REFERRAL_TRANSITIONS[ReferralStatus(current.status)]:
+        raise ValidationError(REFERRAL_REFUSED[ReferralStatus(current.status)], code=CHANGED)
+    return current
+
+
+def _decided(current: Referral, *, user, status: str, **fields) -> Referral:
+    current.status = status
+    current.decided_by = user
+    current.decided_at = timezone.now()
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.full_clean()
+    current.save()  # one by one, so the audit trail records the step
+    return current
+
+
+def referral_duplicates(referral: Referral) -> list[Participant]:
+    """The existing participants the duplicate rule takes the referred person for."""
+    return participant_duplicates(
+        first_name=referral.first_name,
+        last_name=referral.last_name,
+        date_of_birth=referral.date_of_birth,
+        municipality=referral.municipality,
+        client_number=referral.client_number,
+    )
+
+
+@transaction.atomic
+def referral_place(
+    *, user, referral: Referral, cohort=None, existing: Participant | None = None
+) -> Referral:
+    """The coordinator places a submitted referral: the participant (the existing record the
+    duplicate rule finds, or a new one) is enrolled in the project, in ``cohort`` if given,
+    through ``enrol``; the trajectory is linked to the referral. The aanmelddatum is the day
+    the municipality referred. Placing twice, or a declined or withdrawn referral, is refused."""
+    current = _locked_referral(referral, ReferralStatus.PLACED)
+    if cohort is not None:
+        _check_referral_group(project=current.project, cohort=cohort)
+    if existing is not None:
+        if existing.pk not in {p.pk for p in referral_duplicates(current)}:
+            raise ValidationError({"existing": REFERRAL_NOT_A_DUPLICATE})
+        if existing.municipality_id != current.municipality_id:
+            raise ValidationError(
+                REFERRAL_RESIDENCE_DIFFERS
+                % {
+                    "participant": existing,
+                    "recorded": existing.municipality,
+                    "referring": current.municipality,
+                }
+            )
+    participant = Participant(
+        first_name=current.first_name,
+        last_name=current.last_name,
+        date_of_birth=current.date_of_birth,
+        municipality=current.municipality,
+        client_number=current.client_number,
+    )
+    trajectory = Trajectory(
+        project=current.project,
+        cohort=cohort,
+        municipality_at_start=current.municipality,
+        enrolment_date=timezone.localdate(current.created_at),
+    )
+    enrolment = enrol(user=user, participant=participant, trajectory=trajectory, existing=existing)
+    _decided(current, user=user, status=ReferralStatus.PLACED, trajectory=enrolment.trajectory)
+    referral.refresh_from_db()
+    return referral
+
+
+@transaction.atomic
+def referral_decline(*, user, referral: Referral, reason: str) -> Referral:
+    """The coordinator declines a submitted referral, with a reason the municipality reads."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": REFERRAL_DECLINE_REASON_REQUIRED})
+    current = _locked_referral(referral, ReferralStatus.DECLINED)
+    _decided(current, user=user, status=ReferralStatus.DECLINED, decline_reason=reason)
+    referral.refresh_from_db()
+    return referral
+
+
+@transaction.atomic
+def referral_withdraw(*, user, referral: Referral) -> Referral:
+    """The municipality withdraws its referral while it is still submitted."""
+    current = _locked_referral(referral, ReferralStatus.WITHDRAWN)
+    _decided(current, user=user, status=ReferralStatus.WITHDRAWN)
+    referral.refresh_from_db()
+    return referral

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from participants import group_views, views
+from participants import group_views, referral_views, views
 
 app_name = "participants"
 
@@ -33,4 +33,25 @@ urlpatterns = [
     path("groepen/<int:pk>/", group_views.GroupDetailView.as_view(), name="group"),
     path("groepen/<int:pk>/starten/", group_views.GroupStartView.as_view(), name="group-start"),
     path("groepen/<int:pk>/annuleren/", group_views.GroupCancelView.as_view(), name="group-cancel"),
+    # Referrals (aanmeldingen) by municipalities.
+    path("aanmeldingen/", referral_views.ReferralListView.as_view(), name="referrals"),
+    path(
+        "aanmeldingen/nieuw/", referral_views.ReferralCreateView.as_view(), name="referral-create"
+    ),
+    path("aanmeldingen/<int:pk>/", referral_views.ReferralDetailView.as_view(), name="referral"),
+    path(
+        "aanmeldingen/<int:pk>/plaatsen/",
+        referral_views.ReferralPlaceView.as_view(),
+        name="referral-place",
+    ),
+    path(
+        "aanmeldingen/<int:pk>/afwijzen/",
+        referral_views.ReferralDeclineView.as_view(),
+        name="referral-decline",
+    ),
+    path(
+        "aanmeldingen/<int:pk>/intrekken/",
+        referral_views.ReferralWithdrawView.as_view(),
+        name="referral-withdraw",
+    ),
 ]

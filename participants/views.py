@@ -34,7 +34,7 @@ from waw.mixins import BreadcrumbsMixin, UserFilterMixin
 from waw.params import positive_int
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
-PERSONAL_DATA_READERS = (Role.COORDINATOR, Role.MUNICIPALITY)
+PERSONAL_DATA_READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.CASE_MANAGER)
 ACCESSES_SHOWN = 25
 EDITORS = (Role.COORDINATOR,)
 

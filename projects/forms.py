@@ -62,6 +62,7 @@ class ProjectForm(forms.ModelForm):
             "provider",
             "description",
             "duration",
+            "expected_months",
             "status",
             "success_criterion",
             "is_training",

@@ -1,5 +1,6 @@
 """Programmes, projects, yearly agreements with their tariffs, decisions and budgets."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -131,6 +132,19 @@ class Category(models.Model):
         return self.name
 
 
+_DURATION = re.compile(r"(\d+)\s*(maand|maanden|jaar|jaren)\b", re.IGNORECASE)
+
+
+def duration_in_months(text: str) -> int | None:
+    """The months in a trajectduur as the reference data writes it ("6 maanden", "1 jaar",
+    "variabel - max 6 maanden": the last figure given); None when it names none ("variabel")."""
+    found = _DURATION.findall(text or "")
+    if not found:
+        return None
+    number, unit = found[-1]
+    return int(number) * (12 if unit.lower().startswith("ja") else 1)
+
+
 class Project(models.Model):
     """A development trajectory offered to residents, e.g. Wijkleerbedrijf."""
 
@@ -151,6 +165,16 @@ class Project(models.Model):
     provider = models.CharField(_("uitvoerder"), max_length=200, blank=True)
     description = models.TextField(_("omschrijving"), blank=True)
     duration = models.CharField(_("trajectduur"), max_length=100, blank=True)
+    expected_months = models.PositiveSmallIntegerField(
+        _("verwachte trajectduur in maanden"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_(
+            "Een traject dat langer loopt zonder einddatum komt op de werklijst; leeg bij een "
+            "variabele duur."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.RUNNING
     )

@@ -36,6 +36,7 @@ from projects.models import (
     Project,
     TariffOption,
     TariffPrice,
+    duration_in_months,
 )
 from waw.models import Municipality
 from waw.money import to_money
@@ -559,6 +560,7 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                 "provider": row.get("provider", ""),
                 "description": row.get("description", ""),
                 "duration": row.get("duration", ""),
+                "expected_months": duration_in_months(row.get("duration", "")),
                 "status": row["status"],
                 "success_criterion": row["success_criterion"],
                 "is_training": row.get("is_training", False),

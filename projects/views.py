@@ -46,6 +46,8 @@ from waw.mixins import BreadcrumbsMixin
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
 READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.BOARD)
+# A klantmanager reads the catalogue to refer residents; budgets are not its business.
+CATALOGUE_READERS = (*READERS, Role.CASE_MANAGER)
 EDITORS = (Role.COORDINATOR,)
 
 
@@ -56,7 +58,7 @@ def _projects_crumb():
 class ProjectListView(
     RoleRequiredMixin, BreadcrumbsMixin, SafeExportMixin, SingleTableMixin, FilterView
 ):
-    allowed_roles = READERS
+    allowed_roles = CATALOGUE_READERS
     table_class = ProjectTable
     filterset_class = ProjectFilter
     template_name = "projects/project_list.html"
@@ -80,7 +82,7 @@ class ProjectListView(
 
 
 class ProjectDetailView(RoleRequiredMixin, BreadcrumbsMixin, DetailView):
-    allowed_roles = READERS
+    allowed_roles = CATALOGUE_READERS
     template_name = "projects/project_detail.html"
     context_object_name = "project"
 

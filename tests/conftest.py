@@ -89,6 +89,16 @@ def laren_user(laren):
 
 
 @pytest.fixture
+def huizen_case_manager(huizen):
+    return UserFactory(username="klantmanager-huizen", role=Role.CASE_MANAGER, municipality=huizen)
+
+
+@pytest.fixture
+def laren_case_manager(laren):
+    return UserFactory(username="klantmanager-laren", role=Role.CASE_MANAGER, municipality=laren)
+
+
+@pytest.fixture
 def board_member(db):
     return UserFactory(username="bestuurder", role=Role.BOARD)
 

@@ -5,6 +5,7 @@ from waw.roles import Role, has_role, roles_of
 from waw.twofactor import two_factor_applies
 
 ALL_READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.BOARD)
+PERSONAL_DATA_READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.CASE_MANAGER)
 
 # (url name, label, roles that see it, view-name prefixes of the pages in its section).
 # Only pages that exist are listed.
@@ -13,7 +14,7 @@ NAVIGATION = [
     (
         "projects:list",
         _("Projecten"),
-        ALL_READERS,
+        (*ALL_READERS, Role.CASE_MANAGER),
         (
             "projects:list",
             "projects:detail",
@@ -30,7 +31,7 @@ NAVIGATION = [
     (
         "participants:trajectories",
         _("Trajecten"),
-        (Role.COORDINATOR, Role.MUNICIPALITY),
+        PERSONAL_DATA_READERS,
         (
             "participants:trajector",
             "participants:enrol",
@@ -40,11 +41,17 @@ NAVIGATION = [
             "participants:withdraw",
         ),
     ),
+    (
+        "participants:referrals",
+        _("Aanmeldingen"),
+        (Role.COORDINATOR, Role.CASE_MANAGER),
+        ("participants:referral",),
+    ),
     ("billing:list", _("Facturen"), (Role.COORDINATOR, Role.MUNICIPALITY), ("billing:",)),
     (
         "participants:list",
         _("Deelnemers"),
-        (Role.COORDINATOR, Role.MUNICIPALITY),
+        PERSONAL_DATA_READERS,
         ("participants:list", "participants:detail", "participants:update"),
     ),
     (

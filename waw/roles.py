@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 class Role(models.TextChoices):
     COORDINATOR = "coördinator", _("Coördinator")
     MUNICIPALITY = "gemeente", _("Gemeente")
+    CASE_MANAGER = "klantmanager", _("Klantmanager")
     BOARD = "bestuurder", _("Bestuurder")
     ADMINISTRATOR = "beheerder", _("Beheerder")
 
@@ -28,6 +29,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "monitor": ("view", "add", "change", "delete"),
     },
     Role.MUNICIPALITY: {"participants": ("view",), "billing": ("view",), "projects": ("view",)},
+    # A klantmanager refers its municipality's residents (participants.Referral) and follows
+    # them; invoices and budgets are not its business (least privilege).
+    Role.CASE_MANAGER: {"participants": ("view", "add_referral"), "projects": ("view",)},
     Role.BOARD: {"monitor": ("view",), "projects": ("view",)},
     Role.ADMINISTRATOR: {},
 }
@@ -54,16 +58,21 @@ def is_coordinator(user) -> bool:
     return has_role(user, Role.COORDINATOR)
 
 
+# The roles whose users belong to one municipality and see personal data of that municipality
+# only (participants.selectors.participant_visibility holds what exactly).
+MUNICIPAL_ROLES = (Role.MUNICIPALITY, Role.CASE_MANAGER)
+
+
 def municipality_scope(user):
     """The municipality a user's view of personal data is limited to; None means no limit.
 
-    Only call this for users who may see personal data at all (coordinators, gemeente users).
-    A gemeente user without a municipality is limited to nothing (``False``): a misconfigured
-    account must see no one rather than everyone.
+    Only call this for users who may see personal data at all (coordinators, gemeente users,
+    klantmanagers). A municipal user without a municipality is limited to nothing (``False``): a
+    misconfigured account must see no one rather than everyone.
     """
     if has_role(user, Role.COORDINATOR):
         return None
-    if has_role(user, Role.MUNICIPALITY):
+    if has_role(user, *MUNICIPAL_ROLES):
         return user.municipality if user.municipality_id else False
     return False
 
@@ -87,8 +96,10 @@ def sync_role_groups() -> dict[str, Group]:
     groups = {}
     for role, apps in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
+        # "view" means every view_<model> of the app; "add_referral" just that permission.
         codenames_by_app = {
-            app: [f"{action}_" for action in actions] for app, actions in apps.items()
+            app: [action if "_" in action else f"{action}_" for action in actions]
+            for app, actions in apps.items()
         }
         permissions = [
             permission

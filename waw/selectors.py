@@ -1,7 +1,15 @@
-"""Reads that span the apps: the start page overview per role."""
+"""Reads that span the apps: the start page overview per role, the coordinator's work list."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import ngettext
 
 from monitor.selectors import editions_for
-from participants.selectors import trajectory_counts_for
+from participants.selectors import referral_counts_for, trajectory_counts_for
 from projects.selectors import project_counts
 from waw.roles import Role, has_role
 
@@ -9,14 +17,125 @@ from waw.roles import Role, has_role
 def home_overview(*, user) -> dict:
     """What the start page shows this user: only figures the user may see."""
     overview = {}
-    if has_role(user, Role.COORDINATOR, Role.MUNICIPALITY, Role.BOARD):
+    if has_role(user, Role.COORDINATOR, Role.MUNICIPALITY, Role.BOARD, Role.CASE_MANAGER):
         overview["projects"] = project_counts()
+    if has_role(user, Role.COORDINATOR, Role.MUNICIPALITY, Role.BOARD):
         overview["monitor"] = {
             "latest": editions_for(user=user).filter(published_at__isnull=False).first()
         }
-    if has_role(user, Role.COORDINATOR, Role.MUNICIPALITY):
+    if has_role(user, Role.COORDINATOR, Role.MUNICIPALITY, Role.CASE_MANAGER):
         overview["trajectories"] = trajectory_counts_for(user=user)
+    if has_role(user, Role.COORDINATOR):
+        overview["work_list"] = coordinator_work_list(user=user, today=timezone.localdate())
+    if has_role(user, Role.CASE_MANAGER) and not has_role(user, Role.COORDINATOR):
+        overview["referrals"] = referral_counts_for(user=user)
     return overview
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One line of the coordinator's work list: how many, and the list that shows them."""
+
+    key: str
+    label: str
+    count: int
+    url: str
+
+
+def last_ended_quarter(today: dt.date):
+    from waw.periods import Period
+
+    quarter = (today.month - 1) // 3  # 0-based: the current quarter
+    year, previous = (today.year, quarter) if quarter else (today.year - 1, 4)
+    return Period.parse(f"{year}-Q{previous}")
+
+
+def coordinator_work_list(*, user, today: dt.date) -> list[WorkItem]:
+    """What waits for the coordinator, each a count with the filtered list behind it, read in
+    a bounded number of queries (the run's preview only when there is something to bill)."""
+    from billing.selectors import (
+        billable_trajectories,
+        budget_warnings,
+        missing_invoice_data,
+        run_preview,
+    )
+    from participants.constants import ReferralStatus
+    from participants.selectors import (
+        groups_below_minimum,
+        not_started_condition,
+        past_duration_condition,
+        referrals_for,
+        trajectories_for,
+    )
+    from waw.models import Municipality
+
+    weeks = settings.WORKLIST_NOT_STARTED_WEEKS
+    trajectories = trajectories_for(user=user).order_by()
+    quarter = last_ended_quarter(today)
+    unbilled = billable_trajectories(period=quarter).order_by().count()
+    over_budget = (
+        len(budget_warnings(preview=run_preview(period=quarter, today=today))) if unbilled else 0
+    )
+    run_url = reverse("billing:run") + f"?period={quarter}"
+    counts = {
+        "referrals": referrals_for(user=user, status=ReferralStatus.SUBMITTED).order_by().count(),
+        "not_started": trajectories.filter(not_started_condition(today=today, weeks=weeks)).count(),
+        "past_duration": trajectories.filter(past_duration_condition(today=today)).count(),
+        "groups_below_minimum": groups_below_minimum(user=user, today=today).count(),
+        "unbilled": unbilled,
+        "over_budget": over_budget,
+        "missing_invoice_data": len(
+            missing_invoice_data(municipalities=Municipality.objects.all(), year=quarter.year)
+        ),
+    }
+    words = {"weeks": weeks, "quarter": quarter}
+    labels = {
+        "referrals": ngettext(
+            "aanmelding van een gemeente af te handelen",
+            "aanmeldingen van gemeenten af te handelen",
+            counts["referrals"],
+        ),
+        "not_started": ngettext(
+            "aanmelding na %(weeks)s weken nog niet gestart",
+            "aanmeldingen na %(weeks)s weken nog niet gestart",
+            counts["not_started"],
+        ),
+        "past_duration": ngettext(
+            "traject loopt langer dan de trajectduur van het project, zonder einddatum",
+            "trajecten lopen langer dan de trajectduur van hun project, zonder einddatum",
+            counts["past_duration"],
+        ),
+        "groups_below_minimum": ngettext(
+            "groep start binnen 4 weken en zit onder het minimum",
+            "groepen starten binnen 4 weken en zitten onder hun minimum",
+            counts["groups_below_minimum"],
+        ),
+        "unbilled": ngettext(
+            "gestart traject tot en met %(quarter)s nog niet gefactureerd",
+            "gestarte trajecten tot en met %(quarter)s nog niet gefactureerd",
+            counts["unbilled"],
+        ),
+        "over_budget": ngettext(
+            "gemeente komt met de run van %(quarter)s boven haar participatiebudget",
+            "gemeenten komen met de run van %(quarter)s boven hun participatiebudget",
+            counts["over_budget"],
+        ),
+        "missing_invoice_data": ngettext(
+            "partij met ontbrekende factuurgegevens",
+            "partijen met ontbrekende factuurgegevens",
+            counts["missing_invoice_data"],
+        ),
+    }
+    urls = {
+        "referrals": reverse("participants:referrals") + f"?status={ReferralStatus.SUBMITTED}",
+        "not_started": reverse("participants:trajectories") + "?attention=niet_gestart",
+        "past_duration": reverse("participants:trajectories") + "?attention=over_duur",
+        "groups_below_minimum": reverse("participants:groups") + "?aandacht=onder_minimum",
+        "unbilled": run_url,
+        "over_budget": run_url,
+        "missing_invoice_data": reverse("municipalities"),
+    }
+    return [WorkItem(key, labels[key] % words, counts[key], urls[key]) for key in counts]
 
 
 def municipality_invoice_data_problems(municipality) -> list[str]:

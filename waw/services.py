@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from waw.models import Municipality, User
-from waw.roles import Role, sync_role_groups
+from waw.roles import MUNICIPAL_ROLES, Role, sync_role_groups
 
 DEMO_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 - characters, not a password
 
@@ -31,10 +31,11 @@ def _new_password() -> str:
 def user_create(
     *, username: str, password: str, role: str, municipality: Municipality | None = None, **extra
 ) -> User:
-    """Create a user with one role; a gemeente user must have a municipality, others none."""
-    if role == Role.MUNICIPALITY and municipality is None:
+    """Create a user with one role; a gemeente user or klantmanager must have a municipality,
+    others none."""
+    if role in MUNICIPAL_ROLES and municipality is None:
         raise ValueError("Een gemeentegebruiker hoort bij precies één gemeente.")
-    if role != Role.MUNICIPALITY and municipality is not None:
+    if role not in MUNICIPAL_ROLES and municipality is not None:
         raise ValueError("Alleen een gemeentegebruiker hoort bij een gemeente.")
     groups = sync_role_groups()
     user = User(username=username, municipality=municipality, **extra)
@@ -49,7 +50,8 @@ def user_create(
 
 
 def create_demo_accounts() -> list[DemoAccount]:
-    """One coordinator, one gemeente user per municipality, one bestuurder and one beheerder.
+    """One coordinator, one gemeente user per municipality, a klantmanager for the first
+    municipality by name (Blaricum in the region), one bestuurder and one beheerder.
 
     Only with DEBUG on: demo accounts never exist in production. Passwords are random and are
     returned only for accounts created now.
@@ -60,6 +62,10 @@ def create_demo_accounts() -> list[DemoAccount]:
     wanted += [
         (f"gemeente-{m.slug}", Role.MUNICIPALITY, m, "Medewerker", m.name)
         for m in Municipality.objects.order_by("name")
+    ]
+    wanted += [
+        (f"klantmanager-{m.slug}", Role.CASE_MANAGER, m, "Kim", "Klantmanager")
+        for m in Municipality.objects.order_by("name")[:1]
     ]
     wanted += [
         ("bestuurder", Role.BOARD, None, "Bram", "Bestuurder"),

@@ -236,6 +236,9 @@ AUDITLOG_USE_FK_STRING_REPRESENTATION = True
 # trajectory ended (the financial retention duty for invoices is seven years too).
 RETENTION_YEARS = env.integer("RETENTION_YEARS", 7)
 
+# The coordinator's work list: an enrolment not started after this many weeks asks for action.
+WORKLIST_NOT_STARTED_WEEKS = max(1, env.integer("WORKLIST_NOT_STARTED_WEEKS", 8))
+
 # The sender on invoices (REGIO_* variables, waw/env.py); placeholders until the Regio sets them.
 INVOICE_SENDER = env.invoice_sender(production=PRODUCTION)
 INVOICE_PAYMENT_TERM_DAYS = env.integer("INVOICE_PAYMENT_TERM_DAYS", 30)

@@ -58,7 +58,8 @@ def test_coordinator_enrols_starts_ends_and_finds_a_trajectory(
     journey.audit("start")
     expect(page.get_by_role("heading", level=1)).to_have_text("Welkom, Carla")
 
-    # The first Tab shows the skip link; following it, the next Tab lands in the content.
+    # The first Tab shows the skip link; following it, the next Tab lands in the content: the
+    # coordinator's first shortcut.
     page.keyboard.press("Tab")
     skip_link = page.get_by_role("link", name="Naar de inhoud")
     expect(skip_link).to_be_focused()
@@ -66,7 +67,8 @@ def test_coordinator_enrols_starts_ends_and_finds_a_trajectory(
     journey.assert_focus_visible()
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
-    expect(page.get_by_role("main").get_by_role("link", name="Projecten")).to_be_focused()
+    shortcuts = page.get_by_role("navigation", name="Snelkoppelingen")
+    expect(shortcuts.get_by_role("link", name="Aanmelden")).to_be_focused()
     journey.assert_focus_visible()
 
     with page.expect_navigation():

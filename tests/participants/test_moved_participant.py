@@ -3,9 +3,11 @@ it paid for, nothing more; the new municipality sees nothing of the former one's
 (participants.selectors.participant_visibility) behind the list, search, filters, pages, files
 and invoices."""
 
+import datetime as dt
 import json
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -16,6 +18,8 @@ from participants.selectors import (
     participants_for,
     trajectories_for,
 )
+from participants.services import referral_place, referral_submit
+from tests.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +211,45 @@ def test_an_invoice_names_a_participant_who_moved_away_by_initials(billed_moves)
     line = InvoiceLine.objects.get(invoice__municipality__slug="huizen")
 
     assert line.participant_reference == "M.V. (1977)"
+
+
+# --- referrals of people who moved ---------------------------------------------------------------
+
+
+def _refer_mees(user, project):
+    return referral_submit(
+        user=user,
+        municipality=user.municipality,
+        project=project,
+        first_name="Mees",
+        last_name="Verhuisd",
+        date_of_birth=dt.date(1977, 11, 23),
+        motivation="Wil een vak leren.",
+    )
+
+
+def test_the_new_municipality_refers_its_resident_onto_the_existing_record(
+    client_for, coordinator, laren_case_manager, huizen_case_manager, moves
+):
+    mees = moves["to_laren"].participant
+    referral = _refer_mees(laren_case_manager, ProjectFactory(name="Taalhuis"))
+
+    referral_place(user=coordinator, referral=referral, existing=mees)
+
+    referral.refresh_from_db()
+    assert referral.trajectory.participant == mees
+    assert referral.trajectory.municipality_at_start == mees.municipality
+    former = client_for(huizen_case_manager)
+    assert former.get(referral.get_absolute_url()).status_code == 404
+    assert former.get(referral.trajectory.get_absolute_url()).status_code == 404
+    assert "Taalhuis" not in _main(former.get("/aanmeldingen/").content.decode())
+
+
+def test_the_former_municipality_cannot_place_a_referral_onto_a_person_who_moved_away(
+    coordinator, huizen_case_manager, moves
+):
+    mees = moves["to_laren"].participant
+    referral = _refer_mees(huizen_case_manager, ProjectFactory(name="Taalhuis"))
+
+    with pytest.raises(ValidationError, match="woont volgens de administratie in Laren"):
+        referral_place(user=coordinator, referral=referral, existing=mees)

@@ -19,6 +19,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from billing.models import Invoice
+from participants.services import referral_submit
+from projects.models import Project
 from tests.waw.test_authorisation_matrix import url_names
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +46,10 @@ def _each_group(world):
     from projects.models import Cohort
 
     return [{"pk": pk} for pk in Cohort.objects.values_list("pk", flat=True)]
+
+
+def _each_referral(world):
+    return [{"pk": referral.pk} for referral in world["referrals"]]
 
 
 def _each_invoice(world):
@@ -136,6 +142,12 @@ WALK = {
     "participants:group-import": "a form",
     "participants:group-start": "POST only",
     "participants:group-cancel": "POST only",
+    "participants:referrals": (ONCE, ["", "?status=ingediend"]),
+    "participants:referral-create": "a form",
+    "participants:referral": (_each_referral, [""]),
+    "participants:referral-place": "POST only",
+    "participants:referral-decline": "POST only",
+    "participants:referral-withdraw": "POST only",
     "billing:list": (ONCE, [""]),
     "billing:run": (ONCE, ["", "?period=2025-Q1"]),
     "billing:ledger": "budget figures per municipality",
@@ -165,7 +177,16 @@ def _dates(day: dt.date) -> list[str]:
 def _secrets_of_the_other(*, reader_municipality, other, moves) -> list[str]:
     """What a user of ``reader_municipality`` must never read: the other municipality's name,
     staff and klantnummers, the birth date of whoever moved there, its trajectories."""
-    secrets = [other.name, f"gemeente-{other.slug}", f"notitie-van-{other.slug}"]
+    secrets = [
+        other.name,
+        f"gemeente-{other.slug}",
+        f"klantmanager-{other.slug}",
+        f"notitie-van-{other.slug}",
+        # What the other municipality's referral holds.
+        f"REF-{other.slug}",
+        f"motivatie-van-{other.slug}",
+        f"Verwezen{other.slug}",
+    ]
     for move in moves:
         if move.participant.municipality_id == other.pk:  # moved there from the reader's
             secrets += [move.current_client_number, *_dates(move.participant.date_of_birth)]
@@ -205,12 +226,43 @@ def test_every_url_has_an_entry_in_the_walk():
     assert set(WALK) - set(url_names()) == set()
 
 
+def _referrals(case_managers):
+    """One referral by each municipality's klantmanager, of a resident of its own."""
+    return [
+        referral_submit(
+            user=user,
+            municipality=user.municipality,
+            project=Project.objects.get(slug="wijkleerbedrijf"),
+            first_name=f"Verwezen{user.municipality.slug}",
+            last_name="Verwezen",
+            date_of_birth=dt.date(1991, 3, 9),
+            client_number=f"REF-{user.municipality.slug}",
+            motivation=f"motivatie-van-{user.municipality.slug}",
+        )
+        for user in case_managers
+    ]
+
+
 def test_no_url_shows_a_municipality_anything_of_the_other_about_people_who_moved(
-    client, billed_moves, huizen, laren, huizen_user, laren_user
+    client,
+    billed_moves,
+    huizen,
+    laren,
+    huizen_user,
+    laren_user,
+    huizen_case_manager,
+    laren_case_manager,
 ):
-    world = {"moves": list(billed_moves.values())}
+    referrals = _referrals([huizen_case_manager, laren_case_manager])
+    world = {"moves": list(billed_moves.values()), "referrals": referrals}
     leaks, walked = [], 0
-    for reader, own, other in ((huizen_user, huizen, laren), (laren_user, laren, huizen)):
+    readers = (
+        (huizen_user, huizen, laren),
+        (laren_user, laren, huizen),
+        (huizen_case_manager, huizen, laren),
+        (laren_case_manager, laren, huizen),
+    )
+    for reader, own, other in readers:
         client.force_login(reader)
         secrets = _secrets_of_the_other(reader_municipality=own, other=other, moves=world["moves"])
         for name, entry in WALK.items():
@@ -249,3 +301,16 @@ def test_the_walk_reads_what_the_reader_may_see(client, billed_moves, huizen_use
     assert "Omgezet" in export and "Verhuisd" in export
     assert "HU-888002" in dossier
     assert "M.V. (1977)" in pdf
+
+
+def test_the_walk_reads_the_referrals_a_klantmanager_may_see(
+    client, billed_moves, huizen_case_manager, laren_case_manager
+):
+    own, _other = _referrals([huizen_case_manager, laren_case_manager])
+    client.force_login(huizen_case_manager)
+
+    listing = _readable_text(client.get("/aanmeldingen/"))
+    page = _readable_text(client.get(f"/aanmeldingen/{own.pk}/"))
+
+    assert "Verwezenhuizen" in listing
+    assert "REF-huizen" in page and "motivatie-van-huizen" in page

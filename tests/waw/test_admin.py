@@ -10,6 +10,8 @@ pytestmark = pytest.mark.django_db
 OUR_APPS = {"waw", "projects", "participants", "billing", "monitor"}
 READ_ONLY = {
     apps.get_model("participants", "TrajectoryChange"),
+    # Referrals change through their pages (participants.services), not the admin.
+    apps.get_model("participants", "Referral"),
     # Later prices are added through the agreement form's service (billing rule 8).
     apps.get_model("projects", "TariffPrice"),
     # Indicator values are entered on the indicator's page (its service checks the half-year).

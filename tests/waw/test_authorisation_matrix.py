@@ -13,6 +13,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from billing.models import Invoice
 from billing.services import issue_run
 from monitor.services import edition_create, edition_publish, story_add
+from participants.services import referral_submit
 from tests.factories import (
     AgreementFactory,
     BudgetLineFactory,
@@ -30,7 +31,9 @@ from waw.periods import Period
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anon", "coord", "gem_a", "gem_b", "board", "admin"]
+# gem_*: a gemeente's staff (invoices and its residents); km_*: its klantmanager (referrals and
+# its residents, no invoices or budgets).
+ROLES = ["anon", "coord", "gem_a", "gem_b", "km_a", "km_b", "board", "admin"]
 
 
 def allowed(status_for_allowed, roles, *, anon=302, others=403):
@@ -44,21 +47,25 @@ def allowed(status_for_allowed, roles, *, anon=302, others=403):
 
 
 EVERYONE = ("coord", "gem_a", "gem_b", "board")
-PERSONAL = ("coord", "gem_a", "gem_b")
+CATALOGUE = (*EVERYONE, "km_a", "km_b")
+PERSONAL = ("coord", "gem_a", "gem_b", "km_a", "km_b")
+BILLING = ("coord", "gem_a", "gem_b")
+CASE_MANAGERS = ("km_a", "km_b")
 COORD = ("coord",)
 BOARD_TABLES = ("coord", "board")
 
 
-def scoped(status=200):
-    """A record of municipality A: coordinators and A's users see it, B's users get 404."""
-    result = allowed(status, ("coord", "gem_a"))
-    result["gem_b"] = 404
+def scoped(status=200, *, roles=("gem", "km")):
+    """A record of municipality A: coordinators and A's users of ``roles`` see it, B's get 404."""
+    result = allowed(status, ("coord", *(f"{role}_a" for role in roles)))
+    for role in roles:
+        result[f"{role}_b"] = 404
     return result
 
 
 # url name → (kwargs from the world, expected status per role)
 MATRIX = {
-    "home": (None, allowed(200, EVERYONE)),
+    "home": (None, allowed(200, CATALOGUE)),
     "healthz": (None, dict.fromkeys(ROLES, 200)),
     # The detailed system status: the beheerder only (the probe above stays open).
     "health": (None, allowed(200, ())),
@@ -71,8 +78,8 @@ MATRIX = {
     # Municipalities' invoice data: coordinators and beheerders enter it.
     "municipalities": (None, allowed(200, COORD)),
     "municipality-invoice-data": (lambda w: {"slug": w["huizen"].slug}, allowed(200, COORD)),
-    "projects:list": (None, allowed(200, EVERYONE)),
-    "projects:detail": (lambda w: {"slug": w["project"].slug}, allowed(200, EVERYONE)),
+    "projects:list": (None, allowed(200, CATALOGUE)),
+    "projects:detail": (lambda w: {"slug": w["project"].slug}, allowed(200, CATALOGUE)),
     "projects:create": (None, allowed(200, COORD)),
     "projects:update": (lambda w: {"slug": w["project"].slug}, allowed(200, COORD)),
     "projects:programme-create": (None, allowed(200, COORD)),
@@ -166,18 +173,28 @@ MATRIX = {
     "participants:group-import": (None, allowed(200, COORD)),
     "participants:group-start": (lambda w: {"pk": w["group"].pk}, allowed(405, COORD)),
     "participants:group-cancel": (lambda w: {"pk": w["group"].pk}, allowed(405, COORD)),
-    "billing:list": (None, allowed(200, PERSONAL)),
+    # Referrals: the klantmanagers refer and follow their own, the coordinator handles them.
+    "participants:referrals": (None, allowed(200, ("coord", *CASE_MANAGERS))),
+    "participants:referral-create": (None, allowed(200, CASE_MANAGERS)),
+    "participants:referral": (lambda w: {"pk": w["referral"].pk}, scoped(roles=("km",))),
+    "participants:referral-place": (lambda w: {"pk": w["referral"].pk}, allowed(405, COORD)),
+    "participants:referral-decline": (lambda w: {"pk": w["referral"].pk}, allowed(405, COORD)),
+    "participants:referral-withdraw": (
+        lambda w: {"pk": w["referral"].pk},
+        allowed(405, CASE_MANAGERS),
+    ),
+    "billing:list": (None, allowed(200, BILLING)),
     "billing:run": (None, allowed(200, COORD)),
-    "billing:ledger": (None, allowed(302, PERSONAL)),
-    "billing:ledger-year": (lambda w: {"year": 2025}, allowed(200, PERSONAL)),
+    "billing:ledger": (None, allowed(302, BILLING)),
+    "billing:ledger-year": (lambda w: {"year": 2025}, allowed(200, BILLING)),
     "billing:participation-budget": (
         lambda w: {"year": 2025, "slug": w["huizen"].slug},
         allowed(200, COORD),
     ),
-    "billing:lines-csv": (None, allowed(200, PERSONAL)),
-    "billing:invoice": (lambda w: {"number": w["invoice"].number}, scoped()),
-    "billing:pdf": (lambda w: {"number": w["invoice"].number}, scoped()),
-    "billing:xml": (lambda w: {"number": w["invoice"].number}, scoped()),
+    "billing:lines-csv": (None, allowed(200, BILLING)),
+    "billing:invoice": (lambda w: {"number": w["invoice"].number}, scoped(roles=("gem",))),
+    "billing:pdf": (lambda w: {"number": w["invoice"].number}, scoped(roles=("gem",))),
+    "billing:xml": (lambda w: {"number": w["invoice"].number}, scoped(roles=("gem",))),
     "billing:credit": (lambda w: {"number": w["invoice"].number}, allowed(200, COORD)),
     "monitor:editions": (None, allowed(200, EVERYONE)),
     "monitor:page": (None, allowed(200, EVERYONE)),
@@ -213,7 +230,7 @@ def url_names(resolver=None, namespace=None):
 
 
 @pytest.fixture
-def world(huizen, laren, coordinator):
+def world(huizen, laren, coordinator, huizen_case_manager):
     project = ProjectFactory(name="Wijkleerbedrijf", slug="wijkleerbedrijf")
     agreement = AgreementFactory(project=project, year=2025)
     option = TariffOptionFactory(agreement=agreement)
@@ -246,6 +263,15 @@ def world(huizen, laren, coordinator):
         "trajectory": trajectory,
         "invoice": Invoice.objects.get(municipality=huizen),
         "group": CohortFactory(tariff_option=option, status="planned"),
+        "referral": referral_submit(
+            user=huizen_case_manager,
+            municipality=huizen,
+            project=project,
+            first_name="Sanne",
+            last_name="de Wit",
+            date_of_birth=dt.date(1988, 4, 12),
+            motivation="Past goed.",
+        ),
     }
 
 
@@ -255,13 +281,23 @@ def test_every_url_has_an_entry_in_the_table():
 
 
 def test_every_url_answers_every_role_as_the_table_says(
-    client, world, coordinator, huizen_user, laren_user, board_member, administrator
+    client,
+    world,
+    coordinator,
+    huizen_user,
+    laren_user,
+    huizen_case_manager,
+    laren_case_manager,
+    board_member,
+    administrator,
 ):
     users = {
         "anon": None,
         "coord": coordinator,
         "gem_a": huizen_user,
         "gem_b": laren_user,
+        "km_a": huizen_case_manager,
+        "km_b": laren_case_manager,
         "board": board_member,
         "admin": administrator,
     }

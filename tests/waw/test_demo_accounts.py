@@ -21,12 +21,15 @@ def test_demo_accounts_cover_every_role_and_municipality(settings, seven_municip
 
     accounts = create_demo_accounts()
 
-    assert len(accounts) == 1 + 7 + 1 + 1
+    assert len(accounts) == 1 + 7 + 1 + 1 + 1
     huizen = User.objects.get(username="gemeente-huizen")
     assert roles_of(huizen) == {Role.MUNICIPALITY}
     assert huizen.municipality.name == "Huizen"
     assert roles_of(User.objects.get(username="coordinator")) == {Role.COORDINATOR}
     assert User.objects.get(username="beheerder").is_superuser
+    case_manager = User.objects.get(username="klantmanager-blaricum")
+    assert roles_of(case_manager) == {Role.CASE_MANAGER}
+    assert case_manager.municipality.name == "Blaricum"
 
 
 def test_demo_passwords_work_and_are_shown_only_when_created(
@@ -44,7 +47,7 @@ def test_demo_passwords_work_and_are_shown_only_when_created(
     assert response.status_code == 302
     assert client.get("/").context["user"].username == "coordinator"
     assert all(account.password is None for account in second)
-    assert User.objects.count() == 10
+    assert User.objects.count() == 11
 
 
 def test_no_demo_accounts_without_debug(settings, seven_municipalities):
