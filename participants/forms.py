@@ -10,7 +10,8 @@ from participants.importing import FILE_TOO_LARGE, MAX_FILE_BYTES
 from participants.models import DUPLICATE, Participant, Trajectory
 from projects.constants import CohortStatus
 from projects.forms import DateInput
-from projects.models import Cohort, Project, TariffOption
+from projects.models import Cohort, TariffOption
+from projects.selectors import projects_open_for_enrolment, projects_taking_participants
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:
@@ -75,7 +76,7 @@ class EnrolmentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.exclude(status="ended")
+        self.fields["project"].queryset = projects_open_for_enrolment()
         # A cancelled group takes no one (billing rule 10).
         self.fields["cohort"].queryset = Cohort.objects.select_related("project").exclude(
             status=CohortStatus.CANCELLED
@@ -113,6 +114,8 @@ class TrajectoryForm(forms.ModelForm):
     def __init__(self, *args, version: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = version
+        # An ended project stays possible for an old trajectory; a cost line never is.
+        self.fields["project"].queryset = projects_taking_participants()
         # A cancelled group takes no one (billing rule 10).
         self.fields["cohort"].queryset = Cohort.objects.select_related("project").exclude(
             status=CohortStatus.CANCELLED
@@ -129,7 +132,7 @@ class GroupForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.exclude(status="ended")
+        self.fields["project"].queryset = projects_open_for_enrolment()
         self.fields["tariff_option"].queryset = TariffOption.objects.select_related(
             "agreement__project"
         ).order_by("agreement__project__name", "-agreement__year", "label")

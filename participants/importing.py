@@ -21,7 +21,7 @@ from participants.services import (
     trajectory_enrol,
     trajectory_update,
 )
-from projects.models import Cohort, Project
+from projects.models import NO_PARTICIPANTS, Cohort, Project
 from waw.models import Municipality
 from waw.text import normalise
 
@@ -399,6 +399,9 @@ def _check_row(number: int, values: dict, lookup: _Lookup, errors: list[RowError
     project = lookup.projects.get(normalise(texts["project"]))
     if texts["project"] and project is None:
         fail("project", _("onbekend project “%(value)s”") % {"value": _shown(texts["project"])})
+    elif project is not None and not project.takes_participants:
+        fail("project", str(NO_PARTICIPANTS % {"project": project.name}))
+        project = None
     cohort = None
     if texts["groep"] and project is not None:
         cohort = lookup.groups.get((project.pk, normalise(texts["groep"])))

@@ -56,6 +56,7 @@ class ProjectForm(forms.ModelForm):
             "description",
             "duration",
             "status",
+            "takes_participants",
             "success_criterion",
             "start_date",
             "end_date",
@@ -96,6 +97,8 @@ class AgreementForm(forms.ModelForm):
             "cost_sharing",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        # A percentage is typed like an amount ("62,5"): the same parser.
+        field_classes = {"target_success_rate": EuroFormField}
 
     def __init__(self, *args, **kwargs):
         from waw.models import Municipality
