@@ -684,3 +684,58 @@ def import_trajectories(*, user, name: str, data: bytes) -> ImportResult:
         result.trajectories_created = result.trajectories_updated = 0
         result.trajectories_unchanged = 0
     return result
+
+
+# --- template ------------------------------------------------------------------------------
+
+
+def outcome_words() -> list[str]:
+    """The outcome words as the pages show them ("diploma en werk", "voortijdig gestopt"): the
+    words the template offers. The import accepts these and the stored codes ("diploma+werk",
+    "gestopt") of older files."""
+    return [str(outcome.label) for outcome in Outcome]
+
+
+def import_template_example() -> list[str]:
+    """One example row that the import accepts as it stands (an invented person)."""
+    from projects.selectors import projects_open_for_enrolment
+
+    project = projects_open_for_enrolment().order_by("name").first()
+    municipality = Municipality.objects.order_by("name").first()
+    return [
+        "",
+        "Sanne",
+        "de Vries",
+        "04-03-1995",
+        municipality.name if municipality else "",
+        project.name if project else "",
+        dt.date.today().strftime("%d-%m-%Y"),
+        "",
+        "",
+        "",
+        "",
+    ]
+
+
+def import_template_values() -> dict:
+    """The valid values of the import, a column each: projects that take participants and
+    have not ended, each project's groups that are not cancelled, outcome words, and
+    municipalities. Three queries."""
+    from projects.constants import CohortStatus
+    from projects.selectors import projects_open_for_enrolment
+
+    projects = list(projects_open_for_enrolment().order_by("name"))
+    groups = (
+        Cohort.objects.filter(project__in=projects)
+        .exclude(status=CohortStatus.CANCELLED)
+        .order_by("project__name", "start_date", "name")
+        .values_list("project__name", "name")
+    )
+    return {
+        "projects": [p.name for p in projects],
+        "groups": list(groups),
+        "outcomes": outcome_words(),
+        "municipalities": list(
+            Municipality.objects.order_by("name").values_list("name", flat=True)
+        ),
+    }

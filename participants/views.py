@@ -1,12 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView, UpdateView
+from django.views.generic import DetailView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
 
@@ -25,11 +25,17 @@ from participants.forms import (
     WithdrawForm,
     add_service_error,
 )
-from participants.importing import import_trajectories
+from participants.importing import (
+    COLUMNS,
+    import_template_example,
+    import_template_values,
+    import_trajectories,
+    outcome_words,
+)
 from participants.models import Participant, Trajectory
 from participants.tables import ParticipantTable, TrajectoryTable
 from waw import pagination
-from waw.exports import SafeExportMixin
+from waw.exports import SafeExportMixin, csv_response, xlsx_workbook_bytes
 from waw.mixins import BreadcrumbsMixin, UserFilterMixin
 from waw.params import positive_int
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
@@ -448,6 +454,9 @@ class ImportView(RoleRequiredMixin, BreadcrumbsMixin, FormView):
     form_class = ImportForm
     template_name = "participants/import.html"
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(outcome_words=", ".join(outcome_words()), **kwargs)
+
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         result = import_trajectories(user=self.request.user, name=upload.name, data=upload.read())
@@ -459,3 +468,72 @@ class ImportView(RoleRequiredMixin, BreadcrumbsMixin, FormView):
 
     def get_breadcrumbs(self):
         return [_trajectories_crumb(), ("", _("Importeren"))]
+
+
+class ImportTemplateView(RoleRequiredMixin, View):
+    """The import template: the header and one example row; the Excel file has a second sheet
+    with the valid projects, groups, outcome words and municipalities (the CSV links the page
+    that lists them)."""
+
+    allowed_roles = EDITORS
+
+    def get(self, request, file_format):
+        if file_format not in ("csv", "xlsx"):
+            raise Http404
+        header, example = list(COLUMNS), import_template_example()
+        if file_format == "csv":
+            return csv_response(filename="sjabloon-trajecten.csv", header=header, rows=[example])
+        values = import_template_values()
+        longest = max(len(values["projects"]), len(values["groups"]), len(values["outcomes"]))
+
+        def at(items, i):
+            return items[i] if i < len(items) else ""
+
+        rows = [
+            [
+                at(values["projects"], i),
+                *(at(values["groups"], i) or ("", "")),
+                at(values["outcomes"], i),
+                at(values["municipalities"], i),
+            ]
+            for i in range(max(longest, len(values["municipalities"])))
+        ]
+        data = xlsx_workbook_bytes(
+            sheets=[
+                (_("Trajecten"), header, [example]),
+                (
+                    _("Geldige waarden"),
+                    [
+                        _("project"),
+                        _("project van de groep"),
+                        _("groep"),
+                        _("uitkomst"),
+                        _("gemeente"),
+                    ],
+                    rows,
+                ),
+            ]
+        )
+        response = HttpResponse(
+            data,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="sjabloon-trajecten.xlsx"'
+        return response
+
+
+class ImportValuesView(RoleRequiredMixin, BreadcrumbsMixin, TemplateView):
+    """The valid values of the import on a page, for whoever fills in the CSV template."""
+
+    allowed_roles = EDITORS
+    template_name = "participants/import_values.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(values=import_template_values(), **kwargs)
+
+    def get_breadcrumbs(self):
+        return [
+            _trajectories_crumb(),
+            (reverse("participants:import"), _("Importeren")),
+            ("", _("Geldige waarden")),
+        ]

@@ -82,9 +82,9 @@ def test_the_group_import_refuses_a_row_for_a_cost_line(cost_line, coordinator):
 
     result = import_groups(user=coordinator, name="g.csv", data=data.encode())
 
-    assert any(
-        e.column == "project" and "kostenpost" in e.message for e in result.errors
-    ), result.errors
+    assert any(e.column == "project" and "kostenpost" in e.message for e in result.errors), (
+        result.errors
+    )
 
 
 def test_an_existing_trajectory_cannot_be_moved_to_a_cost_line(cost_line):
