@@ -9,9 +9,9 @@ from participants.constants import Outcome
 from participants.importing import FILE_TOO_LARGE, MAX_FILE_BYTES
 from participants.models import DUPLICATE, Participant, Trajectory
 from projects.constants import CohortStatus
-from projects.forms import DateInput
 from projects.models import Cohort, TariffOption
 from projects.selectors import projects_open_for_enrolment, projects_taking_participants
+from waw.dates import DateField, DateInput, typed_dates
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:
@@ -27,6 +27,7 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
 
 class ParticipantForm(forms.ModelForm):
     class Meta:
+        formfield_callback = typed_dates
         model = Participant
         fields = [
             "first_name",
@@ -66,6 +67,7 @@ class EnrolmentForm(forms.ModelForm):
     """The trajectory part of an enrolment; the participant is chosen or created beside it."""
 
     class Meta:
+        formfield_callback = typed_dates
         model = Trajectory
         fields = ["project", "cohort", "enrolment_date", "start_date", "notes"]
         widgets = {
@@ -93,6 +95,7 @@ class TrajectoryForm(forms.ModelForm):
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
+        formfield_callback = typed_dates
         model = Trajectory
         fields = [
             "project",
@@ -126,6 +129,7 @@ class GroupForm(forms.ModelForm):
     """A new group (klas) of a project: its option comes from that year's agreement."""
 
     class Meta:
+        formfield_callback = typed_dates
         model = Cohort
         fields = ["project", "name", "start_date", "tariff_option", "capacity"]
         widgets = {"start_date": DateInput()}
@@ -162,11 +166,11 @@ class GroupCancelForm(forms.Form):
 
 
 class StartForm(forms.Form):
-    start_date = forms.DateField(label=_("Startdatum"), widget=DateInput())
+    start_date = DateField(label=_("Startdatum"))
 
 
 class EndForm(forms.Form):
-    end_date = forms.DateField(label=_("Einddatum"), widget=DateInput())
+    end_date = DateField(label=_("Einddatum"))
     outcome = forms.ChoiceField(label=_("Uitkomst"), choices=[("", "—"), *Outcome.choices])
 
 

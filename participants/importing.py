@@ -3,7 +3,6 @@
 import csv
 import datetime as dt
 import io
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from participants.services import (
     trajectory_update,
 )
 from projects.models import NO_PARTICIPANTS, Cohort, Project
+from waw.dates import parse_date
 from waw.models import Municipality
 from waw.text import normalise
 
@@ -39,11 +39,6 @@ COLUMNS = (
     "groep",  # optional: a group (klas) of the project, by name (billing rule 10)
 )
 REQUIRED = ("voornaam", "achternaam", "geboortedatum", "gemeente", "project", "aanmelddatum")
-DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d")
-_DATE_PATTERNS = (
-    (re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})"), (1, 2, 3)),
-    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), (3, 2, 1)),
-)
 # Text columns stored on a model: their length limit is the model field's.
 STORED_TEXT = {
     "klantnummer": (Participant, "client_number"),
@@ -320,14 +315,9 @@ def _date(value) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _text(value)
-    # The two DATE_FORMATS by pattern: strptime took most of the time of checking a file.
-    for pattern, order in _DATE_PATTERNS:
-        match = pattern.fullmatch(text)
-        if match:
-            day, month, year = (int(match.group(i)) for i in order)
-            return dt.date(year, month, day)  # ValueError for 31-02
-    raise ValueError(text)
+    # The forms' parser (waw.dates): regular expressions, not strptime, which took most of
+    # the time of checking a file.
+    return parse_date(_text(value))
 
 
 class _Lookup:

@@ -1,9 +1,13 @@
+import contextlib
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView, UpdateView
@@ -35,6 +39,7 @@ from participants.importing import (
 from participants.models import Participant, Trajectory
 from participants.tables import ParticipantTable, TrajectoryTable
 from waw import pagination
+from waw.dates import parse_date
 from waw.exports import SafeExportMixin, csv_response, xlsx_workbook_bytes
 from waw.mixins import BreadcrumbsMixin, UserFilterMixin
 from waw.params import positive_int
@@ -230,7 +235,12 @@ class TrajectoryMixin(RoleRequiredMixin, BreadcrumbsMixin):
 class TrajectoryDetailView(TrajectoryMixin, View):
     def get(self, request, pk):
         trajectory = self.get_trajectory()
-        response = self.render_detail(trajectory)
+        forms = {}
+        if request.GET.get("starten") and is_coordinator(request.user):
+            # "nu starten" from the enrolment message: today's date, ready to confirm with Enter.
+            forms["start_form"] = StartForm(initial={"start_date": timezone.localdate()})
+            forms["start_form"].fields["start_date"].widget.attrs["autofocus"] = True
+        response = self.render_detail(trajectory, **forms)
         audit_services.access_record(user=request.user, obj=trajectory, action=AccessAction.VIEW)
         return response
 
@@ -388,14 +398,26 @@ class EnrolView(RoleRequiredMixin, BreadcrumbsMixin, View):
             status=status,
         )
 
+    # What "Opslaan en volgende" carries over to the next person's form.
+    KEPT = ("project", "cohort", "enrolment_date", "start_date")
+
     def get(self, request, **kwargs):
         initial = {}
-        project = positive_int(request.GET.get("project"))
-        if project is not None:
-            initial["project"] = project
-        return self.render_form(
-            ParticipantForm(prefix="p"), EnrolmentForm(prefix="t", initial=initial)
+        for name in ("project", "cohort"):
+            pk = positive_int(request.GET.get(name))
+            if pk is not None:
+                initial[name] = pk
+        for name in ("enrolment_date", "start_date"):
+            with contextlib.suppress(ValueError):
+                initial[name] = parse_date(request.GET.get(name, ""))
+        participant_form = ParticipantForm(prefix="p")
+        enrolment_form = EnrolmentForm(prefix="t", initial=initial)
+        # The cursor starts in the first field to type in, as in a spreadsheet.
+        first = (
+            enrolment_form["project"] if self.get_participant() else participant_form["first_name"]
         )
+        first.field.widget.attrs["autofocus"] = True
+        return self.render_form(participant_form, enrolment_form)
 
     def post(self, request, **kwargs):
         fixed = self.get_participant()
@@ -431,15 +453,32 @@ class EnrolView(RoleRequiredMixin, BreadcrumbsMixin, View):
         except ValidationError as error:
             add_service_error(enrolment_form, error)
             return self.render_form(participant_form, enrolment_form, status=400)
+        trajectory = enrolment.trajectory
+        start_link = ""
+        if not trajectory.start_date:
+            start_link = format_html(
+                ' · <a href="{}?starten=1#starten">{}</a>',
+                trajectory.get_absolute_url(),
+                _("nu starten"),
+            )
         messages.success(
             request,
-            _("%(participant)s is aangemeld voor %(project)s.")
-            % {"participant": enrolment.participant, "project": enrolment.trajectory.project},
+            format_html(
+                '{} <a href="{}">{}</a>{}',
+                _("%(participant)s is aangemeld voor %(project)s.")
+                % {"participant": enrolment.participant, "project": trajectory.project},
+                trajectory.get_absolute_url(),
+                _("Naar het traject"),
+                start_link,
+            ),
         )
         if "next" in request.POST:
-            return redirect(
-                reverse("participants:enrol") + f"?project={enrolment.trajectory.project_id}"
-            )
+            kept = {
+                name: value.strftime("%d-%m-%Y") if hasattr(value, "strftime") else value.pk
+                for name in self.KEPT
+                if (value := getattr(trajectory, name)) is not None
+            }
+            return redirect(reverse("participants:enrol") + "?" + urlencode(kept))
         return redirect(enrolment.trajectory.get_absolute_url())
 
     def _chosen_candidate(self, value):

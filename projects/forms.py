@@ -12,18 +12,13 @@ from projects.models import (
     Project,
     TariffOption,
 )
+from waw.dates import DateField, DateInput, typed_dates
 from waw.money import EuroFormField
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ProgrammeForm(forms.ModelForm):
     class Meta:
+        formfield_callback = typed_dates
         model = Programme
         fields = [
             "name",
@@ -45,6 +40,7 @@ class ProjectForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = typed_dates
         model = Project
         fields = [
             "name",
@@ -146,6 +142,7 @@ TariffOptionFormSet = inlineformset_factory(
         "is_default",
     ],
     widgets={"price_from": DateInput()},
+    formfield_callback=typed_dates,
     extra=1,
     can_delete=True,
     # An agreement has a handful of tariff options. Without a cap a tampered TOTAL_FORMS makes
@@ -162,7 +159,7 @@ class NewPriceForm(forms.Form):
     option = forms.ModelChoiceField(
         label=_("Tariefoptie"), queryset=TariffOption.objects.none(), required=False
     )
-    valid_from = forms.DateField(label=_("Geldig vanaf"), required=False, widget=DateInput())
+    valid_from = DateField(label=_("Geldig vanaf"), required=False)
     price = EuroFormField(
         label=_("Nieuwe prijs per deelnemer"), min_value=0, required=False, widget=forms.TextInput
     )
@@ -185,6 +182,7 @@ class NewPriceForm(forms.Form):
 
 class DecisionForm(forms.ModelForm):
     class Meta:
+        formfield_callback = typed_dates
         model = Decision
         fields = ["date", "body", "decision", "advice"]
         widgets = {
