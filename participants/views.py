@@ -456,8 +456,9 @@ class EnrolView(RoleRequiredMixin, BreadcrumbsMixin, View):
         trajectory = enrolment.trajectory
         start_link = ""
         if not trajectory.start_date:
+            # No #fragment: a browser skips autofocus when the address targets an element.
             start_link = format_html(
-                ' · <a href="{}?starten=1#starten">{}</a>',
+                ' · <a href="{}?starten=1">{}</a>',
                 trajectory.get_absolute_url(),
                 _("nu starten"),
             )

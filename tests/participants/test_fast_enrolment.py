@@ -120,7 +120,7 @@ def test_the_success_message_links_to_the_trajectory_and_offers_to_start_it(
     trajectory = Trajectory.objects.get()
     html = response.content.decode()
     assert f'<a href="{trajectory.get_absolute_url()}">Naar het traject</a>' in html
-    assert f'<a href="{trajectory.get_absolute_url()}?starten=1#starten">nu starten</a>' in html
+    assert f'<a href="{trajectory.get_absolute_url()}?starten=1">nu starten</a>' in html
 
 
 def test_start_now_opens_the_start_form_with_today_ready_to_confirm(client_for, coordinator):
