@@ -16,3 +16,10 @@ def euro(value):
 def actor(user):
     """The author of a change or a view, also when there is none (see ``actor_label``)."""
     return actor_label(user)
+
+
+@register.filter
+def summary_label(label):
+    """A field's label before a colon in the error summary: without its own closing stop, so a
+    sentence-long label ("… geef de facturen definitief uit.") does not read "uit.: Bevestig"."""
+    return str(label).rstrip(" .:;")
