@@ -280,8 +280,9 @@ def suppress_small_cells(rows: list[dict]) -> list[dict]:
     0 and counts of 5 or more stay visible unless they are needed as such a complement: the
     smallest other count that helps, deterministically (smallest value, then the first
     municipality, then the first column). The success rate of a row is withheld when one of
-    the two cells it is computed from is hidden. One rule for every reader and every output, so that two outputs cannot be
-    combined to undo it. A table with a single municipality cannot hide it from the totals."""
+    the two cells it is computed from is hidden. One rule for every reader and every output,
+    so that two outputs cannot be combined to undo it. A table with a single municipality
+    cannot hide it from the totals."""
     table = _SuppressionTable(rows)
     if len(rows) > 1:
         table.protect()
