@@ -512,8 +512,8 @@ class ImportView(RoleRequiredMixin, BreadcrumbsMixin, FormView):
 
 class ImportTemplateView(RoleRequiredMixin, View):
     """The import template: the header and one example row; the Excel file has a second sheet
-    with the valid projects, groups, outcome words and municipalities (the CSV links the page
-    that lists them)."""
+    with the valid projects, groups, outcome words and municipalities (for the CSV, the page
+    of valid values, linked from the import page, lists them)."""
 
     allowed_roles = EDITORS
 
