@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import selectors
 from audit.constants import ENTRY_KINDS
-from projects.forms import DateInput
+from waw.dates import DateFilter
 from waw.params import positive_int
 
 
@@ -37,11 +37,11 @@ class LogEntryFilter(django_filters.FilterSet):
         method="filter_kind",
         empty_label=_("Alle handelingen"),
     )
-    date_from = django_filters.DateFilter(
-        label=_("Vanaf"), field_name="timestamp", lookup_expr="date__gte", widget=DateInput()
+    date_from = DateFilter(
+        label=_("Vanaf"), field_name="timestamp", lookup_expr="date__gte"
     )
-    date_until = django_filters.DateFilter(
-        label=_("Tot en met"), field_name="timestamp", lookup_expr="date__lte", widget=DateInput()
+    date_until = DateFilter(
+        label=_("Tot en met"), field_name="timestamp", lookup_expr="date__lte"
     )
     record = django_filters.CharFilter(label=_("Gegeven (naam of nummer)"), method="filter_record")
 

@@ -824,6 +824,12 @@ class LedgerRow:
     def over_budget(self) -> bool:
         return self.remaining is not None and self.remaining < ZERO
 
+    @property
+    def overrun(self) -> Decimal | None:
+        """How far invoiced and committed go beyond the budget (a positive amount), if they do:
+        "€ 11.800,00 over het budget" reads better than a negative remainder."""
+        return -self.remaining if self.over_budget else None
+
 
 def _tariff_year():
     return Coalesce(ExtractYear("start_date"), ExtractYear("enrolment_date"))

@@ -38,6 +38,9 @@ COUNTS = (
     "successful_cumulative",
 )
 
+# The cells the success rate is computed from (success_rate).
+RATE_CELLS = ("successful_cumulative", "ended_cumulative")
+
 # The traffic-light rule, said on the page as it is applied here.
 TRAFFIC_LIGHT_RULE = _(
     "Met een succesdoel (percentage): groen als het cumulatieve succespercentage het doel haalt, "
@@ -304,22 +307,24 @@ def suppress_small_cells(rows: list[dict]) -> list[dict]:
     municipality that knows its own row (every municipality knows its own residents' counts).
     0 and counts of 5 or more stay visible unless they are needed as such a complement: the
     smallest other count that helps, deterministically (smallest value, then the first
-    municipality, then the first column). The success rate of a row with a hidden cell is
-    withheld too. One rule for every reader and every output, so that two outputs cannot be
-    combined to undo it. A table with a single municipality cannot hide it from the totals."""
+    municipality, then the first column). The success rate of a row is withheld when one of
+    the two cells it is computed from is hidden. One rule for every reader and every output,
+    so that two outputs cannot be combined to undo it. A table with a single municipality
+    cannot hide it from the totals."""
     table = _SuppressionTable(rows)
     if len(rows) > 1:
         table.protect()
     suppressed = []
     for index, row in enumerate(rows):
         out = dict(row)
-        hidden = False
         for key in COUNTS:
             mark = table.marks.get((index, key))
             if mark:
                 out[key] = mark
-                hidden = True
-        if hidden:
+        # The rate is successful_cumulative / ended_cumulative: it tells no more than those two
+        # cells when both are shown, and would give one away when the other is shown. Withheld
+        # for any hidden cell of the row, it was "—" in nearly every row of the board's table.
+        if any((index, key) in table.marks for key in RATE_CELLS):
             out["success_rate"] = None
         suppressed.append(out)
     return suppressed

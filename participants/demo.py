@@ -15,7 +15,7 @@ from participants.constants import BenefitType, Outcome
 from participants.models import Participant, Trajectory
 from participants.services import trajectory_enrol
 from participants.synthetic import FIRST_NAMES, LAST_NAMES
-from projects.models import Project
+from projects.selectors import projects_open_for_enrolment
 from waw.models import Municipality
 
 # Roughly the size of each municipality's share of the region's participants.
@@ -44,7 +44,7 @@ def load_demo_trajectories(*, count: int = 150, seed: int = 2025) -> int:
     # invoiced (the run refuses trajectories without a tariff).
     projects_by_year = {
         year: list(
-            Project.objects.exclude(status="ended").filter(agreements__year=year).distinct()
+            projects_open_for_enrolment().filter(agreements__year=year).distinct()
         )
         for year in (2024, 2025, 2026)
     }

@@ -12,8 +12,8 @@ from participants.selectors import (
     participant_visibility,
     past_duration_condition,
 )
-from projects.forms import DateInput
 from projects.models import Project
+from waw.dates import DateFilter
 from waw.models import Municipality
 
 TARGET_GROUPS = [
@@ -61,14 +61,13 @@ class TrajectoryFilter(django_filters.FilterSet):
         method="filter_status",
         empty_label=_("Alle statussen"),
     )
-    start_from = django_filters.DateFilter(
-        label=_("Gestart vanaf"), field_name="start_date", lookup_expr="gte", widget=DateInput()
+    start_from = DateFilter(
+        label=_("Gestart vanaf"), field_name="start_date", lookup_expr="gte"
     )
-    start_until = django_filters.DateFilter(
+    start_until = DateFilter(
         label=_("Gestart tot en met"),
         field_name="start_date",
         lookup_expr="lte",
-        widget=DateInput(),
     )
     outcome = django_filters.ChoiceFilter(
         label=_("Uitkomst"), choices=Outcome.choices, empty_label=_("Alle uitkomsten")

@@ -15,8 +15,9 @@ from participants.models import (
     Trajectory,
 )
 from projects.constants import CohortStatus, ProjectStatus
-from projects.forms import DateInput
 from projects.models import Cohort, Project, TariffOption
+from projects.selectors import projects_open_for_enrolment, projects_taking_participants
+from waw.dates import DateField, DateInput, typed_dates
 from waw.models import Municipality
 
 
@@ -33,6 +34,7 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
 
 class ParticipantForm(forms.ModelForm):
     class Meta:
+        formfield_callback = typed_dates
         model = Participant
         fields = [
             "first_name",
@@ -72,6 +74,7 @@ class EnrolmentForm(forms.ModelForm):
     """The trajectory part of an enrolment; the participant is chosen or created beside it."""
 
     class Meta:
+        formfield_callback = typed_dates
         model = Trajectory
         fields = ["project", "cohort", "enrolment_date", "start_date", "notes"]
         widgets = {
@@ -82,7 +85,7 @@ class EnrolmentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.exclude(status="ended")
+        self.fields["project"].queryset = projects_open_for_enrolment()
         # A cancelled group takes no one (billing rule 10).
         self.fields["cohort"].queryset = Cohort.objects.select_related("project").exclude(
             status=CohortStatus.CANCELLED
@@ -99,6 +102,7 @@ class TrajectoryForm(forms.ModelForm):
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
+        formfield_callback = typed_dates
         model = Trajectory
         fields = [
             "project",
@@ -120,6 +124,8 @@ class TrajectoryForm(forms.ModelForm):
     def __init__(self, *args, version: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = version
+        # An ended project stays possible for an old trajectory; a cost line never is.
+        self.fields["project"].queryset = projects_taking_participants()
         # A cancelled group takes no one (billing rule 10).
         self.fields["cohort"].queryset = Cohort.objects.select_related("project").exclude(
             status=CohortStatus.CANCELLED
@@ -130,13 +136,14 @@ class GroupForm(forms.ModelForm):
     """A new group (klas) of a project: its option comes from that year's agreement."""
 
     class Meta:
+        formfield_callback = typed_dates
         model = Cohort
         fields = ["project", "name", "start_date", "tariff_option", "capacity"]
         widgets = {"start_date": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = Project.objects.exclude(status="ended")
+        self.fields["project"].queryset = projects_open_for_enrolment()
         self.fields["tariff_option"].queryset = TariffOption.objects.select_related(
             "agreement__project"
         ).order_by("agreement__project__name", "-agreement__year", "label")
@@ -166,11 +173,11 @@ class GroupCancelForm(forms.Form):
 
 
 class StartForm(forms.Form):
-    start_date = forms.DateField(label=_("Startdatum"), widget=DateInput())
+    start_date = DateField(label=_("Startdatum"))
 
 
 class EndForm(forms.Form):
-    end_date = forms.DateField(label=_("Einddatum"), widget=DateInput())
+    end_date = DateField(label=_("Einddatum"))
     outcome = forms.ChoiceField(label=_("Uitkomst"), choices=[("", "—"), *Outcome.choices])
 
 

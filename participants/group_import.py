@@ -29,8 +29,9 @@ from participants.importing import (
 )
 from participants.services import cohort_cancel, cohort_start
 from projects.constants import CohortStatus
-from projects.models import Cohort, Project, TariffOption
+from projects.models import NO_PARTICIPANTS, Cohort, Project, TariffOption
 from projects.services import cohort_save
+from waw.money import parse_amount
 from waw.text import normalise
 
 GROUP_COLUMNS = ("project", "groep", "startdatum", "tariefoptie", "status", "reden", "capaciteit")
@@ -63,12 +64,9 @@ class ParsedGroup:
 
 
 def _price(text: str) -> Decimal | None:
-    cleaned = text.replace("€", "").replace(" ", "").replace("\u00a0", "")
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
     try:
-        return Decimal(cleaned)
-    except InvalidOperation:
+        return parse_amount(text)
+    except (ValueError, InvalidOperation):
         return None
 
 
@@ -121,6 +119,9 @@ def _check(number, values, lookup, errors, seen) -> ParsedGroup | None:
     project = lookup.projects.get(normalise(texts["project"]))
     if texts["project"] and project is None:
         fail("project", _("onbekend project “%(value)s”") % {"value": _shown(texts["project"])})
+    elif project is not None and not project.takes_participants:
+        fail("project", str(NO_PARTICIPANTS % {"project": project.name}))
+        project = None
     start = None
     if texts["startdatum"]:
         try:

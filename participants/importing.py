@@ -3,7 +3,6 @@
 import csv
 import datetime as dt
 import io
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,7 +20,8 @@ from participants.services import (
     trajectory_enrol,
     trajectory_update,
 )
-from projects.models import Cohort, Project
+from projects.models import NO_PARTICIPANTS, Cohort, Project
+from waw.dates import parse_date
 from waw.models import Municipality
 from waw.text import normalise
 
@@ -39,11 +39,6 @@ COLUMNS = (
     "groep",  # optional: a group (klas) of the project, by name (billing rule 10)
 )
 REQUIRED = ("voornaam", "achternaam", "geboortedatum", "gemeente", "project", "aanmelddatum")
-DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d")
-_DATE_PATTERNS = (
-    (re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})"), (1, 2, 3)),
-    (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), (3, 2, 1)),
-)
 # Text columns stored on a model: their length limit is the model field's.
 STORED_TEXT = {
     "klantnummer": (Participant, "client_number"),
@@ -320,14 +315,9 @@ def _date(value) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _text(value)
-    # The two DATE_FORMATS by pattern: strptime took most of the time of checking a file.
-    for pattern, order in _DATE_PATTERNS:
-        match = pattern.fullmatch(text)
-        if match:
-            day, month, year = (int(match.group(i)) for i in order)
-            return dt.date(year, month, day)  # ValueError for 31-02
-    raise ValueError(text)
+    # The forms' parser (waw.dates): regular expressions, not strptime, which took most of
+    # the time of checking a file.
+    return parse_date(_text(value))
 
 
 class _Lookup:
@@ -399,6 +389,9 @@ def _check_row(number: int, values: dict, lookup: _Lookup, errors: list[RowError
     project = lookup.projects.get(normalise(texts["project"]))
     if texts["project"] and project is None:
         fail("project", _("onbekend project “%(value)s”") % {"value": _shown(texts["project"])})
+    elif project is not None and not project.takes_participants:
+        fail("project", str(NO_PARTICIPANTS % {"project": project.name}))
+        project = None
     cohort = None
     if texts["groep"] and project is not None:
         cohort = lookup.groups.get((project.pk, normalise(texts["groep"])))
@@ -681,3 +674,58 @@ def import_trajectories(*, user, name: str, data: bytes) -> ImportResult:
         result.trajectories_created = result.trajectories_updated = 0
         result.trajectories_unchanged = 0
     return result
+
+
+# --- template ------------------------------------------------------------------------------
+
+
+def outcome_words() -> list[str]:
+    """The outcome words as the pages show them ("diploma en werk", "voortijdig gestopt"): the
+    words the template offers. The import accepts these and the stored codes ("diploma+werk",
+    "gestopt") of older files."""
+    return [str(outcome.label) for outcome in Outcome]
+
+
+def import_template_example() -> list[str]:
+    """One example row that the import accepts as it stands (an invented person)."""
+    from projects.selectors import projects_open_for_enrolment
+
+    project = projects_open_for_enrolment().order_by("name").first()
+    municipality = Municipality.objects.order_by("name").first()
+    return [
+        "",
+        "Sanne",
+        "de Vries",
+        "04-03-1995",
+        municipality.name if municipality else "",
+        project.name if project else "",
+        dt.date.today().strftime("%d-%m-%Y"),
+        "",
+        "",
+        "",
+        "",
+    ]
+
+
+def import_template_values() -> dict:
+    """The valid values of the import, a column each: projects that take participants and
+    have not ended, each project's groups that are not cancelled, outcome words, and
+    municipalities. Three queries."""
+    from projects.constants import CohortStatus
+    from projects.selectors import projects_open_for_enrolment
+
+    projects = list(projects_open_for_enrolment().order_by("name"))
+    groups = (
+        Cohort.objects.filter(project__in=projects)
+        .exclude(status=CohortStatus.CANCELLED)
+        .order_by("project__name", "start_date", "name")
+        .values_list("project__name", "name")
+    )
+    return {
+        "projects": [p.name for p in projects],
+        "groups": list(groups),
+        "outcomes": outcome_words(),
+        "municipalities": list(
+            Municipality.objects.order_by("name").values_list("name", flat=True)
+        ),
+    }

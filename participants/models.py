@@ -249,6 +249,10 @@ class Trajectory(models.Model):
         return reverse("participants:trajectory", kwargs={"pk": self.pk})
 
     def clean(self):
+        from projects.models import NO_PARTICIPANTS
+
+        if self.project_id and not self.project.takes_participants:
+            raise ValidationError({"project": NO_PARTICIPANTS % {"project": self.project}})
         if self.cohort_id and self.project_id and self.cohort.project_id != self.project_id:
             raise ValidationError({"cohort": _("Deze groep hoort bij een ander project.")})
         if self.cohort_id and not self.withdrawn_at:

@@ -17,6 +17,16 @@ urlpatterns = [
     path("trajecten/", views.TrajectoryListView.as_view(), name="trajectories"),
     path("trajecten/aanmelden/", views.EnrolView.as_view(), name="enrol"),
     path("trajecten/importeren/", views.ImportView.as_view(), name="import"),
+    path(
+        "trajecten/importeren/sjabloon.<str:file_format>",
+        views.ImportTemplateView.as_view(),
+        name="import-template",
+    ),
+    path(
+        "trajecten/importeren/geldige-waarden/",
+        views.ImportValuesView.as_view(),
+        name="import-values",
+    ),
     path("trajecten/<int:pk>/", views.TrajectoryDetailView.as_view(), name="trajectory"),
     path(
         "trajecten/<int:pk>/bewerken/",

@@ -1,12 +1,16 @@
+import contextlib
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import DetailView, FormView, UpdateView
+from django.views.generic import DetailView, FormView, TemplateView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
 
@@ -25,11 +29,18 @@ from participants.forms import (
     WithdrawForm,
     add_service_error,
 )
-from participants.importing import import_trajectories
+from participants.importing import (
+    COLUMNS,
+    import_template_example,
+    import_template_values,
+    import_trajectories,
+    outcome_words,
+)
 from participants.models import Participant, Trajectory
 from participants.tables import ParticipantTable, TrajectoryTable
 from waw import pagination
-from waw.exports import SafeExportMixin
+from waw.dates import parse_date
+from waw.exports import SafeExportMixin, csv_response, xlsx_workbook_bytes
 from waw.mixins import BreadcrumbsMixin, UserFilterMixin
 from waw.params import positive_int
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
@@ -224,7 +235,12 @@ class TrajectoryMixin(RoleRequiredMixin, BreadcrumbsMixin):
 class TrajectoryDetailView(TrajectoryMixin, View):
     def get(self, request, pk):
         trajectory = self.get_trajectory()
-        response = self.render_detail(trajectory)
+        forms = {}
+        if request.GET.get("starten") and is_coordinator(request.user):
+            # "nu starten" from the enrolment message: today's date, ready to confirm with Enter.
+            forms["start_form"] = StartForm(initial={"start_date": timezone.localdate()})
+            forms["start_form"].fields["start_date"].widget.attrs["autofocus"] = True
+        response = self.render_detail(trajectory, **forms)
         audit_services.access_record(user=request.user, obj=trajectory, action=AccessAction.VIEW)
         return response
 
@@ -382,14 +398,26 @@ class EnrolView(RoleRequiredMixin, BreadcrumbsMixin, View):
             status=status,
         )
 
+    # What "Opslaan en volgende" carries over to the next person's form.
+    KEPT = ("project", "cohort", "enrolment_date", "start_date")
+
     def get(self, request, **kwargs):
         initial = {}
-        project = positive_int(request.GET.get("project"))
-        if project is not None:
-            initial["project"] = project
-        return self.render_form(
-            ParticipantForm(prefix="p"), EnrolmentForm(prefix="t", initial=initial)
+        for name in ("project", "cohort"):
+            pk = positive_int(request.GET.get(name))
+            if pk is not None:
+                initial[name] = pk
+        for name in ("enrolment_date", "start_date"):
+            with contextlib.suppress(ValueError):
+                initial[name] = parse_date(request.GET.get(name, ""))
+        participant_form = ParticipantForm(prefix="p")
+        enrolment_form = EnrolmentForm(prefix="t", initial=initial)
+        # The cursor starts in the first field to type in, as in a spreadsheet.
+        first = (
+            enrolment_form["project"] if self.get_participant() else participant_form["first_name"]
         )
+        first.field.widget.attrs["autofocus"] = True
+        return self.render_form(participant_form, enrolment_form)
 
     def post(self, request, **kwargs):
         fixed = self.get_participant()
@@ -425,15 +453,33 @@ class EnrolView(RoleRequiredMixin, BreadcrumbsMixin, View):
         except ValidationError as error:
             add_service_error(enrolment_form, error)
             return self.render_form(participant_form, enrolment_form, status=400)
+        trajectory = enrolment.trajectory
+        start_link = ""
+        if not trajectory.start_date:
+            # No #fragment: a browser skips autofocus when the address targets an element.
+            start_link = format_html(
+                ' · <a href="{}?starten=1">{}</a>',
+                trajectory.get_absolute_url(),
+                _("nu starten"),
+            )
         messages.success(
             request,
-            _("%(participant)s is aangemeld voor %(project)s.")
-            % {"participant": enrolment.participant, "project": enrolment.trajectory.project},
+            format_html(
+                '{} <a href="{}">{}</a>{}',
+                _("%(participant)s is aangemeld voor %(project)s.")
+                % {"participant": enrolment.participant, "project": trajectory.project},
+                trajectory.get_absolute_url(),
+                _("Naar het traject"),
+                start_link,
+            ),
         )
         if "next" in request.POST:
-            return redirect(
-                reverse("participants:enrol") + f"?project={enrolment.trajectory.project_id}"
-            )
+            kept = {
+                name: value.strftime("%d-%m-%Y") if hasattr(value, "strftime") else value.pk
+                for name in self.KEPT
+                if (value := getattr(trajectory, name)) is not None
+            }
+            return redirect(reverse("participants:enrol") + "?" + urlencode(kept))
         return redirect(enrolment.trajectory.get_absolute_url())
 
     def _chosen_candidate(self, value):
@@ -448,6 +494,9 @@ class ImportView(RoleRequiredMixin, BreadcrumbsMixin, FormView):
     form_class = ImportForm
     template_name = "participants/import.html"
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(outcome_words=", ".join(outcome_words()), **kwargs)
+
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         result = import_trajectories(user=self.request.user, name=upload.name, data=upload.read())
@@ -459,3 +508,72 @@ class ImportView(RoleRequiredMixin, BreadcrumbsMixin, FormView):
 
     def get_breadcrumbs(self):
         return [_trajectories_crumb(), ("", _("Importeren"))]
+
+
+class ImportTemplateView(RoleRequiredMixin, View):
+    """The import template: the header and one example row; the Excel file has a second sheet
+    with the valid projects, groups, outcome words and municipalities (for the CSV, the page
+    of valid values, linked from the import page, lists them)."""
+
+    allowed_roles = EDITORS
+
+    def get(self, request, file_format):
+        if file_format not in ("csv", "xlsx"):
+            raise Http404
+        header, example = list(COLUMNS), import_template_example()
+        if file_format == "csv":
+            return csv_response(filename="sjabloon-trajecten.csv", header=header, rows=[example])
+        values = import_template_values()
+        longest = max(len(values["projects"]), len(values["groups"]), len(values["outcomes"]))
+
+        def at(items, i):
+            return items[i] if i < len(items) else ""
+
+        rows = [
+            [
+                at(values["projects"], i),
+                *(at(values["groups"], i) or ("", "")),
+                at(values["outcomes"], i),
+                at(values["municipalities"], i),
+            ]
+            for i in range(max(longest, len(values["municipalities"])))
+        ]
+        data = xlsx_workbook_bytes(
+            sheets=[
+                (_("Trajecten"), header, [example]),
+                (
+                    _("Geldige waarden"),
+                    [
+                        _("project"),
+                        _("project van de groep"),
+                        _("groep"),
+                        _("uitkomst"),
+                        _("gemeente"),
+                    ],
+                    rows,
+                ),
+            ]
+        )
+        response = HttpResponse(
+            data,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="sjabloon-trajecten.xlsx"'
+        return response
+
+
+class ImportValuesView(RoleRequiredMixin, BreadcrumbsMixin, TemplateView):
+    """The valid values of the import on a page, for whoever fills in the CSV template."""
+
+    allowed_roles = EDITORS
+    template_name = "participants/import_values.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(values=import_template_values(), **kwargs)
+
+    def get_breadcrumbs(self):
+        return [
+            _trajectories_crumb(),
+            (reverse("participants:import"), _("Importeren")),
+            ("", _("Geldige waarden")),
+        ]

@@ -90,7 +90,7 @@ class DecisionInline(admin.TabularInline):
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ("name", "programme", "category", "provider", "status", "success_criterion")
-    list_filter = ("status", "programme", "category", "success_criterion")
+    list_filter = ("status", "takes_participants", "programme", "category", "success_criterion")
     list_select_related = ("programme", "category")
     search_fields = ("name", "provider", "description")
     prepopulated_fields = {"slug": ("name",)}

@@ -17,18 +17,13 @@ from projects.models import (
     TariffOption,
 )
 from projects.selectors import programme_projects
+from waw.dates import DateField, DateInput, typed_dates
 from waw.money import EuroFormField
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ProgrammeForm(forms.ModelForm):
     class Meta:
+        formfield_callback = typed_dates
         model = Programme
         fields = [
             "name",
@@ -52,6 +47,7 @@ class ProjectForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = typed_dates
         model = Project
         fields = [
             "name",
@@ -64,6 +60,7 @@ class ProjectForm(forms.ModelForm):
             "duration",
             "expected_months",
             "status",
+            "takes_participants",
             "success_criterion",
             "is_training",
             "start_date",
@@ -107,6 +104,8 @@ class AgreementForm(forms.ModelForm):
             "cost_sharing",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        # A percentage is typed like an amount ("62,5"): the same parser.
+        field_classes = {"target_success_rate": EuroFormField}
 
     def __init__(self, *args, **kwargs):
         from waw.models import Municipality
@@ -156,6 +155,7 @@ TariffOptionFormSet = inlineformset_factory(
         "is_default",
     ],
     widgets={"price_from": DateInput()},
+    formfield_callback=typed_dates,
     extra=1,
     can_delete=True,
     # An agreement has a handful of tariff options. Without a cap a tampered TOTAL_FORMS makes
@@ -172,7 +172,7 @@ class NewPriceForm(forms.Form):
     option = forms.ModelChoiceField(
         label=_("Tariefoptie"), queryset=TariffOption.objects.none(), required=False
     )
-    valid_from = forms.DateField(label=_("Geldig vanaf"), required=False, widget=DateInput())
+    valid_from = DateField(label=_("Geldig vanaf"), required=False)
     price = EuroFormField(
         label=_("Nieuwe prijs per deelnemer"), min_value=0, required=False, widget=forms.TextInput
     )
@@ -195,6 +195,7 @@ class NewPriceForm(forms.Form):
 
 class DecisionForm(forms.ModelForm):
     class Meta:
+        formfield_callback = typed_dates
         model = Decision
         fields = [
             "date",

@@ -145,6 +145,11 @@ def duration_in_months(text: str) -> int | None:
     return int(number) * (12 if unit.lower().startswith("ja") else 1)
 
 
+NO_PARTICIPANTS = _(
+    "%(project)s is een kostenpost zonder deelnemers; kies een project waaraan mensen deelnemen."
+)
+
+
 class Project(models.Model):
     """A development trajectory offered to residents, e.g. Wijkleerbedrijf."""
 
@@ -196,6 +201,16 @@ class Project(models.Model):
         default=list,
         blank=True,
         help_text=_("Namen waaronder het project ook bekend is, bijvoorbeeld een oude naam."),
+    )
+    # A cost line such as the Divosa Benchmark is a project in the catalogue and the budget,
+    # but nobody takes part in it: it is never offered for an enrolment, a group or an import.
+    takes_participants = models.BooleanField(
+        _("neemt deelnemers aan"),
+        default=True,
+        help_text=_(
+            "Uitvinken voor een kostenpost zonder deelnemers, zoals de Divosa Benchmark: het "
+            "project is dan niet te kiezen bij aanmelden, groepen en importeren."
+        ),
     )
 
     class Meta:
@@ -585,6 +600,8 @@ class Cohort(models.Model):
 
     def clean(self):
         errors = {}
+        if self.project_id and not self.project.takes_participants:
+            errors["project"] = NO_PARTICIPANTS % {"project": self.project}
         option = self.tariff_option if self.tariff_option_id else None
         if option is not None and self.project_id:
             agreement = option.agreement

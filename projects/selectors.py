@@ -44,6 +44,16 @@ def project_counts() -> dict[str, int]:
     )
 
 
+def projects_taking_participants() -> QuerySet[Project]:
+    """Projects a person can take part in: not a cost line such as the Divosa Benchmark."""
+    return Project.objects.filter(takes_participants=True)
+
+
+def projects_open_for_enrolment() -> QuerySet[Project]:
+    """What enrolment, quick entry and groups offer: projects taking participants, not ended."""
+    return projects_taking_participants().exclude(status=ProjectStatus.ENDED)
+
+
 def project_list() -> QuerySet[Project]:
     return Project.objects.select_related("programme", "category")
 

@@ -567,6 +567,7 @@ def load_reference_data(*, path: Path = REFERENCE_DATA) -> LoadReport:
                 "start_date": row.get("start_date"),
                 "end_date": row.get("end_date"),
                 "aliases": row.get("aliases", []),
+                "takes_participants": row.get("takes_participants", True),
             },
         )
         report.add("projecten", created)

@@ -78,6 +78,11 @@ def csv_response(*, filename: str, header: list, rows: Iterable, delimiter: str 
 
 def xlsx_bytes(*, title: str, header: list, rows: Iterable) -> bytes:
     """An Excel workbook with one sheet: a bold, frozen header and the rows, text as text."""
+    return xlsx_workbook_bytes(sheets=[(title, header, rows)])
+
+
+def xlsx_workbook_bytes(*, sheets: Iterable[tuple[str, list, Iterable]]) -> bytes:
+    """An Excel workbook with a sheet per (title, header, rows), each as ``xlsx_bytes``'s."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -85,31 +90,32 @@ def xlsx_bytes(*, title: str, header: list, rows: Iterable) -> bytes:
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_sheet_title(title))
-    sheet.freeze_panes = "A2"
     bold = Font(bold=True)
+    for title, header, sheet_rows in sheets:
+        sheet = workbook.create_sheet(title=_sheet_title(title))
+        sheet.freeze_panes = "A2"
 
-    def cell(value, **style):
-        if isinstance(value, str):
-            # Control characters are invisible and not allowed in the file format.
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        result = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, str):
-            result.data_type = "s"  # a text is never a formula, whatever it starts with
-            if is_formula_like(value):
-                result.quotePrefix = True
-        for name, setting in style.items():
-            setattr(result, name, setting)
-        return result
+        def cell(value, sheet=sheet, **style):
+            if isinstance(value, str):
+                # Control characters are invisible and not allowed in the file format.
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            result = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                result.data_type = "s"  # a text is never a formula, whatever it starts with
+                if is_formula_like(value):
+                    result.quotePrefix = True
+            for name, setting in style.items():
+                setattr(result, name, setting)
+            return result
 
-    rows = [list(row) for row in rows]
-    # Columns as wide as their longest value (as tablib's export had them), within reason.
-    for index, values in enumerate(zip(header, *rows, strict=False), start=1):
-        widest = max(len(str(value)) for value in values if value is not None)
-        sheet.column_dimensions[get_column_letter(index)].width = min(widest, 60) + 2
-    sheet.append([cell(str(value), font=bold) for value in header])
-    for row in rows:
-        sheet.append([cell(value) for value in row])
+        rows = [list(row) for row in sheet_rows]
+        # Columns as wide as their longest value (as tablib's export had them), within reason.
+        for index, values in enumerate(zip(header, *rows, strict=False), start=1):
+            widest = max((len(str(value)) for value in values if value is not None), default=0)
+            sheet.column_dimensions[get_column_letter(index)].width = min(widest, 60) + 2
+        sheet.append([cell(str(value), font=bold) for value in header])
+        for row in rows:
+            sheet.append([cell(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

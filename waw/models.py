@@ -14,6 +14,7 @@ from waw.identifiers import (
     validate_postcode,
 )
 from waw.postal import PostalAddress
+from waw.text import actor_label
 
 ADDRESS_EITHER_OR = _("Vul straat en huisnummer óf een postbus in, niet allebei.")
 STREET_NEEDS_NUMBER = _("Vul straat én huisnummer in (of laat beide leeg en vul een postbus in).")
@@ -145,3 +146,8 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
+
+    def __str__(self):
+        # As every page names a person (waw.text.actor_label): the audit trail's old → new
+        # values of "uitgegeven door" show "Carla Coördinator", as the history does.
+        return actor_label(self)

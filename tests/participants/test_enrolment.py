@@ -59,7 +59,9 @@ def test_save_and_next_returns_to_an_empty_form_for_the_same_project(
     )
 
     assert response.status_code == 302
-    assert response["Location"] == f"/trajecten/aanmelden/?project={project.pk}"
+    assert response["Location"] == (
+        f"/trajecten/aanmelden/?project={project.pk}&enrolment_date=10-01-2025"
+    )
 
 
 def test_existing_person_is_offered_instead_of_a_second_record(client_for, coordinator, huizen):

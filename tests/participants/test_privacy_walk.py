@@ -131,6 +131,8 @@ WALK = {
     "participants:trajectories": (ONCE, TRAJECTORY_LIST_QUERIES),
     "participants:enrol": (ONCE, [""]),
     "participants:import": (ONCE, [""]),
+    "participants:import-template": ([{"file_format": "csv"}, {"file_format": "xlsx"}], [""]),
+    "participants:import-values": (ONCE, [""]),
     "participants:trajectory": (_each_trajectory, [""]),
     "participants:trajectory-update": (_each_trajectory, [""]),
     "participants:start": (_each_trajectory, [""]),

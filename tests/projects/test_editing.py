@@ -195,7 +195,8 @@ def test_decision_with_an_impossible_date_shows_an_error_and_keeps_the_input(
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert "Voer een geldige datum in." in content
+    assert "Vul een datum in als dd-mm-jjjj" in content
+    assert 'value="31-02-2024"' in content
     assert "Verlengen" in content
     assert not Decision.objects.exists()
 

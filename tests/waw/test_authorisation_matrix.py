@@ -160,6 +160,8 @@ MATRIX = {
     "participants:trajectories": (None, allowed(200, PERSONAL)),
     "participants:enrol": (None, allowed(200, COORD)),
     "participants:import": (None, allowed(200, COORD)),
+    "participants:import-template": (lambda w: {"file_format": "xlsx"}, allowed(200, COORD)),
+    "participants:import-values": (None, allowed(200, COORD)),
     "participants:trajectory": (lambda w: {"pk": w["trajectory"].pk}, scoped()),
     "participants:trajectory-update": (lambda w: {"pk": w["trajectory"].pk}, allowed(200, COORD)),
     # Quick actions take POST only.

@@ -23,3 +23,10 @@ def actor(user):
 def period_words(code):
     """A period's code as people read it: "2025-H2" → "tweede halfjaar 2025"."""
     return period_in_words(code)
+
+
+@register.filter
+def summary_label(label):
+    """A field's label before a colon in the error summary: without its own closing stop, so a
+    sentence-long label ("… geef de facturen definitief uit.") does not read "uit.: Bevestig"."""
+    return str(label).rstrip(" .:;")
