@@ -234,7 +234,10 @@ class ReferralForm(forms.Form):
     last_name = forms.CharField(
         label=_("Achternaam"), max_length=Referral._meta.get_field("last_name").max_length
     )
-    date_of_birth = forms.DateField(label=_("Geboortedatum"), widget=DateInput())
+    date_of_birth = DateField(
+        label=_("Geboortedatum"),
+        validators=Referral._meta.get_field("date_of_birth").validators,
+    )
     client_number = forms.CharField(
         label=_("Klantnummer"),
         required=False,

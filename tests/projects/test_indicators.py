@@ -17,6 +17,7 @@ from tests.factories import (
     ProgrammeFactory,
     ProjectFactory,
 )
+from waw.text import actor_label
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,7 @@ def test_coordinator_enters_a_value_on_the_indicator_page(client_for, coordinato
     assert response.status_code == 302
     assert indicator.values.get().value == 5
     page = client_for(coordinator).get(response["Location"]).content.decode()
-    assert "2024-H2" in page and coordinator.username in page
+    assert "tweede halfjaar 2024" in page and actor_label(coordinator) in page
 
 
 def test_a_bad_value_on_the_page_is_a_dutch_form_error(client_for, coordinator, indicator):
