@@ -67,6 +67,7 @@ def test_no_page_scrolls_sideways_on_a_phone(journey, issued_quarter, removable_
         (f"/deelnemers/{trajectory.participant_id}/", "deelnemer"),
         (f"/trajecten/{trajectory.pk}/", "traject"),
         (f"/begrotingen/{budget.year}/", "begroting"),
+        (f"/begrotingen/programma/{budget.programme.slug}/", "programmabegroting"),
         ("/trajecten/", "trajecten"),
         ("/facturen/", "facturen"),
     ]
