@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from billing.models import ArchiveCheck, Invoice
+from waw.iterables import chunks
 
 ROOT = "facturen"
 
@@ -130,17 +131,6 @@ def _archive_files(directory: str = ROOT):
         yield from _archive_files(posixpath.join(directory, sub))
 
 
-def _chunks(iterable, size: int):
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def verify(*, on_finding=None) -> Verification:
     """Check every issued invoice and credit note against its stored SHA-256 (missing and
     changed files) and every file under the archive folder against the documents (orphans).
@@ -172,7 +162,7 @@ def verify(*, on_finding=None) -> Verification:
                 found(Finding("missing", name, number))
             elif actual != expected:
                 found(Finding("changed", name, number))
-    for names in _chunks(_archive_files(), ROW_CHUNK // 2):
+    for names in chunks(_archive_files(), ROW_CHUNK // 2):
         for name in sorted(set(names) - _referenced(names)):
             found(Finding("orphan", name))
     return result

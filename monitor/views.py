@@ -424,7 +424,7 @@ class RemoveView(DraftMixin, View):
         title = _("Verwijderen bevestigen")
         return render(
             self.request,
-            "monitor/confirm_remove.html",
+            "confirm_remove.html",
             {
                 "edition": edition,
                 "title": title,

@@ -669,7 +669,7 @@ def _add_errors(form, error: ValidationError) -> None:
 class ConfirmRemoveView(IndicatorMixin, View):
     """Asks for confirmation (GET); removes only on a POST that carries the confirmation."""
 
-    template_name = "projects/confirm_remove.html"
+    template_name = "confirm_remove.html"
 
     def get_object(self):
         raise NotImplementedError

@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from billing import archive
 from billing.models import Invoice
+from waw.iterables import chunks
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -110,17 +111,6 @@ def _media_files(root: Path):
         for file in sorted(files):
             path = Path(directory) / file
             yield path.relative_to(root).as_posix(), path
-
-
-def _chunks(iterable, size):
-    chunk = []
-    for item in iterable:
-        chunk.append(item)
-        if len(chunk) == size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
 
 
 def _referenced_in(cursor, names: list[str]) -> set[str]:
@@ -256,7 +246,7 @@ def create(*, output_dir: Path, encrypted: bool = False) -> Path:
             tar.add(path, arcname=dump)
             path.unlink()
             archive_prefix = archive.ROOT + "/"
-            for chunk in _chunks(_media_files(media_root), MEMBER_CHUNK):
+            for chunk in chunks(_media_files(media_root), MEMBER_CHUNK):
                 in_archive = [n for n, _p in chunk if n.startswith(archive_prefix)]
                 referenced = _referenced_in(cursor, in_archive) if in_archive else set()
                 for relative, file_path in chunk:
