@@ -22,6 +22,14 @@ from billing.models import ArchiveCheck, Invoice
 from waw.iterables import chunks
 
 ROOT = "facturen"
+# Published monitor editions are archived beside the invoices, checked the same way.
+EDITIONS = "monitor"
+ROOTS = (ROOT, EDITIONS)
+EDITION_DOCUMENT = "monitoreditie"
+
+
+def edition_pdf_name(key: str) -> str:
+    return f"{EDITIONS}/{key}.pdf"
 
 
 def folder(year: int) -> str:
@@ -29,8 +37,11 @@ def folder(year: int) -> str:
 
 
 def _referenced(names) -> set[str]:
+    from monitor.models import Edition
+
     rows = Invoice.objects.filter(Q(pdf__in=names) | Q(xml__in=names)).values_list("pdf", "xml")
-    return {name for row in rows for name in row if name}
+    editions = Edition.objects.filter(pdf__in=names).values_list("pdf", flat=True)
+    return {name for row in rows for name in row if name} | set(editions)
 
 
 def store(*, name: str, content: bytes, written: list[str]) -> str:
@@ -132,8 +143,9 @@ def _archive_files(directory: str = ROOT):
 
 
 def verify(*, on_finding=None) -> Verification:
-    """Check every issued invoice and credit note against its stored SHA-256 (missing and
-    changed files) and every file under the archive folder against the documents (orphans).
+    """Check every issued invoice and credit note, and every published edition's PDF, against
+    its stored SHA-256 (missing and changed files) and every file under the archive folders
+    against the documents (orphans).
 
     Streams both sides: the rows in chunks of ``ROW_CHUNK`` through a server-side cursor, the
     files folder by folder, checked against the database a chunk at a time; memory stays flat
@@ -162,7 +174,24 @@ def verify(*, on_finding=None) -> Verification:
                 found(Finding("missing", name, number))
             elif actual != expected:
                 found(Finding("changed", name, number))
-    for names in chunks(_archive_files(), ROW_CHUNK // 2):
+    from monitor.models import Edition
+
+    editions = (
+        Edition.objects.exclude(pdf="")
+        .order_by("pk")
+        .values_list("pdf", "pdf_sha256")
+        .iterator(chunk_size=ROW_CHUNK)
+    )
+    for name, expected in editions:
+        result.documents += 1
+        result.files += 1
+        actual = file_sha256(name)
+        if actual is None:
+            found(Finding("missing", name, EDITION_DOCUMENT))
+        elif actual != expected:
+            found(Finding("changed", name, EDITION_DOCUMENT))
+    files = (name for root in ROOTS for name in _archive_files(root))
+    for names in chunks(files, ROW_CHUNK // 2):
         for name in sorted(set(names) - _referenced(names)):
             found(Finding("orphan", name))
     return result

@@ -60,6 +60,10 @@ class Edition(models.Model):
         related_name="+",
     )
     snapshot = models.JSONField(_("cijfers bij publicatie"), null=True, blank=True, editable=False)
+    # The published edition's PDF, rendered once and archived like an invoice: every download
+    # serves these bytes, and `verify_archive` checks them against the hash.
+    pdf = models.CharField(_("PDF"), max_length=200, blank=True, editable=False)
+    pdf_sha256 = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("monitoreditie")

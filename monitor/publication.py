@@ -192,3 +192,40 @@ def sections_for_reading(content: dict) -> dict:
         sections.append({**section, "projects": projects})
     other = [s for s in content.get("stories") or [] if s["project_id"] not in placed]
     return {"sections": sections, "other_stories": other}
+
+
+def with_charts(view: dict) -> dict:
+    """A reader's view with what the page and the PDF draw from it."""
+    from monitor import charts
+
+    content = view["content"]
+    return {
+        **view,
+        # The per-project table lists the projects with trajectories; every project of the
+        # edition (with its colour, text and indicators) is in the sections.
+        "figure_rows": [row for row in content["projects"] if row.get("has_figures", True)],
+        "series_chart": charts.series_chart(content["series"]),
+        "progress": charts.progress_bars(content["programmes"]),
+    }
+
+
+def edition_context(*, edition: Edition, user, export: bool = False) -> dict:
+    """Everything the edition's page, or its PDF (``export``), shows this user."""
+    from monitor.selectors import edition_view
+
+    view = edition_view(edition=edition, user=user, export=export)
+    return {"edition": edition, **with_charts(view), **sections_for_reading(view["content"])}
+
+
+def edition_pdf(*, edition: Edition, today) -> bytes:
+    """The edition as a PDF. An export reads the same for every user (suppressed counts, no
+    municipality's own breakdown), so a published edition's PDF is rendered once and archived;
+    ``today`` only appears on a draft's concept stamp."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from waw.pdf import render_publication
+
+    context = edition_context(edition=edition, user=AnonymousUser(), export=True)
+    context["today"] = date_in_words(today)
+    pdf, _html = render_publication("monitor/edition_pdf.html", context)
+    return pdf

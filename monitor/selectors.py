@@ -10,11 +10,13 @@ rules turn those counts into the figures, which are added up per breakdown.
 """
 
 import hashlib
+import logging
 from collections import deque
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +26,8 @@ from projects.constants import SuccessCriterion
 from projects.models import Agreement, Project
 from waw.models import Municipality
 from waw.periods import Period, PeriodError
+
+logger = logging.getLogger(__name__)
 
 COUNTS = (
     "started",
@@ -1113,3 +1117,15 @@ def edition_view(*, edition, user, export: bool = False) -> dict:
         stories = story_rows(edition)
     view["stories"] = stories
     return view
+
+
+def archived_edition_pdf(*, edition) -> bytes | None:
+    """The archived PDF of a published edition; None when it has none or the file is gone."""
+    if not edition.pdf:
+        return None
+    try:
+        with default_storage.open(edition.pdf, "rb") as file:
+            return file.read()
+    except FileNotFoundError:
+        logger.error("Het gearchiveerde PDF-bestand %s ontbreekt", edition.pdf)
+        return None

@@ -1,12 +1,15 @@
 """Writes for monitor editions: drafts change freely, publishing freezes them for good."""
 
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from billing import archive
 from monitor.models import Edition, EditionKind, EditionText, Story, TrafficLightOverride
-from monitor.publication import edition_document
+from monitor.publication import edition_document, edition_pdf
 from monitor.selectors import parse_half_year
 
 PUBLISHED_IS_FROZEN = _("Een gepubliceerde editie verandert niet meer.")
@@ -195,4 +198,24 @@ def edition_publish(*, edition: Edition, user) -> Edition:
     # Computed afresh, not from the live cache: what is frozen must be exact.
     edition.snapshot = edition_document(edition=edition, cached=False)
     edition.save(update_fields=["snapshot", "published_at", "published_by"])
+    transaction.on_commit(lambda: edition_pdf_archive(edition=edition))
     return edition
+
+
+def edition_pdf_archive(*, edition: Edition) -> str:
+    """Render a published edition's PDF once and archive it (``monitor/<key>.pdf`` with its
+    SHA-256); every later download serves those bytes. Returns the file's name; a second call
+    renders nothing. The edition's row is locked meanwhile, so two calls render once."""
+    with transaction.atomic(), archive.files_removed_on_failure() as written:
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        if not edition.is_published:
+            raise ValueError("only a published edition is archived")
+        if edition.pdf:
+            return edition.pdf
+        content = edition_pdf(edition=edition, today=edition.published_at.date())
+        edition.pdf = archive.store(
+            name=archive.edition_pdf_name(edition.key), content=content, written=written
+        )
+        edition.pdf_sha256 = hashlib.sha256(content).hexdigest()
+        edition.save(update_fields=["pdf", "pdf_sha256"])
+    return edition.pdf

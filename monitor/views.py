@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
-from monitor import charts, publication, selectors, services
+from monitor import publication, selectors, services
 from monitor.forms import (
     ConsentForm,
     EditionCreateForm,
@@ -30,8 +30,7 @@ from monitor.models import (
 )
 from waw.mixins import BreadcrumbsMixin
 from waw.params import positive_int
-from waw.pdf import render_publication
-from waw.periods import PeriodError, date_in_words
+from waw.periods import PeriodError
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
 READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.BOARD)
@@ -66,7 +65,7 @@ class MonitorView(RoleRequiredMixin, BreadcrumbsMixin, View):
                 },
                 status=400,
             )
-        context = _with_charts(selectors.live_view(period=period, user=request.user))
+        context = publication.with_charts(selectors.live_view(period=period, user=request.user))
         context.update(
             period=period,
             period_text=str(period),
@@ -77,18 +76,6 @@ class MonitorView(RoleRequiredMixin, BreadcrumbsMixin, View):
             ],
         )
         return render(request, "monitor/monitor.html", context)
-
-
-def _with_charts(view: dict) -> dict:
-    content = view["content"]
-    return {
-        **view,
-        # The per-project table lists the projects with trajectories; every project of the
-        # edition (with its colour, text and indicators) is in the sections.
-        "figure_rows": [row for row in content["projects"] if row.get("has_figures", True)],
-        "series_chart": charts.series_chart(content["series"]),
-        "progress": charts.progress_bars(content["programmes"]),
-    }
 
 
 def _monitor_crumb():
@@ -159,9 +146,7 @@ class EditionMixin(RoleRequiredMixin):
             raise Http404 from None
 
     def edition_context(self, edition, *, export=False):
-        view = selectors.edition_view(edition=edition, user=self.request.user, export=export)
-        parts = publication.sections_for_reading(view["content"])
-        return {"edition": edition, **_with_charts(view), **parts}
+        return publication.edition_context(edition=edition, user=self.request.user, export=export)
 
 
 class EditionView(EditionMixin, View):
@@ -178,11 +163,20 @@ class EditionView(EditionMixin, View):
 class EditionPdfView(EditionMixin, View):
     def get(self, request, period):
         edition = self.get_edition()
-        context = self.edition_context(edition, export=True)
-        context["today"] = date_in_words(timezone.localdate())
-        pdf, _html = render_publication("monitor/edition_pdf.html", context)
+        if edition.is_published:
+            if not edition.pdf:
+                # Published before its PDF was archived, or the render after publishing failed.
+                edition.pdf = services.edition_pdf_archive(edition=edition)
+            pdf = selectors.archived_edition_pdf(edition=edition)
+            if pdf is None:
+                # The archived file is gone (verify_archive reports it): the reader still gets
+                # the same document, rendered from the frozen snapshot.
+                pdf = publication.edition_pdf(edition=edition, today=edition.published_at.date())
+            name = edition.key
+        else:
+            pdf = publication.edition_pdf(edition=edition, today=timezone.localdate())
+            name = f"{edition.key}-concept"
         response = HttpResponse(pdf, content_type="application/pdf")
-        name = edition.key if edition.is_published else f"{edition.key}-concept"
         response["Content-Disposition"] = f'attachment; filename="monitor-{name}.pdf"'
         return response
 

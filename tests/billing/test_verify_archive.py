@@ -104,7 +104,8 @@ def test_every_finding_is_reported_in_one_run(invoice, capsys):
 def test_the_rows_are_streamed_in_chunks_not_loaded_at_once(invoice, django_assert_num_queries):
     from billing import archive
 
-    # One query for the rows (a server-side cursor on PostgreSQL, chunked fetches on SQLite),
-    # one for the orphan check of the only folder, one insert of the record.
-    with django_assert_num_queries(3):
+    # One query each for the documents' and the editions' rows (a server-side cursor on
+    # PostgreSQL, chunked fetches on SQLite), two for the orphan check of the one chunk of
+    # files (invoices, editions), one insert of the record.
+    with django_assert_num_queries(5):
         archive.verify_and_record()

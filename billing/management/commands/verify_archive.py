@@ -1,4 +1,5 @@
-"""``manage.py verify_archive``: every archived invoice and credit note against its SHA-256.
+"""``manage.py verify_archive``: every archived invoice, credit note and published monitor
+edition against its SHA-256.
 
 Exit code 0 when the archive is intact, 1 on any missing, changed or orphan file (cron mails
 the output). Each run is recorded for the health page (/beheer/status/)."""
@@ -16,8 +17,8 @@ LABELS = {
 
 class Command(BaseCommand):
     help = (
-        "Controleert elk gearchiveerd factuur- en creditnotabestand tegen zijn SHA-256 en meldt "
-        "ontbrekende, gewijzigde en verweesde bestanden (exitcode 1 bij een bevinding)."
+        "Controleert elk gearchiveerd factuur-, creditnota- en monitorbestand tegen zijn SHA-256 "
+        "en meldt ontbrekende, gewijzigde en verweesde bestanden (exitcode 1 bij een bevinding)."
     )
 
     def handle(self, *args, **options):
