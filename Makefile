@@ -18,6 +18,7 @@ PORT ?= 8000
 run: export REGIO_DEMO = true
 run: setup
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_reference_data
 	$(BIN)/python manage.py create_demo_accounts
 	$(BIN)/python manage.py load_demo_data

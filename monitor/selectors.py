@@ -752,6 +752,9 @@ def edition_texts(edition) -> dict:
 # reading the cached figures a few milliseconds. The timeout bounds the one case the digest
 # cannot see: a transaction that saved a trajectory earlier but commits later than another one.
 LIVE_CACHE_SECONDS = 300
+# The latest figures are shown while newer ones are computed; after a day without readers
+# the next reader computes afresh.
+LATEST_CACHE_SECONDS = 24 * 3600
 
 
 def live_figures_digest() -> str:
@@ -938,16 +941,50 @@ def _computed_content(period: Period) -> dict:
     }
 
 
+def _live_key(period: Period, digest: str) -> str:
+    return f"monitor:live:{period}:{digest}"
+
+
+def _latest_key(period: Period) -> str:
+    return f"monitor:live-latest:{period}"
+
+
+def live_content_store(*, period: Period) -> dict:
+    """Compute a half-year's figures and keep them in the cache: under the digest of the data
+    they were computed from, and as the half-year's latest figures (what a reader sees while
+    the next computation runs). The task ``monitor.tasks.refresh_live_figures`` calls this."""
+    digest = live_figures_digest()
+    content = _computed_content(period)
+    cache.set(_live_key(period, digest), content, LIVE_CACHE_SECONDS)
+    cache.set(_latest_key(period), content, LATEST_CACHE_SECONDS)
+    return content
+
+
 def live_content(*, period: Period, cached: bool = True) -> dict:
-    """The computed figures of a half-year, from the cache while the data is unchanged."""
+    """The computed figures of a half-year, from the cache while the data is unchanged.
+
+    After a change the figures are recomputed by a background task, not by the reader who
+    happens to come first (at a million trajectories that took the reader most of a second):
+    the reader gets the latest figures, marked ``refreshing``, and the task is queued once per
+    change. Only when a half-year was never computed does the reader wait for it."""
     if not cached:
         return _computed_content(period)
-    key = f"monitor:live:{period}:{live_figures_digest()}"
-    content = cache.get(key)
-    if content is None:
-        content = _computed_content(period)
-        cache.set(key, content, LIVE_CACHE_SECONDS)
-    return content
+    digest = live_figures_digest()
+    content = cache.get(_live_key(period, digest))
+    if content is not None:
+        return content
+    latest = cache.get(_latest_key(period))
+    if latest is None:
+        return live_content_store(period=period)
+    if cache.add(f"monitor:refresh:{period}:{digest}", True, LIVE_CACHE_SECONDS):
+        from monitor.tasks import refresh_live_figures
+
+        refresh_live_figures.enqueue(str(period))
+    # With the immediate backend (tests, a site without a worker) the figures are there now.
+    content = cache.get(_live_key(period, digest))
+    if content is not None:
+        return content
+    return {**latest, "refreshing": True}
 
 
 NO_CATEGORY = _("Zonder categorie")

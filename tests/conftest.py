@@ -32,6 +32,15 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def pytest_configure(config):
+    # The suite runs in one process, so the process's own memory stands in for the shared
+    # database cache of the web and worker processes: a test needs no database for a cache
+    # read, and the query budgets count the application's queries, not the cache's.
+    from django.conf import settings
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (the monitor caches its live figures)."""

@@ -119,6 +119,17 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.database("DATABASE_URL", BASE_DIR / "db.sqlite3")}
+
+# The cache lives in the database: the web processes and the task workers (on one machine or
+# several) share it, so figures a worker computes are the figures every reader gets. Created
+# by `manage.py createcachetable` (make run, the README's deployment steps; tests do it).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "waw_cache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "waw.User"
