@@ -300,7 +300,11 @@ class IndicatorTargetForm(forms.Form):
 
 
 class IndicatorValueForm(forms.Form):
-    period = forms.CharField(label=_("Halfjaar"), max_length=7, help_text=_("2025-H1 of 2025-H2"))
+    period = forms.ChoiceField(label=_("Halfjaar"), choices=())
+
+    def __init__(self, *args, half_years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = half_years
     value = forms.CharField(
         label=_("Aantal in dit halfjaar"), max_length=12, help_text=_("Een heel getal, 0 of meer.")
     )

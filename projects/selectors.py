@@ -495,3 +495,28 @@ def agreement_copy_preview(*, year: int) -> dict:
         "to_copy": [a for a in sources if a.project_id not in taken],
         "refused": [a for a in sources if a.project_id in taken],
     }
+
+
+# Without a programme term, an indicator's values can be entered for the last five years.
+INDICATOR_YEARS_WITHOUT_TERM = 5
+
+
+def indicator_half_years(*, indicator, today) -> list[tuple[str, str]]:
+    """The half-years a value of the indicator can be entered for, as (code, words), newest
+    first: from the start of the earliest programme the project runs under (its own, or an
+    agreement's) up to today, or to the end of the last one when that lies in the past."""
+    import datetime as dt
+
+    from waw.periods import half_years, period_in_words
+
+    project = indicator.project
+    programmes = [project.programme] + [
+        agreement.programme for agreement in project.agreements.select_related("programme")
+    ]
+    programmes = [p for p in programmes if p]
+    starts = [p.start_date for p in programmes if p.start_date]
+    first = min(starts) if starts else dt.date(today.year - INDICATOR_YEARS_WITHOUT_TERM + 1, 1, 1)
+    open_ended = not programmes or any(p.end_date is None for p in programmes)
+    last = today if open_ended else min(today, max(p.end_date for p in programmes))
+    last = max(last, first)
+    return [(code, period_in_words(code)) for code in half_years(first, last)]

@@ -5,6 +5,7 @@ from django.forms import Form
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
@@ -599,7 +600,7 @@ class IndicatorView(IndicatorMixin, View):
         forms = {
             "indicator": IndicatorForm(instance=self.indicator, prefix="indicator"),
             "target": IndicatorTargetForm(prefix="target"),
-            "value": IndicatorValueForm(prefix="value"),
+            "value": IndicatorValueForm(prefix="value", half_years=self.half_years()),
         }
         if bound:
             forms[bound[0]] = bound[1]
@@ -621,6 +622,9 @@ class IndicatorView(IndicatorMixin, View):
             status=status,
         )
 
+    def half_years(self):
+        return selectors.indicator_half_years(indicator=self.indicator, today=timezone.localdate())
+
     def get(self, request, slug, pk):
         return self.render_page()
 
@@ -630,6 +634,8 @@ class IndicatorView(IndicatorMixin, View):
             return self.render_page(status=400)
         if action == "indicator":
             form = IndicatorForm(request.POST, instance=self.indicator, prefix=action)
+        elif action == "value":
+            form = IndicatorValueForm(request.POST, prefix=action, half_years=self.half_years())
         else:
             form = self.forms[action](request.POST, prefix=action)
         if not form.is_valid():

@@ -113,3 +113,15 @@ def period_in_words(code: str) -> str:
         return Period.parse(str(code)).in_words
     except PeriodError:
         return str(code)
+
+
+def half_years(first: dt.date, last: dt.date) -> list[str]:
+    """The codes of the half-years from the one holding ``first`` to the one holding ``last``,
+    newest first (what a person picks from: the latest is the likeliest)."""
+    codes = []
+    year, half = last.year, 1 if last.month <= 6 else 2
+    first_year, first_half = first.year, 1 if first.month <= 6 else 2
+    while (year, half) >= (first_year, first_half):
+        codes.append(f"{year}-H{half}")
+        year, half = (year, 1) if half == 2 else (year - 1, 2)
+    return codes
