@@ -305,6 +305,7 @@ class IndicatorValueForm(forms.Form):
     def __init__(self, *args, half_years=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = half_years
+
     value = forms.CharField(
         label=_("Aantal in dit halfjaar"), max_length=12, help_text=_("Een heel getal, 0 of meer.")
     )

@@ -163,4 +163,3 @@ def test_verify_archive_reports_a_stray_file_in_the_editions_folder(published, c
 
     assert code == 1
     assert "ZONDER DOCUMENT: monitor/2024-H2.pdf" in out
-
