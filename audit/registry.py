@@ -6,10 +6,11 @@ from auditlog.registry import auditlog
 from django.apps import apps
 
 # Personal data and what is billed or reported: participants and trajectories, invoices and
-# credit notes with their runs, participation budgets, budget lines, the monitor's indicators
-# with their targets and values and the programmes' earlier results, monitor editions and their
-# texts, traffic-light overrides and stories. Invoice lines need no entries of their own: they
-# are written once with their invoice and can never change (database triggers).
+# credit notes with their runs, participation budgets, the catalogue and its budgets, the
+# monitor's indicators with their targets and values and the programmes' earlier results,
+# monitor editions and their texts, traffic-light overrides and stories. Invoice lines need no
+# entries of their own: they are written once with their invoice and can never change
+# (database triggers).
 TRACKED_MODELS = {
     # The identity key is a digest of the name and birth date, which the entry holds already.
     "participants.Participant": ("identity_key",),
@@ -19,7 +20,26 @@ TRACKED_MODELS = {
     "billing.InvoiceRun": (),
     "billing.Invoice": (),
     "billing.ParticipationBudget": (),
+    # The catalogue and its money: what a municipality is billed follows from the project's
+    # agreement, tariff options and dated prices, groups and cost shares; what the board
+    # decides from budgets, series, multi-year tables, meetings, decisions and realisations.
+    "projects.Programme": (),
+    "projects.Project": (),
+    "projects.Agreement": (),
+    "projects.AgreementCostShare": (),
+    "projects.TariffOption": (),
+    "projects.TariffPrice": (),
+    "projects.Cohort": (),
+    "projects.Budget": (),
     "projects.BudgetLine": (),
+    "projects.BudgetSeries": (),
+    "projects.BudgetSeriesAmount": (),
+    "projects.MultiYearBudget": (),
+    "projects.MultiYearActivity": (),
+    "projects.MultiYearAmount": (),
+    "projects.Meeting": (),
+    "projects.Decision": (),
+    "projects.DocumentedRealisation": (),
     "projects.Indicator": (),
     "projects.IndicatorTarget": (),
     "projects.IndicatorValue": (),

@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from auditlog.context import disable_auditlog, set_actor
+from auditlog.diff import model_instance_diff
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
@@ -160,12 +162,13 @@ PERCENTAGES_NOT_100 = _(
 def _save_cost_shares(*, agreement: Agreement, percentages) -> None:
     """Billing rule 12: the percentages of a "vaste verdeling" add up to exactly 100."""
     if percentages is not None:
+        # One by one, not bulk_create: the shares are in the audit trail (seven at most).
         agreement.cost_shares.all().delete()
-        AgreementCostShare.objects.bulk_create(
-            AgreementCostShare(agreement=agreement, municipality=m, percentage=p)
-            for m, p in percentages.items()
-            if p
-        )
+        for municipality, percentage in percentages.items():
+            if percentage:
+                AgreementCostShare.objects.create(
+                    agreement=agreement, municipality=municipality, percentage=percentage
+                )
     if agreement.cost_sharing == CostSharing.FIXED:
         total = sum(agreement.cost_shares.values_list("percentage", flat=True), Decimal(0))
         if total != 100:
@@ -241,21 +244,38 @@ def agreements_copy_from_previous_year(*, year: int, user) -> CopyResult:
 
 
 def _agreement_copy(*, source: Agreement, year: int, user) -> Agreement:
-    copy = record_save(
-        record=Agreement(
-            project=source.project,
-            year=year,
-            programme_id=source.programme_id,
-            joint_project_costs=source.joint_project_costs,
-            estimated_participants=source.estimated_participants,
-            target_trajectories=source.target_trajectories,
-            target_success_rate=source.target_success_rate,
-            target_text=source.target_text,
-            notes=source.notes,
-            vat_treatment=source.vat_treatment,
-            cost_sharing=source.cost_sharing,
+    # The copy's creation is logged once, by hand, so that its entry names its origin beside
+    # the copied values; its options and shares are logged as any other save, by this user.
+    with disable_auditlog():
+        copy = record_save(
+            record=Agreement(
+                project=source.project,
+                year=year,
+                programme_id=source.programme_id,
+                joint_project_costs=source.joint_project_costs,
+                estimated_participants=source.estimated_participants,
+                target_trajectories=source.target_trajectories,
+                target_success_rate=source.target_success_rate,
+                target_text=source.target_text,
+                notes=source.notes,
+                vat_treatment=source.vat_treatment,
+                cost_sharing=source.cost_sharing,
+            )
         )
+    with set_actor(user):
+        _copy_options_and_shares(source=source, copy=copy)
+    creation_record(
+        user=user,
+        obj=copy,
+        changes={
+            **model_instance_diff(None, copy),
+            "overgenomen van": [None, f"{source.project} {source.year}"],
+        },
     )
+    return copy
+
+
+def _copy_options_and_shares(*, source: Agreement, copy: Agreement) -> None:
     for option in source.tariff_options.all():
         record_save(
             record=TariffOption(
@@ -275,12 +295,6 @@ def _agreement_copy(*, source: Agreement, year: int, user) -> Agreement:
                 agreement=copy, municipality_id=share.municipality_id, percentage=share.percentage
             )
         )
-    creation_record(
-        user=user,
-        obj=copy,
-        changes={"overgenomen van": [None, f"{source.project} {source.year}"]},
-    )
-    return copy
 
 
 @transaction.atomic

@@ -293,3 +293,26 @@ def test_log_entries_cannot_be_changed_or_deleted_in_the_admin_even_by_a_superus
     entry.refresh_from_db()
     assert entry.object_repr == str(participant)
     assert b"delete_selected" not in client.get(changelist).content
+
+
+def test_a_new_tariff_price_is_in_the_trail_with_its_amount(coordinator):
+    from projects.services import tariff_price_add
+
+    option = TariffOptionFactory(agreement=AgreementFactory(year=2026))
+
+    price = tariff_price_add(option=option, valid_from=dt.date(2026, 7, 1), price="2500.00")
+
+    entry = LogEntry.objects.get_for_object(price).get(action=LogEntry.Action.CREATE)
+    assert entry.changes_dict["price"] == [None, "2500.00"]
+
+
+def test_changing_a_project_records_old_and_new_values(client_for, coordinator):
+    from projects.services import project_save
+
+    project = ProjectFactory(name="Wijkleerbedrijf")
+    project.name = "Wijkleerbedrijf Huizen"
+
+    project_save(project=project)
+
+    entry = LogEntry.objects.get_for_object(project).get(action=LogEntry.Action.UPDATE)
+    assert entry.changes_dict["name"] == ["Wijkleerbedrijf", "Wijkleerbedrijf Huizen"]
