@@ -212,13 +212,19 @@ def trajectory_enrol(*, user, trajectory: Trajectory) -> Trajectory:
     _refuse_second_open_trajectory(trajectory)
     trajectory.full_clean()
     _save_trajectory(trajectory)
-    TrajectoryChange.objects.create(
+    enrolment_change(user=user, trajectory=trajectory).save()
+    return trajectory
+
+
+def enrolment_change(*, user, trajectory: Trajectory) -> TrajectoryChange:
+    """The history's first line of a trajectory, "aangemeld" (unsaved: the import writes them
+    in bulk)."""
+    return TrajectoryChange(
         trajectory=trajectory,
         changed_by=user,
         field=str(_("aangemeld")),
         new_value=f"{trajectory.project} ({_display(trajectory, 'enrolment_date')})",
     )
-    return trajectory
 
 
 def trajectory_version(trajectory: Trajectory) -> str:
