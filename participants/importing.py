@@ -70,19 +70,20 @@ DATE_FIELDS = {
 }
 
 # Limits that keep a hostile or mistaken file from exhausting the server. A year of the
-# region's enrolments is a few hundred rows and the programme's target was 1,200 trajectories
-# in four years, so 10,000 rows leave ample room. A file of that size is checked in about a
-# second; importing it (every row through the services, with its history and audit trail)
-# takes minutes, so a very large history is better imported with the management command,
-# which no proxy or worker timeout cuts short. An .xlsx is a zip of
-# XML: its members' sizes are checked before openpyxl opens it, so a "zip bomb" (1.8 MB that
-# unpacks to gigabytes) is refused unread. Python's zipfile stops at the size a member
-# declares, so a member cannot unpack to more than the sizes checked here.
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 10_000
+# region's enrolments is a few hundred rows, but a municipality's whole history or the region's
+# backlog can be tens of thousands: 100,000 rows are accepted, read as a stream and written in
+# bulk (about a minute, in the background; bench/import_speed.py). Such a file is about 10 MB
+# as CSV and 5 MB as .xlsx, which unpacks to about 55 MB. The upload page has its own, lower
+# limit (MAX_UPLOAD_BYTES, waw.settings.UPLOAD_BODY_LIMIT). An .xlsx is a zip of XML: its
+# members' sizes are checked before openpyxl opens it, so a "zip bomb" (1.8 MB that unpacks to
+# gigabytes) is refused unread. Python's zipfile stops at the size a member declares, so a
+# member cannot unpack to more than the sizes checked here.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 100_000
 MAX_COLUMNS = 100
 MAX_LINE_CHARS = 10_000
-MAX_UNPACKED_BYTES = 25 * 1024 * 1024
+MAX_UNPACKED_BYTES = 128 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100  # a real sheet packs 5–20×; repeated filler packs 1000×
 RATIO_CHECKED_FROM = 1024 * 1024
 MAX_ZIP_MEMBERS = 500
