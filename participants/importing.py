@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, TextIO
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
@@ -30,13 +30,14 @@ from participants.models import (
 from participants.services import (
     WITHDRAWN_IS_FROZEN,
     OpenTrajectoryExists,
-    enrolment_change,
+    enrolment_record,
     participant_duplicates,
     participant_save,
     trajectory_enrol,
     trajectory_update,
 )
 from projects.models import NO_PARTICIPANTS, Cohort, Project
+from waw.bulk import insert_many, insert_values
 from waw.dates import parse_date
 from waw.models import Municipality
 from waw.text import normalise
@@ -1054,6 +1055,15 @@ class _Trajectories:
             self.occupied[trajectory.cohort_id] = self.occupied.get(trajectory.cohort_id, 0) + step
 
 
+def _value_of(record, name: str | None = None):
+    """A field's value, a related record by its id: ``_value_of(trajectory, "cohort")`` is the
+    cohort's id, ``_value_of(cohort)`` too; other values are themselves."""
+    if name is not None:
+        field = Trajectory._meta.get_field(name)
+        return getattr(record, field.attname)
+    return record.pk if isinstance(record, models.Model) else record
+
+
 def _decide_trajectory(*, user, person, row, trajectories, new, result) -> None:
     """_apply_trajectory on the records in memory: a new trajectory (written later), a change
     through trajectory_update, or nothing to do; else the row error."""
@@ -1086,7 +1096,8 @@ def _decide_trajectory(*, user, person, row, trajectories, new, result) -> None:
         return
     if existing.pk is None:
         raise _RowByRow
-    changes = {k: v for k, v in wanted.items() if getattr(existing, k) != v}
+    # Compared by id: reading the related records would cost a query a row.
+    changes = {k: v for k, v in wanted.items() if _value_of(existing, k) != _value_of(v)}
     if not changes:
         result.trajectories_unchanged += 1
         return
@@ -1152,17 +1163,19 @@ def _write(*, user, participants, trajectories, done: int, total: int, progress)
     audit entries a save makes and each trajectory with its "aangemeld" history line.
     ``progress`` hears the rows done: the ones that needed no new record, then the written."""
     for batch in _chunks(participants, WRITE_BATCH):
-        Participant.objects.bulk_create(batch)
+        insert_many(batch)
         creation_records_in_bulk(batch)
     if progress is not None:
         progress(done, total)
+    user_id = user.pk if user is not None else None
     for batch in _chunks(trajectories, WRITE_BATCH):
-        for trajectory in batch:
-            # Set now that the new participants have their ids.
-            trajectory.participant = trajectory.participant
-        Trajectory.objects.bulk_create(batch)
-        TrajectoryChange.objects.bulk_create(
-            enrolment_change(user=user, trajectory=trajectory) for trajectory in batch
+        insert_many(batch)
+        insert_values(
+            TrajectoryChange,
+            [
+                {"trajectory_id": t.pk, "changed_by_id": user_id, **enrolment_record(t)}
+                for t in batch
+            ],
         )
         creation_records_in_bulk(batch)
         done += len(batch)
