@@ -130,6 +130,11 @@ def creation_records_in_bulk(objs) -> int:
     }
     diff = _creation_diff(type(objs[0]))
     serialized = LogEntry.objects._get_serialized_data_or_none
+    if not auditlog.get_serialize_options(type(objs[0]))["serialize_data"]:
+
+        def serialized(obj):
+            return None
+
     entries = []
     for obj in objs:
         changes = diff(obj)

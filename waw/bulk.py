@@ -45,12 +45,14 @@ def _execute(model, fields, rows) -> None:
         if connection.vendor == "postgresql":
             from psycopg2.extras import execute_values
 
-            execute_values(
-                cursor.cursor,
-                f"INSERT INTO {table} ({columns}) VALUES %s",  # noqa: S608 - names from the model
-                rows,
-                page_size=PAGE,
-            )
+            # The driver's cursor, for execute_values; its errors as Django's (IntegrityError).
+            with connection.wrap_database_errors:
+                execute_values(
+                    cursor.cursor,
+                    f"INSERT INTO {table} ({columns}) VALUES %s",  # noqa: S608 - model's names
+                    rows,
+                    page_size=PAGE,
+                )
         else:
             marks = ", ".join(["%s"] * len(fields))
             sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - as above
