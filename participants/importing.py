@@ -168,7 +168,7 @@ class ImportResult(ImportReport):
     trajectories_unchanged: int = 0
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a file of 100,000 rows is held in memory until written
 class ParsedRow:
     number: int
     client_number: str
