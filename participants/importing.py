@@ -665,6 +665,9 @@ def _participant_for(rows: list[ParsedRow], result: ImportResult) -> Participant
 
 
 def _apply(*, user, rows: list[ParsedRow], result: ImportResult) -> None:
+    """The row-by-row import: every row through the services (about 10 ms a row). Used for a
+    file that enrols one person twice in a project on one day (_RowByRow), and the reference
+    the bulk path is tested against."""
     people: dict[tuple, list[ParsedRow]] = {}
     for row in rows:
         people.setdefault(row.person_key, []).append(row)
