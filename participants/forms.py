@@ -6,7 +6,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from participants.constants import Outcome, ReferralStatus
-from participants.importing import FILE_TOO_LARGE, MAX_FILE_BYTES
+from participants.importing import FILE_TOO_LARGE, MAX_UPLOAD_BYTES
 from participants.models import (
     DUPLICATE,
     REFERRAL_MOTIVATION_MAX_LENGTH,
@@ -190,14 +190,14 @@ class WithdrawForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    MAX_BYTES = MAX_FILE_BYTES
+    MAX_BYTES = MAX_UPLOAD_BYTES
 
     file = forms.FileField(
         label=_("Bestand"),
         help_text=lazy(
             lambda: (
                 _("CSV (met ; of , gescheiden) of Excel (.xlsx), hoogstens %(mb)s MB.")
-                % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+                % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
             ),
             str,
         )(),

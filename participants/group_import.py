@@ -1,6 +1,6 @@
 """Bulk import of groups (klassen) from CSV or Excel, all or nothing (billing rules 10, 11).
 
-The file is read by the trajectory import's reader (participants.importing.read_table), so both
+The file is read by the trajectory import's reader (participants.importing.open_table), so both
 imports accept the same formats. A row for an existing group (same project and name) updates
 it, so a planning file can be imported again with new statuses: a start or a cancellation goes
 through the same decision services as on the group page.
@@ -8,6 +8,7 @@ through the same decision services as on the group page.
 
 import csv
 import datetime as dt
+import os
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -18,14 +19,16 @@ from django.utils.translation import gettext as _
 from participants.importing import (
     DUPLICATE_COLUMN,
     FILE_UNREADABLE,
+    PROGRESS_EVERY,
     ImportFileError,
     ImportReport,
+    Progress,
     RowError,
     _date,
     _Lookup,
     _shown,
     _text,
-    read_table,
+    open_table,
 )
 from participants.services import cohort_cancel, cohort_start
 from projects.constants import CohortStatus
@@ -109,6 +112,8 @@ def _option_for(project: Project, start: dt.date, wanted: str) -> TariffOption |
 
 
 def _check(number, values, lookup, errors, seen) -> ParsedGroup | None:
+    errors_before = len(errors)
+
     def fail(column, message):
         errors.append(RowError(number, column, message))
 
@@ -159,7 +164,8 @@ def _check(number, values, lookup, errors, seen) -> ParsedGroup | None:
         if key in seen:
             fail("groep", _("groep staat al op regel %(row)s") % {"row": seen[key]})
         seen.setdefault(key, number)
-    if any(error.row == number for error in errors):
+    # Counted, not searched: looking through all errors for this row is quadratic in the rows.
+    if len(errors) > errors_before:
         return None
     return ParsedGroup(
         number=number,
@@ -222,45 +228,64 @@ def _apply(*, user, row: ParsedGroup, result: GroupImportResult) -> None:
         )
 
 
-def import_groups(*, user, name: str, data: bytes) -> GroupImportResult:
-    """Import groups from a CSV or XLSX file, all or nothing.
+def import_groups(
+    *,
+    user,
+    name: str,
+    data: bytes | None = None,
+    path: str | os.PathLike | None = None,
+    progress: Progress | None = None,
+) -> GroupImportResult:
+    """Import groups from a CSV or XLSX file (``data``, or the file at ``path``), all or
+    nothing.
 
     Every row is checked first; a file with any problem changes nothing and names each problem
     with its row and column. A row for an existing group (same project and name) updates it,
     and a new status is the start or cancel decision, with the same rules as on the group page.
+    ``progress`` is called as import_trajectories calls it.
     """
     result = GroupImportResult()
+    parsed = []
     try:
-        header, table = read_table(name=name, data=data, columns=GROUP_COLUMNS)
+        with open_table(name=name, data=data, path=path, columns=GROUP_COLUMNS) as (header, table):
+            missing = [column for column in GROUP_REQUIRED if column not in header]
+            for column in missing:
+                result.errors.append(RowError(1, column, _("kolom ontbreekt in de kopregel")))
+            duplicated = {c for c in header if c in GROUP_COLUMNS and header.count(c) > 1}
+            for column in sorted(duplicated):
+                result.errors.append(RowError(1, column, DUPLICATE_COLUMN))
+            if result.errors:
+                return result
+            lookup = _Lookup()
+            seen: dict = {}
+            for number, values in table:
+                result.rows += 1
+                parsed.append(_check(number, values, lookup, result.errors, seen))
+                if progress is not None and result.rows % PROGRESS_EVERY == 0:
+                    progress(result.rows, None)
     except (ImportFileError, UnicodeDecodeError, csv.Error) as error:
         message = str(error) if isinstance(error, ImportFileError) else ""
-        result.errors.append(RowError(1, "", message or str(FILE_UNREADABLE)))
+        result.errors[:] = [RowError(1, "", message or str(FILE_UNREADABLE))]
+        result.rows = 0
         return result
-    missing = [column for column in GROUP_REQUIRED if column not in header]
-    for column in missing:
-        result.errors.append(RowError(1, column, _("kolom ontbreekt in de kopregel")))
-    for column in sorted({c for c in header if c in GROUP_COLUMNS and header.count(c) > 1}):
-        result.errors.append(RowError(1, column, DUPLICATE_COLUMN))
-    if result.errors:
-        return result
-    if not table:
+    if progress is not None:
+        progress(result.rows, None)
+    if not result.rows:
         result.errors.append(RowError(2, "", _("het bestand bevat geen regels")))
         return result
-    result.rows = len(table)
-    lookup = _Lookup()
-    seen: dict = {}
-    parsed = [_check(number, values, lookup, result.errors, seen) for number, values in table]
     if result.errors:
         return result
     try:
         with transaction.atomic():
-            for row in parsed:
+            for done, row in enumerate(parsed, start=1):
                 try:
                     with transaction.atomic():
                         _apply(user=user, row=row, result=result)
                 except ValidationError as error:
                     for message in error.messages:
                         result.errors.append(RowError(row.number, "", message))
+                if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(parsed)):
+                    progress(done, len(parsed))
             if result.errors:
                 raise _Rollback
     except _Rollback:

@@ -1,26 +1,43 @@
 """Bulk import of enrolments from CSV or Excel: every row checked first, then all or nothing."""
 
+import codecs
+import copy
 import csv
 import datetime as dt
 import io
+import os
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import BinaryIO, TextIO
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from audit.services import creation_records_in_bulk
 from participants.constants import Outcome
 from participants.dates import END_BEFORE_START, START_BEFORE_ENROLMENT
-from participants.models import Participant, Trajectory
+from participants.models import (
+    Participant,
+    Trajectory,
+    TrajectoryChange,
+    check_group_rule,
+    identity_key,
+)
 from participants.services import (
+    WITHDRAWN_IS_FROZEN,
+    OpenTrajectoryExists,
+    enrolment_record,
     participant_duplicates,
     participant_save,
     trajectory_enrol,
     trajectory_update,
 )
 from projects.models import NO_PARTICIPANTS, Cohort, Project
+from waw.bulk import insert_many, insert_values
 from waw.dates import parse_date
 from waw.models import Municipality
 from waw.text import normalise
@@ -54,19 +71,20 @@ DATE_FIELDS = {
 }
 
 # Limits that keep a hostile or mistaken file from exhausting the server. A year of the
-# region's enrolments is a few hundred rows and the programme's target was 1,200 trajectories
-# in four years, so 10,000 rows leave ample room. A file of that size is checked in about a
-# second; importing it (every row through the services, with its history and audit trail)
-# takes minutes, so a very large history is better imported with the management command,
-# which no proxy or worker timeout cuts short. An .xlsx is a zip of
-# XML: its members' sizes are checked before openpyxl opens it, so a "zip bomb" (1.8 MB that
-# unpacks to gigabytes) is refused unread. Python's zipfile stops at the size a member
-# declares, so a member cannot unpack to more than the sizes checked here.
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 10_000
+# region's enrolments is a few hundred rows, but a municipality's whole history or the region's
+# backlog can be tens of thousands: 100,000 rows are accepted, read as a stream and written in
+# bulk (about a minute, in the background; bench/import_speed.py). Such a file is about 10 MB
+# as CSV and 5 MB as .xlsx, which unpacks to about 55 MB. The upload page has its own, lower
+# limit (MAX_UPLOAD_BYTES, waw.settings.UPLOAD_BODY_LIMIT). An .xlsx is a zip of XML: its
+# members' sizes are checked before openpyxl opens it, so a "zip bomb" (1.8 MB that unpacks to
+# gigabytes) is refused unread. Python's zipfile stops at the size a member declares, so a
+# member cannot unpack to more than the sizes checked here.
+MAX_FILE_BYTES = 32 * 1024 * 1024
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 100_000
 MAX_COLUMNS = 100
 MAX_LINE_CHARS = 10_000
-MAX_UNPACKED_BYTES = 25 * 1024 * 1024
+MAX_UNPACKED_BYTES = 128 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100  # a real sheet packs 5–20×; repeated filler packs 1000×
 RATIO_CHECKED_FROM = 1024 * 1024
 MAX_ZIP_MEMBERS = 500
@@ -150,7 +168,7 @@ class ImportResult(ImportReport):
     trajectories_unchanged: int = 0
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a file of 100,000 rows is held in memory until written
 class ParsedRow:
     number: int
     client_number: str
@@ -177,35 +195,83 @@ def _shown(value: str) -> str:
 
 # --- reading ------------------------------------------------------------------------------
 
-
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in cp1252.
-        return data.decode("cp1252")
+READ_CHUNK_BYTES = 1024 * 1024
+# How often a long import says how far it is (rows read or written).
+PROGRESS_EVERY = 500
 
 
-def _read_csv(data: bytes) -> Iterator[list]:
-    text = _decode(data)
-    lines = text.splitlines()
-    if len(lines) > MAX_ROWS + 1:
-        raise ImportFileError(TOO_MANY_ROWS % {"n": MAX_ROWS})
-    for number, line in enumerate(lines, start=1):
-        # Checked before the csv module builds a row: one 5 MB line would be a million cells.
-        if len(line) > MAX_LINE_CHARS:
+def _open_binary(data: bytes | None, path) -> tuple[BinaryIO, int]:
+    """The file as a binary stream and its size: the bytes given, or the file at ``path``
+    (read as it is needed, never whole into memory)."""
+    if (data is None) == (path is None):
+        raise TypeError("give exactly one of data and path")
+    if data is not None:
+        return io.BytesIO(data), len(data)
+    return open(path, "rb"), os.path.getsize(path)
+
+
+def _scan_csv(stream: BinaryIO) -> tuple[str, int]:
+    """The encoding of a CSV (UTF-8 with or without BOM, else cp1252, as Excel on Windows
+    saves "CSV") and its number of lines, in one pass of fixed-size chunks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = True
+    first = stream.read(3)
+    bom = first == b"\xef\xbb\xbf"
+    chunk = b"" if bom else first
+    newlines = returns = 0
+    last = b""
+    while True:
+        chunk += stream.read(READ_CHUNK_BYTES)
+        if not chunk:
+            break
+        newlines += chunk.count(b"\n")
+        returns += chunk.count(b"\r")
+        last = chunk[-1:]
+        if utf8:
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                utf8 = False
+        chunk = b""
+    if utf8:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8 = False
+    stream.seek(3 if bom else 0)
+    # \r\n, \n and (old Mac) \r all end a line; a last line without an end counts too.
+    lines = max(newlines, returns) + (1 if last and last not in b"\r\n" else 0)
+    return ("utf-8" if utf8 or bom else "cp1252"), lines
+
+
+def _checked_lines(text: TextIO) -> Iterator[str]:
+    """The physical lines of a CSV, refused when one is too long: checked before the csv
+    module builds a row, since one 5 MB line would be a million cells."""
+    for number, line in enumerate(text, start=1):
+        if len(line.rstrip("\r\n")) > MAX_LINE_CHARS:
             raise ImportFileError(LINE_TOO_LONG % {"row": number, "n": MAX_LINE_CHARS})
-    first_line = lines[0] if text.strip() else ""
+        if number > MAX_ROWS + 1:
+            raise ImportFileError(TOO_MANY_ROWS % {"n": MAX_ROWS})
+        yield line
+
+
+def _read_csv(stream: BinaryIO) -> Iterator[list]:
+    encoding, lines = _scan_csv(stream)
+    if lines > MAX_ROWS + 1:
+        raise ImportFileError(TOO_MANY_ROWS % {"n": MAX_ROWS})
+    start = stream.tell()
+    first_line = stream.readline(4 * MAX_LINE_CHARS).decode(encoding, errors="replace")
+    stream.seek(start)
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    return csv.reader(io.StringIO(text), delimiter=delimiter)
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    return csv.reader(_checked_lines(text), delimiter=delimiter)
 
 
-def _check_zip(data: bytes) -> None:
+def _check_zip(stream: BinaryIO) -> None:
     """Refuse an .xlsx whose members unpack to too much, or pack suspiciously well."""
     try:
-        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        members = zipfile.ZipFile(stream).infolist()
+        stream.seek(0)
     except (zipfile.BadZipFile, ValueError, OSError) as error:
         raise ImportFileError(XLSX_UNREADABLE) from error
     if len(members) > MAX_ZIP_MEMBERS:
@@ -218,15 +284,15 @@ def _check_zip(data: bytes) -> None:
             raise ImportFileError(SUSPICIOUS_COMPRESSION)
 
 
-def _read_xlsx(data: bytes, columns=COLUMNS) -> Iterator[list]:
+def _read_xlsx(stream: BinaryIO, columns=COLUMNS) -> Iterator[list]:
     """The first sheet, streamed: the header up to MAX_COLUMNS wide, then every row only as
     wide as the last known column. The sheet's own dimension (``A1:XFD1048576`` in a hostile
     file) is never used: openpyxl would pad every row to it."""
     from openpyxl import load_workbook
 
-    _check_zip(data)
+    _check_zip(stream)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        workbook = load_workbook(stream, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         header_rows = list(sheet.iter_rows(max_row=1, max_col=MAX_COLUMNS + 1, values_only=True))
     except Exception as error:  # whatever a broken file makes openpyxl raise
@@ -271,30 +337,49 @@ def _trimmed(header: list) -> list:
     return header
 
 
+@contextmanager
+def open_table(
+    *, name: str, data: bytes | None = None, path=None, columns=COLUMNS
+) -> Iterator[tuple[list[str], Iterator[tuple[int, dict]]]]:
+    """The header (normalised names) and the non-empty rows as (row number, column → value) of
+    the known ``columns`` (the trajectory import's by default; the group import passes its own),
+    read from ``data`` or the file at ``path`` as they are needed: the rows are an iterator, so
+    a file of 100,000 rows is never in memory as a whole. Reading the rows raises
+    ImportFileError (and UnicodeDecodeError or csv.Error) as it meets the problem."""
+    stream, size = _open_binary(data, path)
+    try:
+        if size > MAX_FILE_BYTES:
+            raise ImportFileError(FILE_TOO_LARGE % {"mb": MAX_FILE_BYTES // (1024 * 1024)})
+        table = _read_xlsx(stream, columns) if name.lower().endswith(".xlsx") else _read_csv(stream)
+        table = iter(table)
+        first = next(table, None)
+        if first is None:
+            raise ImportFileError(_("Het bestand is leeg."))
+        header = [_column_name(cell) for cell in _trimmed(list(first))]
+        if len(header) > MAX_COLUMNS:
+            raise ImportFileError(TOO_MANY_COLUMNS % {"n": MAX_COLUMNS})
+        positions = [(i, column) for i, column in enumerate(header) if column in columns]
+
+        def rows():
+            for number, cells in enumerate(table, start=2):
+                if number > MAX_ROWS + 1:
+                    raise ImportFileError(TOO_MANY_ROWS % {"n": MAX_ROWS})
+                values = {column: cells[i] for i, column in positions if i < len(cells)}
+                if any(str(v).strip() for v in values.values() if v is not None):
+                    yield number, values
+
+        yield header, rows()
+    finally:
+        stream.close()
+
+
 def read_table(
     *, name: str, data: bytes, columns=COLUMNS
 ) -> tuple[list[str], list[tuple[int, dict]]]:
-    """The header (normalised names) and the non-empty rows as (row number, column → value) of
-    the known ``columns`` (the trajectory import's by default; the group import passes its own)."""
-    if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(FILE_TOO_LARGE % {"mb": MAX_FILE_BYTES // (1024 * 1024)})
-    table = _read_xlsx(data, columns) if name.lower().endswith(".xlsx") else _read_csv(data)
-    table = iter(table)
-    first = next(table, None)
-    if first is None:
-        raise ImportFileError(_("Het bestand is leeg."))
-    header = [_column_name(cell) for cell in _trimmed(list(first))]
-    if len(header) > MAX_COLUMNS:
-        raise ImportFileError(TOO_MANY_COLUMNS % {"n": MAX_COLUMNS})
-    positions = [(i, column) for i, column in enumerate(header) if column in columns]
-    rows = []
-    for number, cells in enumerate(table, start=2):
-        if number > MAX_ROWS + 1:
-            raise ImportFileError(TOO_MANY_ROWS % {"n": MAX_ROWS})
-        values = {column: cells[i] for i, column in positions if i < len(cells)}
-        if any(str(v).strip() for v in values.values() if v is not None):
-            rows.append((number, values))
-    return header, rows
+    """open_table's header and rows, the rows as a list (for small files, like the
+    municipalities' import)."""
+    with open_table(name=name, data=data, columns=columns) as (header, rows):
+        return header, list(rows)
 
 
 # --- checking -----------------------------------------------------------------------------
@@ -333,10 +418,11 @@ class _Lookup:
         for p in Project.objects.all():
             for label in (p.name, p.slug, *p.aliases):
                 self.projects.setdefault(normalise(label), p)
-        self.groups = {
-            (c.project_id, normalise(c.name)): c
-            for c in Cohort.objects.only("pk", "project", "name")
-        }
+        by_pk = {p.pk: p for p in self.projects.values()}
+        self.groups = {}
+        for c in Cohort.objects.only("pk", "project", "name"):
+            c.project = by_pk[c.project_id]  # read, not queried, when a record names it
+            self.groups[(c.project_id, normalise(c.name))] = c
         self.outcomes = {}
         for outcome in Outcome:
             self.outcomes[outcome.value] = outcome.value
@@ -579,6 +665,9 @@ def _participant_for(rows: list[ParsedRow], result: ImportResult) -> Participant
 
 
 def _apply(*, user, rows: list[ParsedRow], result: ImportResult) -> None:
+    """The row-by-row import: every row through the services (about 10 ms a row). Used for a
+    file that enrols one person twice in a project on one day (_RowByRow), and the reference
+    the bulk path is tested against."""
     people: dict[tuple, list[ParsedRow]] = {}
     for row in rows:
         people.setdefault(row.person_key, []).append(row)
@@ -633,47 +722,468 @@ def _apply_trajectory(*, user, participant, row: ParsedRow, result: ImportResult
     result.trajectories_updated += 1
 
 
-def import_trajectories(*, user, name: str, data: bytes) -> ImportResult:
-    """Import enrolments from a CSV or XLSX file, all or nothing.
+Progress = Callable[[int, int | None], None]
+
+
+def _read_rows(*, name, data, path, progress: Progress | None, result: ImportResult):
+    """Every row read and checked in one pass over the file, the problems into ``result``;
+    the checked rows (none once a problem is found: the file will not be imported)."""
+    parsed: list[ParsedRow] = []
+    try:
+        with open_table(name=name, data=data, path=path) as (header, table):
+            for column in [column for column in REQUIRED if column not in header]:
+                result.errors.append(RowError(1, column, _("kolom ontbreekt in de kopregel")))
+            for column in sorted({c for c in header if c in COLUMNS and header.count(c) > 1}):
+                result.errors.append(RowError(1, column, DUPLICATE_COLUMN))
+            if result.errors:
+                return None
+            lookup = _Lookup()
+            for number, values in table:
+                result.rows += 1
+                row = _check_row(number, values, lookup, result.errors)
+                if row is not None and not result.errors:
+                    parsed.append(row)
+                if progress is not None and result.rows % PROGRESS_EVERY == 0:
+                    progress(result.rows, None)
+    except (ImportFileError, UnicodeDecodeError, csv.Error) as error:
+        message = str(error) if isinstance(error, ImportFileError) else ""
+        result.errors[:] = [RowError(1, "", message or str(FILE_UNREADABLE))]
+        result.rows = 0
+        return None
+    if progress is not None:
+        progress(result.rows, None)
+    if not result.rows:
+        result.errors.append(RowError(2, "", _("het bestand bevat geen regels")))
+    return parsed, lookup
+
+
+def _reset_counts(result: ImportResult) -> None:
+    result.participants_created = result.participants_matched = 0
+    result.trajectories_created = result.trajectories_updated = 0
+    result.trajectories_unchanged = 0
+
+
+def import_trajectories(
+    *,
+    user,
+    name: str,
+    data: bytes | None = None,
+    path: str | os.PathLike | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import enrolments from a CSV or XLSX file (``data``, or the file at ``path``), all or
+    nothing.
 
     Every row is checked first; a file with any problem changes nothing and reports each
     problem with its row and column. Importing the same file twice changes nothing: people are
     matched by name and birth date (a klantnummer of someone else is an error, never a match),
     trajectories by participant, project and enrolment date.
+
+    ``progress(rows_done, total)`` is called every PROGRESS_EVERY rows: while the file is
+    read and checked with ``total`` None (the rows read so far), then while it is written with
+    ``total`` the rows of the file, ending with ``progress(total, total)``.
     """
     result = ImportResult()
-    try:
-        header, table = read_table(name=name, data=data)
-    except (ImportFileError, UnicodeDecodeError, csv.Error) as error:
-        message = str(error) if isinstance(error, ImportFileError) else ""
-        result.errors.append(RowError(1, "", message or str(FILE_UNREADABLE)))
-        return result
-    missing = [column for column in REQUIRED if column not in header]
-    for column in missing:
-        result.errors.append(RowError(1, column, _("kolom ontbreekt in de kopregel")))
-    for column in sorted({c for c in header if c in COLUMNS and header.count(c) > 1}):
-        result.errors.append(RowError(1, column, DUPLICATE_COLUMN))
+    read = _read_rows(name=name, data=data, path=path, progress=progress, result=result)
     if result.errors:
         return result
-    if not table:
-        result.errors.append(RowError(2, "", _("het bestand bevat geen regels")))
-        return result
-    result.rows = len(table)
-    lookup = _Lookup()
-    parsed = [_check_row(number, values, lookup, result.errors) for number, values in table]
-    if result.errors:
-        return result
+    parsed, lookup = read
     _check_client_numbers(parsed, result.errors)
     if result.errors:
         return result
     try:
         with transaction.atomic():
-            _apply(user=user, rows=parsed, result=result)
+            try:
+                with transaction.atomic():
+                    _apply_in_bulk(
+                        user=user, rows=parsed, lookup=lookup, result=result, progress=progress
+                    )
+            except _RowByRow:
+                _reset_counts(result)
+                _apply(user=user, rows=parsed, result=result)
+                if progress is not None:
+                    progress(len(parsed), len(parsed))
     except _Rollback:
-        result.participants_created = result.participants_matched = 0
-        result.trajectories_created = result.trajectories_updated = 0
-        result.trajectories_unchanged = 0
+        _reset_counts(result)
     return result
+
+
+# --- applying in bulk ---------------------------------------------------------------------
+#
+# The import's writes, set-based: the people and trajectories the file is about are looked up
+# in a few queries (in chunks), every row is decided in memory in the order the row-by-row
+# path (_apply, above) took it, with the same rules and messages, and the new records are
+# written with bulk_create, with their history line and audit entries. Changes to existing
+# records (a participant who moved, a trajectory that ended) are rare in a file and still go
+# through the services one by one. tests/participants/test_import_bulk.py holds the two paths
+# to the same result.
+
+LOOKUP_CHUNK = 500  # values in one IN (...), well below SQLite's and PostgreSQL's limits
+WRITE_BATCH = 1000
+
+
+class _RowByRow(Exception):
+    """The file enrols one person twice in a project on one day: the second row changes what
+    the first creates. Rare enough to leave to the row-by-row path."""
+
+
+@dataclass(slots=True)
+class _Person:
+    rows: list
+    latest: ParsedRow
+    numbered: ParsedRow | None
+    key: str  # participants.models.identity_key
+    participant: Participant | None = None
+    errors: list = field(default_factory=list)
+
+
+def _chunks(items, size=LOOKUP_CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _people(rows: list[ParsedRow]) -> list[_Person]:
+    grouped: dict[tuple, list[ParsedRow]] = {}
+    for row in rows:
+        grouped.setdefault(row.person_key, []).append(row)
+    people = []
+    for person_rows in grouped.values():
+        latest = max(person_rows, key=lambda r: r.enrolment_date)
+        numbered = next(
+            (
+                r
+                for r in sorted(person_rows, key=lambda r: r.enrolment_date, reverse=True)
+                if r.client_number and r.municipality.pk == latest.municipality.pk
+            ),
+            None,
+        )
+        key = identity_key(
+            first_name=latest.first_name,
+            last_name=latest.last_name,
+            date_of_birth=latest.date_of_birth,
+        )
+        people.append(_Person(person_rows, latest, numbered, key))
+    return people
+
+
+class _Known:
+    """The existing participants the file is about, one object per record, so that a change
+    decided for one row is seen by the next (as the row-by-row path saw it in the database)."""
+
+    def __init__(self, people: list[_Person]):
+        self.by_pk: dict[int, Participant] = {}
+        self.by_key: dict[str, list[Participant]] = {}
+        self.holders: dict[tuple[int, str], Participant] = {}
+        for chunk in _chunks(people):
+            keys = {p.key for p in chunk}
+            births = {p.latest.date_of_birth for p in chunk}
+            # The duplicate rule (participant_duplicates): same names and birth date, here by
+            # the identity key; records without one (bulk-written) by their birth date.
+            found = Participant.objects.filter(
+                Q(identity_key__in=keys) | Q(identity_key__isnull=True, date_of_birth__in=births)
+            ).select_related("municipality")
+            for candidate in found:
+                candidate_key = identity_key(
+                    first_name=candidate.first_name,
+                    last_name=candidate.last_name,
+                    date_of_birth=candidate.date_of_birth,
+                )
+                if candidate_key in keys:
+                    self.by_key.setdefault(candidate_key, []).append(self._one(candidate))
+        numbers = {p.numbered.client_number for p in people if p.numbered}
+        for chunk in _chunks(numbers):
+            for holder in Participant.objects.filter(client_number__in=chunk).select_related(
+                "municipality"
+            ):
+                holder = self._one(holder)
+                self.holders[(holder.municipality_id, holder.client_number)] = holder
+
+    def _one(self, participant: Participant) -> Participant:
+        return self.by_pk.setdefault(participant.pk, participant)
+
+    def numbered(self, participant: Participant, municipality, client_number: str) -> None:
+        """``participant`` now lives in ``municipality`` with ``client_number``."""
+        old = (participant.municipality_id, participant.client_number)
+        if participant.client_number and self.holders.get(old) is participant:
+            del self.holders[old]
+        participant.municipality = municipality
+        participant.client_number = client_number
+        if client_number:
+            self.holders[(municipality.pk, client_number)] = participant
+
+
+def _decide_participant(person: _Person, known: _Known, new: list, result) -> None:
+    """_participant_for, on the records in memory: the participant of ``person`` (existing,
+    changed through participant_save, or new and written later), or the row error."""
+    latest, numbered = person.latest, person.numbered
+    client_number = numbered.client_number if numbered else ""
+    matches = list(known.by_key.get(person.key, []))
+    holder = known.holders.get((latest.municipality.pk, client_number)) if client_number else None
+    if holder is not None and all(m is not holder for m in matches):
+        matches.append(holder)
+    if holder is not None and not _same_person(holder, latest):
+        person.errors.append(
+            RowError(
+                numbered.number,
+                "klantnummer",
+                CLIENT_NUMBER_OTHER_PERSON
+                % {"value": _shown(client_number), "municipality": latest.municipality.name},
+            )
+        )
+        return
+    same = [m for m in matches if _same_person(m, latest)]
+    if not same:
+        participant = Participant(
+            first_name=latest.first_name,
+            last_name=latest.last_name,
+            date_of_birth=latest.date_of_birth,
+            municipality=latest.municipality,
+            client_number=client_number,
+        )
+        participant.refresh_identity_key()
+        if client_number:
+            known.holders[(latest.municipality.pk, client_number)] = participant
+        new.append(participant)
+        person.participant = participant
+        result.participants_created += 1
+        return
+    participant = holder or same[0]
+    moved = participant.municipality_id != latest.municipality.pk
+    if (
+        client_number
+        and not moved
+        and participant.client_number
+        and participant.client_number != client_number
+    ):
+        person.errors.append(
+            RowError(
+                numbered.number,
+                "klantnummer",
+                CLIENT_NUMBER_DIFFERS
+                % {
+                    "existing": participant.client_number,
+                    "value": _shown(client_number),
+                    "municipality": latest.municipality.name,
+                },
+            )
+        )
+        return
+    result.participants_matched += 1
+    if moved or (client_number and not participant.client_number):
+        # A klantnummer is the municipality's: the old one does not travel along.
+        known.numbered(participant, latest.municipality, client_number)
+        try:
+            participant_save(participant=participant)
+        except ValidationError as error:
+            person.errors.extend(RowError(person.rows[0].number, "", m) for m in error.messages)
+            return
+    person.participant = participant
+
+
+class _Trajectories:
+    """The trajectories of the file's participants as the rows leave them: the existing ones
+    (read in chunks) and the new ones, with the groups' occupation, for the checks of
+    trajectory_enrol and trajectory_update (one running trajectory per participant and
+    project; billing rule 10 on groups)."""
+
+    def __init__(self, people: list[_Person], lookup: _Lookup):
+        self.projects = {p.pk: p for p in lookup.projects.values()}
+        self.by_project: dict[tuple, list[Trajectory]] = {}
+        owners = {p.participant.pk: p.participant for p in people if p.participant}
+        owners.pop(None, None)
+        pks = list(owners)
+        cohort_ids = {r.cohort.pk for p in people for r in p.rows if r.cohort}
+        for chunk in _chunks(pks):
+            for trajectory in Trajectory.objects.filter(participant_id__in=chunk).order_by("id"):
+                # The objects in memory, so that a message or check reads no more rows.
+                trajectory.participant = owners[trajectory.participant_id]
+                trajectory.project = self.projects.get(trajectory.project_id) or trajectory.project
+                self.by_project.setdefault(
+                    (trajectory.participant_id, trajectory.project_id), []
+                ).append(trajectory)
+                if trajectory.cohort_id:
+                    cohort_ids.add(trajectory.cohort_id)
+        self.cohorts: dict[int, Cohort] = {}
+        self.occupied: dict[int, int] = {}
+        for chunk in _chunks(cohort_ids):
+            self.cohorts.update(
+                (c.pk, c)
+                for c in Cohort.objects.filter(pk__in=chunk).only(
+                    "pk", "name", "status", "capacity"
+                )
+            )
+            self.occupied.update(
+                Trajectory.objects.filter(cohort_id__in=chunk, withdrawn_at__isnull=True)
+                .values("cohort_id")
+                .annotate(n=Count("id"))
+                .values_list("cohort_id", "n")
+            )
+
+    def of(self, participant: Participant, project) -> list[Trajectory]:
+        key = (participant.pk, project.pk) if participant.pk else (id(participant), project.pk)
+        return self.by_project.setdefault(key, [])
+
+    def refusals(self, trajectory: Trajectory, before: Trajectory | None) -> list[str]:
+        """What trajectory_enrol (``before`` None) or trajectory_update (``before``: the record
+        as it is) would refuse ``trajectory`` for: _refuse_second_open_trajectory first, then
+        Trajectory.clean's group rule."""
+        if trajectory.end_date is None and trajectory.withdrawn_at is None:
+            running = [
+                t
+                for t in self.of(trajectory.participant, trajectory.project)
+                if t is not before and t.end_date is None and t.withdrawn_at is None
+            ]
+            if running:
+                # _open_trajectory_of's .first(): the newest enrolment, then the oldest record
+                # (the new ones, written later, are the newest records).
+                first = min(
+                    enumerate(running),
+                    key=lambda item: (-item[1].enrolment_date.toordinal(), item[0]),
+                )[1]
+                return list(OpenTrajectoryExists(first).messages)
+        if trajectory.cohort_id and trajectory.withdrawn_at is None:
+            cohort = self.cohorts[trajectory.cohort_id]
+            taken = self.occupied.get(cohort.pk, 0)
+            if before is not None and before.cohort_id == cohort.pk and before.withdrawn_at is None:
+                taken -= 1
+            try:
+                check_group_rule(cohort=cohort, start_date=trajectory.start_date, taken=taken)
+            except ValidationError as error:
+                return list(error.messages)
+        return []
+
+    def occupy(self, trajectory: Trajectory, step: int) -> None:
+        if trajectory.cohort_id and trajectory.withdrawn_at is None:
+            self.occupied[trajectory.cohort_id] = self.occupied.get(trajectory.cohort_id, 0) + step
+
+
+def _value_of(record, name: str | None = None):
+    """A field's value, a related record by its id: ``_value_of(trajectory, "cohort")`` is the
+    cohort's id, ``_value_of(cohort)`` too; other values are themselves."""
+    if name is not None:
+        field = Trajectory._meta.get_field(name)
+        return getattr(record, field.attname)
+    return record.pk if isinstance(record, models.Model) else record
+
+
+def _decide_trajectory(*, user, person, row, trajectories, new, result) -> None:
+    """_apply_trajectory on the records in memory: a new trajectory (written later), a change
+    through trajectory_update, or nothing to do; else the row error."""
+    participant = person.participant
+    wanted = {
+        "municipality_at_start": row.municipality,
+        "start_date": row.start_date,
+        "end_date": row.end_date,
+        "outcome": row.outcome,
+    }
+    if row.cohort is not None:
+        wanted["cohort"] = row.cohort
+    others = trajectories.of(participant, row.project)
+    existing = next((t for t in others if t.enrolment_date == row.enrolment_date), None)
+    if existing is None:
+        trajectory = Trajectory(
+            participant=participant,
+            project=row.project,
+            enrolment_date=row.enrolment_date,
+            **wanted,
+        )
+        refused = trajectories.refusals(trajectory, None)
+        if refused:
+            result.errors.extend(RowError(row.number, "", m) for m in refused)
+            return
+        others.append(trajectory)
+        trajectories.occupy(trajectory, 1)
+        new.append(trajectory)
+        result.trajectories_created += 1
+        return
+    if existing.pk is None:
+        raise _RowByRow
+    # Compared by id: reading the related records would cost a query a row.
+    changes = {k: v for k, v in wanted.items() if _value_of(existing, k) != _value_of(v)}
+    if not changes:
+        result.trajectories_unchanged += 1
+        return
+    if existing.is_withdrawn:
+        result.errors.append(RowError(row.number, "", str(WITHDRAWN_IS_FROZEN)))
+        return
+    after = copy.copy(existing)
+    for name, value in changes.items():
+        setattr(after, name, value)
+    refused = trajectories.refusals(after, existing)
+    if refused:
+        result.errors.extend(RowError(row.number, "", m) for m in refused)
+        return
+    trajectories.occupy(existing, -1)
+    try:
+        trajectory_update(user=user, trajectory=existing, **changes)
+    except ValidationError as error:
+        result.errors.extend(RowError(row.number, "", m) for m in error.messages)
+        return
+    finally:
+        trajectories.occupy(existing, 1)
+    result.trajectories_updated += 1
+
+
+def _apply_in_bulk(*, user, rows: list[ParsedRow], lookup, result, progress) -> None:
+    keys = {(row.person_key, row.project.pk, row.enrolment_date) for row in rows}
+    if len(keys) < len(rows):
+        raise _RowByRow
+    people = _people(rows)
+    known = _Known(people)
+    new_participants: list[Participant] = []
+    for person in people:
+        _decide_participant(person, known, new_participants, result)
+    trajectories = _Trajectories(people, lookup)
+    new_trajectories: list[Trajectory] = []
+    for person in people:
+        result.errors.extend(person.errors)
+        if person.participant is None:
+            continue
+        for row in person.rows:
+            _decide_trajectory(
+                user=user,
+                person=person,
+                row=row,
+                trajectories=trajectories,
+                new=new_trajectories,
+                result=result,
+            )
+    if result.errors:
+        raise _Rollback
+    _write(
+        user=user,
+        participants=new_participants,
+        trajectories=new_trajectories,
+        done=len(rows) - len(new_trajectories),
+        total=len(rows),
+        progress=progress,
+    )
+
+
+def _write(*, user, participants, trajectories, done: int, total: int, progress) -> None:
+    """The new records, in batches: participants, then their trajectories, each with the
+    audit entries a save makes and each trajectory with its "aangemeld" history line.
+    ``progress`` hears the rows done: the ones that needed no new record, then the written."""
+    for batch in _chunks(participants, WRITE_BATCH):
+        insert_many(batch)
+        creation_records_in_bulk(batch)
+    if progress is not None:
+        progress(done, total)
+    user_id = user.pk if user is not None else None
+    for batch in _chunks(trajectories, WRITE_BATCH):
+        insert_many(batch)
+        insert_values(
+            TrajectoryChange,
+            [
+                {"trajectory_id": t.pk, "changed_by_id": user_id, **enrolment_record(t)}
+                for t in batch
+            ],
+        )
+        creation_records_in_bulk(batch)
+        done += len(batch)
+        if progress is not None:
+            progress(done, total)
 
 
 # --- template ------------------------------------------------------------------------------

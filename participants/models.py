@@ -136,6 +136,38 @@ class Participant(models.Model):
         return f"{self.first_name[:1]}. {self.last_name}"
 
 
+def check_group_rule(*, cohort, start_date, taken: int | None) -> None:
+    """Billing rule 10 for a trajectory in ``cohort``: a cancelled group takes no trajectories
+    and none of its trajectories starts; a group with a capacity takes no more than that
+    (``taken``: its other trajectories that are not withdrawn)."""
+    from projects.constants import CohortStatus
+
+    if cohort.status == CohortStatus.CANCELLED:
+        if start_date:
+            raise ValidationError(
+                {
+                    "start_date": _(
+                        "Groep %(group)s is geannuleerd; een traject in deze groep kan niet "
+                        "starten."
+                    )
+                    % {"group": cohort.name}
+                }
+            )
+        raise ValidationError(
+            {
+                "cohort": _("Groep %(group)s is geannuleerd; kies een andere groep.")
+                % {"group": cohort.name}
+            }
+        )
+    if cohort.capacity and taken >= cohort.capacity:
+        raise ValidationError(
+            {
+                "cohort": _("Groep %(group)s is vol (capaciteit %(n)s).")
+                % {"group": cohort.name, "n": cohort.capacity}
+            }
+        )
+
+
 class Trajectory(models.Model):
     """One participant in one project: enrolment → start → end with an outcome."""
 
@@ -261,37 +293,15 @@ class Trajectory(models.Model):
     def _check_group(self):
         """Billing rule 10: a cancelled group takes no trajectories and none of its trajectories
         starts; a group with a capacity takes no more than that."""
-        from projects.constants import CohortStatus
         from projects.models import Cohort
 
         # Read from the database: the decision may have been taken since this row was loaded.
         cohort = Cohort.objects.get(pk=self.cohort_id)
-        if cohort.status == CohortStatus.CANCELLED:
-            if self.start_date:
-                raise ValidationError(
-                    {
-                        "start_date": _(
-                            "Groep %(group)s is geannuleerd; een traject in deze groep kan niet "
-                            "starten."
-                        )
-                        % {"group": cohort.name}
-                    }
-                )
-            raise ValidationError(
-                {
-                    "cohort": _("Groep %(group)s is geannuleerd; kies een andere groep.")
-                    % {"group": cohort.name}
-                }
-            )
+        taken = None
         if cohort.capacity:
-            others = cohort.trajectories.filter(withdrawn_at__isnull=True).exclude(pk=self.pk)
-            if others.count() >= cohort.capacity:
-                raise ValidationError(
-                    {
-                        "cohort": _("Groep %(group)s is vol (capaciteit %(n)s).")
-                        % {"group": cohort.name, "n": cohort.capacity}
-                    }
-                )
+            taken = cohort.trajectories.filter(withdrawn_at__isnull=True).exclude(pk=self.pk)
+            taken = taken.count()
+        check_group_rule(cohort=cohort, start_date=self.start_date, taken=taken)
 
     @property
     def is_withdrawn(self) -> bool:

@@ -212,13 +212,21 @@ def trajectory_enrol(*, user, trajectory: Trajectory) -> Trajectory:
     _refuse_second_open_trajectory(trajectory)
     trajectory.full_clean()
     _save_trajectory(trajectory)
-    TrajectoryChange.objects.create(
-        trajectory=trajectory,
-        changed_by=user,
-        field=str(_("aangemeld")),
-        new_value=f"{trajectory.project} ({_display(trajectory, 'enrolment_date')})",
-    )
+    enrolment_change(user=user, trajectory=trajectory).save()
     return trajectory
+
+
+def enrolment_change(*, user, trajectory: Trajectory) -> TrajectoryChange:
+    """The history's first line of a trajectory, "aangemeld" (unsaved)."""
+    return TrajectoryChange(trajectory=trajectory, changed_by=user, **enrolment_record(trajectory))
+
+
+def enrolment_record(trajectory: Trajectory) -> dict[str, str]:
+    """What the history's first line says (the import writes these lines in bulk)."""
+    return {
+        "field": str(_("aangemeld")),
+        "new_value": f"{trajectory.project} ({_display(trajectory, 'enrolment_date')})",
+    }
 
 
 def trajectory_version(trajectory: Trajectory) -> str:

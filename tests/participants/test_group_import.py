@@ -199,3 +199,21 @@ def test_the_group_upload_page_shows_the_first_problems_and_counts_the_rest(
     content = response.content.decode()
     assert content.count("<tr><td class=\"num\">") == importing.MAX_SHOWN_ERRORS
     assert "En nog 100 problemen" in content
+
+
+def test_groups_are_imported_from_a_path_reporting_progress(wijkleerbedrijf, coordinator, tmp_path):
+    path = tmp_path / "groepen.csv"
+    path.write_bytes(
+        groups_csv(
+            ("Wijkleerbedrijf", "Klas februari", "02-02-2026", "Minimaal 10", "gepland", ""),
+            ("Wijkleerbedrijf", "Klas augustus", "2026-08-31", "6838,00", "", ""),
+        )
+    )
+    calls = []
+
+    result = import_groups(
+        user=coordinator, name=path.name, path=path, progress=lambda *a: calls.append(a)
+    )
+
+    assert result.ok and result.created == 2
+    assert calls == [(2, None), (2, 2)]

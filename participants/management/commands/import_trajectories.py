@@ -22,7 +22,7 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"Onbekende gebruiker: {options['user']}")
-        result = import_trajectories(user=user, name=path.name, data=path.read_bytes())
+        result = import_trajectories(user=user, name=path.name, path=path)
         if not result.ok:
             for error in result.errors:
                 column = f" [{error.column}]" if error.column else ""
