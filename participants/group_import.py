@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -222,7 +223,9 @@ def _apply(*, user, row: ParsedGroup, result: GroupImportResult) -> None:
         )
 
 
-def import_groups(*, user, name: str, data: bytes) -> GroupImportResult:
+def import_groups(
+    *, user, name: str, data: bytes | None = None, path=None, progress=None
+) -> GroupImportResult:
     """Import groups from a CSV or XLSX file, all or nothing.
 
     Every row is checked first; a file with any problem changes nothing and names each problem
@@ -231,6 +234,8 @@ def import_groups(*, user, name: str, data: bytes) -> GroupImportResult:
     """
     result = GroupImportResult()
     try:
+        if data is None:
+            data = Path(path).read_bytes()
         header, table = read_table(name=name, data=data, columns=GROUP_COLUMNS)
     except (ImportFileError, UnicodeDecodeError, csv.Error) as error:
         message = str(error) if isinstance(error, ImportFileError) else ""
@@ -249,7 +254,11 @@ def import_groups(*, user, name: str, data: bytes) -> GroupImportResult:
     result.rows = len(table)
     lookup = _Lookup()
     seen: dict = {}
-    parsed = [_check(number, values, lookup, result.errors, seen) for number, values in table]
+    parsed = []
+    for done, (number, values) in enumerate(table, start=1):
+        parsed.append(_check(number, values, lookup, result.errors, seen))
+        if progress is not None:
+            progress(done, result.rows)
     if result.errors:
         return result
     try:

@@ -6,6 +6,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -633,16 +634,23 @@ def _apply_trajectory(*, user, participant, row: ParsedRow, result: ImportResult
     result.trajectories_updated += 1
 
 
-def import_trajectories(*, user, name: str, data: bytes) -> ImportResult:
+def import_trajectories(
+    *, user, name: str, data: bytes | None = None, path=None, progress=None
+) -> ImportResult:
     """Import enrolments from a CSV or XLSX file, all or nothing.
 
     Every row is checked first; a file with any problem changes nothing and reports each
     problem with its row and column. Importing the same file twice changes nothing: people are
     matched by name and birth date (a klantnummer of someone else is an error, never a match),
     trajectories by participant, project and enrolment date.
+
+    The file is ``data`` or the file at ``path``; ``progress(done, total)``, when given, is
+    told the rows checked (a task's progress bar).
     """
     result = ImportResult()
     try:
+        if data is None:
+            data = Path(path).read_bytes()
         header, table = read_table(name=name, data=data)
     except (ImportFileError, UnicodeDecodeError, csv.Error) as error:
         message = str(error) if isinstance(error, ImportFileError) else ""
@@ -660,7 +668,11 @@ def import_trajectories(*, user, name: str, data: bytes) -> ImportResult:
         return result
     result.rows = len(table)
     lookup = _Lookup()
-    parsed = [_check_row(number, values, lookup, result.errors) for number, values in table]
+    parsed = []
+    for done, (number, values) in enumerate(table, start=1):
+        parsed.append(_check_row(number, values, lookup, result.errors))
+        if progress is not None:
+            progress(done, result.rows)
     if result.errors:
         return result
     _check_client_numbers(parsed, result.errors)

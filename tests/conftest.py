@@ -39,6 +39,9 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Tasks run at once, in the test's transaction: tests test the work. The database backend
+    # and a real worker process are tested in tests/waw/test_job_worker.py.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)

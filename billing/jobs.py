@@ -1,0 +1,28 @@
+"""Issuing a run as a job (waw/jobs.py): progress is the invoices rendered."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from billing.services import issue_run
+from waw.jobs import Outcome
+from waw.periods import Period
+
+
+def invoice_run(job, progress) -> Outcome:
+    """Issue the period's run; a refusal (RunRefused) fails the job with its messages."""
+    period = Period.parse(job.params["period"])
+    run = issue_run(period=period, user=job.user, progress=progress)
+    invoices = run.invoices.count()
+    settled = run.settlements.count()
+    return Outcome(
+        ok=True,
+        summary={
+            "run": run.pk,
+            "period": str(period),
+            "figures": [
+                [_("facturen uitgegeven"), invoices],
+                [_("trajecten verrekend tegen € 0"), settled],
+            ],
+            "link": [reverse("billing:list"), _("Naar de facturen")],
+        },
+    )
