@@ -1,5 +1,7 @@
 """Issuing a run as a job (waw/jobs.py): progress is the invoices rendered."""
 
+import datetime as dt
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -11,7 +13,9 @@ from waw.periods import Period
 def invoice_run(job, progress) -> Outcome:
     """Issue the period's run; a refusal (RunRefused) fails the job with its messages."""
     period = Period.parse(job.params["period"])
-    run = issue_run(period=period, user=job.user, progress=progress)
+    # A command may name the day of issue (its own "today"); the web's run issues today.
+    today = dt.date.fromisoformat(job.params["today"]) if job.params.get("today") else None
+    run = issue_run(period=period, user=job.user, today=today, progress=progress)
     invoices = run.invoices.count()
     settled = run.settlements.count()
     return Outcome(
