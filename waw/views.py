@@ -248,7 +248,7 @@ class HealthView(RoleRequiredMixin, TemplateView):
 
 # --- jobs (waw/jobs.py) ---------------------------------------------------------------------
 
-JOB_ROLES = (Role.COORDINATOR,)
+JOB_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
 
 
 class JobListView(RoleRequiredMixin, ListView):
