@@ -23,6 +23,8 @@ def invoice_run(job, progress) -> Outcome:
         summary={
             "run": run.pk,
             "period": str(period),
+            "message": _("%(n)s facturen voor %(period)s zijn uitgegeven.")
+            % {"n": invoices, "period": period},
             "figures": [
                 [_("facturen uitgegeven"), invoices],
                 [_("trajecten verrekend tegen € 0"), settled],

@@ -83,6 +83,10 @@ UNEXPECTED = _(
 )
 INTERRUPTED = _("De taak is afgebroken; er is niets opgeslagen.")
 NOT_ENQUEUED = _("De taak kon niet in de wachtrij worden gezet; probeer het opnieuw.")
+NEVER_RAN = _(
+    "De taakverwerker heeft deze taak afgesloten zonder haar uit te voeren; er is niets "
+    "opgeslagen. Start de taak opnieuw."
+)
 
 
 @dataclass
@@ -364,7 +368,36 @@ def reap_stale() -> int:
             logger.warning("job %s reaped: %s", job.pk, reason)
             _remove_input(job.input_path)
             _close_queue_row(job.task_id, now)
+    reaped += _reap_never_ran()
     _remove_orphan_inputs()
+    return reaped
+
+
+def _reap_never_ran() -> int:
+    """A queued job whose task the queue already closed (it failed before our code ran, e.g.
+    the task could not be imported) would wait forever: fail it."""
+    try:
+        from django_tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # another backend
+        return 0
+    queued = dict(
+        Job.objects.filter(status=Job.Status.QUEUED).exclude(task_id="").values_list(
+            "task_id", "pk"
+        )
+    )
+    if not queued:
+        return 0
+    closed = DBTaskResult.objects.filter(
+        id__in=list(queued),
+        status__in=[TaskResultStatus.FAILED, TaskResultStatus.SUCCESSFUL],
+    ).values_list("id", flat=True)
+    reaped = 0
+    for task_id in closed:
+        job = Job.objects.get(pk=queued[str(task_id)])
+        if _finish(job.pk, Job.Status.FAILED, outcome=None, error=str(NEVER_RAN)):
+            reaped += 1
+            _remove_input(job.input_path)
     return reaped
 
 
