@@ -155,3 +155,63 @@ def test_a_worker_killed_halfway_leaves_the_job_failed_nothing_written_and_no_fi
     assert query(site, "select count(*) from waw_municipality") == municipalities
     assert query(site, "select status from django_tasks_database_dbtaskresult") == [("FAILED",)]
     assert input_files(site) == []
+
+
+@pytest.fixture(scope="module")
+def postgres_site(tmp_path_factory):
+    """A database of its own on the PostgreSQL server the suite runs against (CI's second run)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("the progress of an open transaction is PostgreSQL's (DATABASE_URL)")
+    import psycopg2
+
+    base = url.rsplit("/", 1)[0]
+    name = f"waw_jobs_{os.getpid()}"
+    admin = psycopg2.connect(f"{base}/postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    folder = tmp_path_factory.mktemp("pg")
+    env = {**environment(folder), "DATABASE_URL": f"{base}/{name}"}
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT, env=env, capture_output=True, timeout=300, check=True,
+    )
+    yield folder, env, f"{base}/{name}"
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+def test_on_postgresql_progress_shows_while_the_work_is_still_uncommitted(postgres_site):
+    import psycopg2
+
+    folder, env, url = postgres_site
+    job = start_import(folder, env)
+    process = worker(env, "--batch", slow=True)
+    seen = []
+    try:
+        with psycopg2.connect(url) as db:
+            db.autocommit = True
+            deadline = time.monotonic() + 60
+            while len(seen) < 3:
+                assert time.monotonic() < deadline, seen
+                with db.cursor() as cursor:
+                    cursor.execute(
+                        "select done, (select count(*) from waw_municipality where slug like "
+                        "'halverwege-%%') from waw_job where id = %s",
+                        [job],
+                    )
+                    done, written = cursor.fetchone()
+                if 0 < done < 200 and (not seen or done > seen[-1][0]):
+                    seen.append((done, written))
+                time.sleep(0.2)
+        assert process.wait(timeout=120) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+    # The bar moved three times while none of the work's rows were visible yet.
+    assert [written for _done, written in seen] == [0, 0, 0]
