@@ -31,7 +31,6 @@ import contextlib
 import datetime as dt
 import logging
 import os
-import shutil
 import socket
 import threading
 import time
@@ -171,9 +170,8 @@ def create_job(
         path = _save_input(name=name, chunks=upload.chunks())
     elif input_file is not None:
         name = input_file.name
-        path = input_dir() / f"{uuid.uuid4().hex}{input_file.suffix.lower()[:10]}"
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        shutil.copyfile(input_file, path)
+        with open(input_file, "rb") as source:
+            path = _save_input(name=name, chunks=iter(lambda: source.read(1 << 20), b""))
     try:
         with transaction.atomic():
             job = Job.objects.create(

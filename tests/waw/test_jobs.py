@@ -340,3 +340,29 @@ def test_an_unknown_job_is_404(client_for, coordinator):
 def test_anonymous_visitors_are_sent_to_the_login(client):
     assert client.get("/taken/").status_code == 302
 
+
+
+def test_issuing_a_period_whose_run_is_queued_is_refused_with_a_link(client_for, coordinator):
+    client = client_for(coordinator)
+    client.post("/facturen/run/", {"period": "2025-Q1", "confirm": "on"})  # queued, no worker
+    running = Job.objects.get(kind=Job.Kind.INVOICE_RUN)
+
+    page = client.post("/facturen/run/", {"period": "2025-Q1", "confirm": "on"}, follow=True)
+
+    assert f'<a href="/taken/{running.pk}/">bekijk de voortgang</a>' in page.content.decode()
+    assert Job.objects.filter(kind=Job.Kind.INVOICE_RUN).count() == 1
+
+
+def test_publishing_an_edition_renders_its_pdf_once_in_a_job(
+    coordinator, django_capture_on_commit_callbacks
+):
+    from monitor.services import edition_create, edition_publish
+
+    edition = edition_create(period_text="2025-H1")
+    with django_capture_on_commit_callbacks(execute=True):
+        edition_publish(edition=edition, user=coordinator)
+
+    job = Job.objects.get(kind=Job.Kind.EDITION_PDF)
+    edition.refresh_from_db()
+    assert (job.status, job.user, job.params) == ("done", coordinator, {"edition": edition.pk})
+    assert edition.pdf and job.outcome["file"] == edition.pdf
