@@ -25,7 +25,10 @@ def import_in_foreground(command, *, kind: str, path, user) -> dict:
     """An import command's run: its row errors to stderr and a CommandError when the file is
     refused (nothing imported); the counts when it was imported."""
     job = run_in_foreground(
-        kind=kind, key=jobs.job_key(kind, None), user=user, title=str(Job.Kind(kind).label),
+        kind=kind,
+        key=jobs.job_key(kind, None),
+        user=user,
+        title=str(Job.Kind(kind).label),
         input_file=path,
     )
     outcome = job.outcome or {}

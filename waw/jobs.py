@@ -110,7 +110,7 @@ class JobAlreadyRunning(Exception):
         if self.job is None:
             return _("Deze taak liep al; probeer het opnieuw.")
         return format_html(
-            _("Deze taak loopt al ({status}): <a href=\"{url}\">bekijk de voortgang</a>."),
+            _('Deze taak loopt al ({status}): <a href="{url}">bekijk de voortgang</a>.'),
             status=self.job.get_status_display(),
             url=reverse("job", args=[self.job.pk]),
         )
@@ -380,9 +380,9 @@ def _reap_never_ran() -> int:
     except ImportError:  # another backend
         return 0
     queued = dict(
-        Job.objects.filter(status=Job.Status.QUEUED).exclude(task_id="").values_list(
-            "task_id", "pk"
-        )
+        Job.objects.filter(status=Job.Status.QUEUED)
+        .exclude(task_id="")
+        .values_list("task_id", "pk")
     )
     if not queued:
         return 0
@@ -422,9 +422,9 @@ def _remove_orphan_inputs() -> None:
     if not old:
         return
     active = set(
-        Job.objects.filter(status__in=Job.ACTIVE).exclude(input_path="").values_list(
-            "input_path", flat=True
-        )
+        Job.objects.filter(status__in=Job.ACTIVE)
+        .exclude(input_path="")
+        .values_list("input_path", flat=True)
     )
     for path in old:
         if str(path) not in active:

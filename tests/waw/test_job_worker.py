@@ -57,7 +57,12 @@ def environment(folder: Path) -> dict:
 def run_python(env, code, timeout=120) -> str:
     done = subprocess.run(
         [sys.executable, "-c", SETUP + textwrap.dedent(code)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
@@ -68,7 +73,11 @@ def migrated(tmp_path_factory):
     folder = tmp_path_factory.mktemp("queue")
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
-        cwd=ROOT, env=environment(folder), capture_output=True, timeout=300, check=True,
+        cwd=ROOT,
+        env=environment(folder),
+        capture_output=True,
+        timeout=300,
+        check=True,
     )
     return folder / "db.sqlite3"
 
@@ -100,8 +109,11 @@ def worker(env, *arguments, slow=False):
         f"{', '.join(repr(a) for a in arguments)})\n"
     )
     return subprocess.Popen(
-        [sys.executable, "-c", code], cwd=ROOT, env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 
@@ -176,7 +188,11 @@ def postgres_site(tmp_path_factory):
     env = {**environment(folder), "DATABASE_URL": f"{base}/{name}"}
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
-        cwd=ROOT, env=env, capture_output=True, timeout=300, check=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=300,
+        check=True,
     )
     yield folder, env, f"{base}/{name}"
     with admin.cursor() as cursor:

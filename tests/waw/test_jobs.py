@@ -100,7 +100,9 @@ def test_the_job_list_shows_the_users_own_jobs_newest_first(client_for, coordina
     content = client_for(coordinator).get("/taken/").content.decode()
 
     assert len(re.findall(r'href="/taken/\d+/"', content)) == 2
-    assert content.index(f'href="/taken/{second.pk}/"') < content.index(f'href="/taken/{first.pk}/"')
+    assert content.index(f'href="/taken/{second.pk}/"') < content.index(
+        f'href="/taken/{first.pk}/"'
+    )
     assert "<progress" in content and "wachtrij" in content
 
 
@@ -156,9 +158,7 @@ def test_a_finished_import_records_every_row_read(coordinator, django_capture_on
 # --- one at a time --------------------------------------------------------------------------
 
 
-def test_a_second_import_while_one_is_queued_is_refused_with_a_link_to_it(
-    client_for, coordinator
-):
+def test_a_second_import_while_one_is_queued_is_refused_with_a_link_to_it(client_for, coordinator):
     client = client_for(coordinator)
     client.post("/trajecten/importeren/", {"file": upload(GOOD)})  # queued: no worker ran it
     running = Job.objects.get()
@@ -241,9 +241,7 @@ def dead_pid():
     return process.pid
 
 
-def test_a_job_whose_worker_process_died_is_failed_and_its_file_removed(
-    client_for, coordinator
-):
+def test_a_job_whose_worker_process_died_is_failed_and_its_file_removed(client_for, coordinator):
     job = start_import(coordinator, GOOD)
     host, _pid = jobs._worker_identity()
     Job.objects.filter(pk=job.pk).update(
@@ -271,15 +269,16 @@ def test_a_job_whose_worker_lives_is_left_running(coordinator):
 def test_a_job_on_another_machine_is_failed_once_its_heartbeat_is_too_old(coordinator, settings):
     settings.JOB_HEARTBEAT_TIMEOUT_SECONDS = 60
     fresh, stale = (
-        jobs.create_job(kind=Job.Kind.INVOICE_RUN, key=f"k{i}", user=coordinator)
-        for i in range(2)
+        jobs.create_job(kind=Job.Kind.INVOICE_RUN, key=f"k{i}", user=coordinator) for i in range(2)
     )
     now = timezone.now()
     Job.objects.filter(pk=fresh.pk).update(
         status="running", worker_host="elders", worker_pid=1, heartbeat_at=now
     )
     Job.objects.filter(pk=stale.pk).update(
-        status="running", worker_host="elders", worker_pid=1,
+        status="running",
+        worker_host="elders",
+        worker_pid=1,
         heartbeat_at=now - dt.timedelta(seconds=61),
     )
 
@@ -339,7 +338,6 @@ def test_an_unknown_job_is_404(client_for, coordinator):
 
 def test_anonymous_visitors_are_sent_to_the_login(client):
     assert client.get("/taken/").status_code == 302
-
 
 
 def test_issuing_a_period_whose_run_is_queued_is_refused_with_a_link(client_for, coordinator):
