@@ -23,7 +23,11 @@ run: setup
 	$(BIN)/python manage.py create_demo_accounts
 	$(BIN)/python manage.py load_demo_data
 	$(BIN)/python manage.py load_demo_edition
-	@echo "De applicatie draait op http://$(HOST):$(PORT)/ (stoppen met Ctrl-C)."
+	@echo "De applicatie draait op http://$(HOST):$(PORT)/ met één taakverwerker (stoppen met Ctrl-C)."
+	@# The web server and one task worker (imports, invoice runs, edition PDFs) together: Ctrl-C
+	@# reaches both; should the server stop otherwise, the trap stops the worker too.
+	$(BIN)/python manage.py db_worker --no-reload --interval 0.5 & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup lint

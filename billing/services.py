@@ -212,7 +212,9 @@ def invoice_line_from_draft(line) -> InvoiceLine:
     )
 
 
-def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceRun:
+def issue_run(
+    *, period: Period, user, today: dt.date | None = None, progress=None
+) -> InvoiceRun:
     """Issue the invoices of a period: number them, render and archive each PDF once.
 
     Refused, writing nothing, while the period has not ended, a trajectory lacks a tariff, or
@@ -220,6 +222,7 @@ def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceR
     Either the whole run is issued with its files, or nothing is (a failure halfway removes the
     files it wrote), so a retry works. Runs are serialised on the year's number series row, so
     two coordinators issuing at once cannot bill a trajectory twice or leave a gap.
+    ``progress(done, total)``, when given, is told each invoice rendered (a task's progress).
     """
     today = today or timezone.localdate()
     _ensure_series(today.year)
@@ -245,7 +248,7 @@ def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceR
             period=str(period), issued_at=timezone.now(), issued_by=user
         )
         due_date = today + dt.timedelta(days=settings.INVOICE_PAYMENT_TERM_DAYS)
-        for draft in preview.invoices:
+        for rendered, draft in enumerate(preview.invoices, start=1):
             _invoice, lines = _issue_document(
                 series=series,
                 written=written,
@@ -262,6 +265,8 @@ def issue_run(*, period: Period, user, today: dt.date | None = None) -> InvoiceR
                 for line in lines
                 if line.trajectory_id
             )
+            if progress is not None:
+                progress(rendered, len(preview.invoices))
         record_financing_of_run(run=run, preview=preview)
         series.save(update_fields=["last_number"])
     logger.info("Factuurrun %s uitgegeven: %s facturen", period, len(preview.invoices))

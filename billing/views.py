@@ -18,9 +18,10 @@ from billing.filters import InvoiceFilter
 from billing.forms import CreditForm, IssueForm, ParticipationBudgetForm, PeriodForm
 from billing.models import Invoice
 from billing.tables import InvoiceTable
-from waw import pagination
+from waw import jobs, pagination
 from waw.exports import csv_response
 from waw.mixins import BreadcrumbsMixin, UserFilterMixin
+from waw.models import Job
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
 READERS = (Role.COORDINATOR, Role.MUNICIPALITY)
@@ -167,23 +168,20 @@ class RunView(RoleRequiredMixin, BreadcrumbsMixin, View):
                 )
             return self.render_page(form, preview, issue_form, status=400)
         period = issue_form.cleaned_data["period"]
+        # Issued by a task worker; the job page shows the invoices rendered and the outcome (a
+        # refusal names its reasons there). One run of a period at a time.
         try:
-            run = services.issue_run(period=period, user=request.user)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-            return redirect(reverse("billing:run") + f"?period={period}")
-        messages.success(
-            request,
-            _("%(n)s facturen voor %(period)s zijn uitgegeven.")
-            % {"n": run.invoices.count(), "period": period},
-        )
-        settled = run.settlements.count()
-        if settled:
-            messages.success(
-                request, _("%(n)s trajecten zijn verrekend tegen € 0.") % {"n": settled}
+            job = jobs.start_job(
+                kind=Job.Kind.INVOICE_RUN,
+                key=jobs.job_key(Job.Kind.INVOICE_RUN, scope=str(period)),
+                user=request.user,
+                title=_("Factuurrun %(period)s uitgeven") % {"period": period},
+                params={"period": str(period)},
             )
-        return redirect("billing:list")
+        except jobs.JobAlreadyRunning as running:
+            messages.error(request, running.message)
+            return redirect(reverse("billing:run") + f"?period={period}")
+        return redirect(job.get_absolute_url())
 
 
 class CreditView(InvoiceMixin, BreadcrumbsMixin, View):

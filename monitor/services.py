@@ -11,6 +11,8 @@ from billing import archive
 from monitor.models import Edition, EditionKind, EditionText, Story, TrafficLightOverride
 from monitor.publication import edition_document, edition_pdf
 from monitor.selectors import parse_half_year
+from waw import jobs
+from waw.models import Job
 
 PUBLISHED_IS_FROZEN = _("Een gepubliceerde editie verandert niet meer.")
 CONSENT_MISSING = _(
@@ -198,7 +200,14 @@ def edition_publish(*, edition: Edition, user) -> Edition:
     # Computed afresh, not from the live cache: what is frozen must be exact.
     edition.snapshot = edition_document(edition=edition, cached=False)
     edition.save(update_fields=["snapshot", "published_at", "published_by"])
-    transaction.on_commit(lambda: edition_pdf_archive(edition=edition))
+    # Rendered once by a task worker (monitor/jobs.py), queued when this transaction commits.
+    jobs.start_job(
+        kind=Job.Kind.EDITION_PDF,
+        key=jobs.job_key(Job.Kind.EDITION_PDF, scope=str(edition.pk)),
+        user=user,
+        title=_("PDF van %(edition)s") % {"edition": edition},
+        params={"edition": edition.pk},
+    )
     return edition
 
 

@@ -12,11 +12,12 @@ from django.views.generic import FormView, TemplateView
 
 from participants import selectors, services
 from participants.forms import GroupCancelForm, GroupForm, GroupStartForm, ImportForm
-from participants.group_import import import_groups
 from projects.constants import CohortStatus
 from projects.models import Project
 from projects.services import cohort_save
+from waw import jobs
 from waw.mixins import BreadcrumbsMixin
+from waw.models import Job
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
 READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.CASE_MANAGER)
@@ -177,13 +178,20 @@ class GroupImportView(RoleRequiredMixin, BreadcrumbsMixin, FormView):
     template_name = "participants/group_import.html"
 
     def form_valid(self, form):
+        # Read and imported by a task worker; the job page shows its progress and outcome.
         upload = form.cleaned_data["file"]
-        result = import_groups(user=self.request.user, name=upload.name, data=upload.read())
-        if result.ok:
-            messages.success(self.request, _("Het bestand is ingelezen."))
-        return self.render_to_response(
-            self.get_context_data(form=form, result=result), status=200 if result.ok else 400
-        )
+        try:
+            job = jobs.start_job(
+                kind=Job.Kind.GROUP_IMPORT,
+                key=jobs.job_key(Job.Kind.GROUP_IMPORT, self.request.user),
+                user=self.request.user,
+                title=_("Groepen importeren"),
+                upload=upload,
+            )
+        except jobs.JobAlreadyRunning as running:
+            messages.error(self.request, running.message)
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        return redirect(job.get_absolute_url())
 
     def get_breadcrumbs(self):
         return [_groups_crumb(), ("", _("Importeren"))]

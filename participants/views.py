@@ -33,15 +33,15 @@ from participants.importing import (
     COLUMNS,
     import_template_example,
     import_template_values,
-    import_trajectories,
     outcome_words,
 )
 from participants.models import Participant, Trajectory
 from participants.tables import ParticipantTable, TrajectoryTable
-from waw import pagination
+from waw import jobs, pagination
 from waw.dates import parse_date
 from waw.exports import SafeExportMixin, csv_response, xlsx_workbook_bytes
 from waw.mixins import BreadcrumbsMixin, UserFilterMixin
+from waw.models import Job
 from waw.params import positive_int
 from waw.roles import Role, RoleRequiredMixin, is_coordinator
 
@@ -498,13 +498,20 @@ class ImportView(RoleRequiredMixin, BreadcrumbsMixin, FormView):
         return super().get_context_data(outcome_words=", ".join(outcome_words()), **kwargs)
 
     def form_valid(self, form):
+        # Read and imported by a task worker; the job page shows its progress and outcome.
         upload = form.cleaned_data["file"]
-        result = import_trajectories(user=self.request.user, name=upload.name, data=upload.read())
-        if result.ok:
-            messages.success(self.request, _("Het bestand is ingelezen."))
-        return self.render_to_response(
-            self.get_context_data(form=form, result=result), status=200 if result.ok else 400
-        )
+        try:
+            job = jobs.start_job(
+                kind=Job.Kind.TRAJECTORY_IMPORT,
+                key=jobs.job_key(Job.Kind.TRAJECTORY_IMPORT, self.request.user),
+                user=self.request.user,
+                title=_("Trajecten importeren"),
+                upload=upload,
+            )
+        except jobs.JobAlreadyRunning as running:
+            messages.error(self.request, running.message)
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        return redirect(job.get_absolute_url())
 
     def get_breadcrumbs(self):
         return [_trajectories_crumb(), ("", _("Importeren"))]

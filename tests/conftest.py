@@ -39,6 +39,9 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Tasks run at once, in the test's transaction: tests test the work. The database backend
+    # and a real worker process are tested in tests/waw/test_job_worker.py.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(autouse=True)
@@ -126,3 +129,19 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def post_and_run(django_capture_on_commit_callbacks):
+    """``post_and_run(client, url, data)``: POST a form that starts a job, let the job run (the
+    immediate backend, once the request's transaction "commits") and follow the redirect to the
+    job page; a response that started no job is returned as it is."""
+
+    def post(client, url, data):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, data)
+        if response.status_code != 302 or not response.url.startswith("/taken/"):
+            return response
+        return client.get(response.url)
+
+    return post

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from waw.models import Municipality, User
+from waw.models import Job, Municipality, User
 
 
 @admin.register(Municipality)
@@ -51,3 +51,12 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Job)
+class JobAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Background jobs (waw/jobs.py): to look into one, never to change it."""
+
+    list_display = ("pk", "kind", "status", "user", "created_at", "finished_at", "done", "total")
+    list_filter = ("kind", "status")
+    list_select_related = ("user",)

@@ -84,4 +84,6 @@ def navigation(request):
         "user_role_labels": [Role(role).label for role in Role.values if role in roles_of(user)],
         "show_admin_link": user.is_staff,
         "show_two_factor_link": two_factor_applies(user),
+        # The user's background jobs (imports, invoice runs): /taken/.
+        "show_jobs_link": has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR),
     }

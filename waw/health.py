@@ -93,6 +93,15 @@ def _age(moment: dt.datetime) -> str:
     return _("%(hours).1f uur geleden") % {"hours": hours}
 
 
+def _short_age(moment: dt.datetime) -> str:
+    seconds = max(0, (timezone.now() - moment).total_seconds())
+    if seconds < 120:
+        return _("%(n)d seconden") % {"n": seconds}
+    if seconds < 7200:
+        return _("%(n)d minuten") % {"n": seconds // 60}
+    return _("%(n).1f uur") % {"n": seconds / 3600}
+
+
 def archive_verification() -> Check:
     """The latest ``verify_archive``: its result and whether it ran recently (cron, daily)."""
     name = _("Archiefcontrole (verify_archive)")
@@ -130,14 +139,63 @@ def latest_backup() -> Check:
     return Check(name, OK, detail)
 
 
+# A job waiting longer than this means no worker is taking work from the queue.
+QUEUE_WAIT_WARNING = dt.timedelta(minutes=5)
+
+
 def task_worker() -> Check:
-    """Background tasks do not exist yet (issue #20): nothing runs outside a request, so there
-    is no worker to be alive and no queue to be long. Said as it is, not reported as healthy."""
-    return Check(
-        _("Taakverwerker en wachtrij"),
-        NOT_CONFIGURED,
-        _("er zijn nog geen achtergrondtaken; alles gebeurt binnen het verzoek"),
+    """The task queue (waw/jobs.py): the oldest job still waiting and when a worker was last
+    heard of. A job waiting for minutes means no worker runs (``manage.py db_worker``)."""
+    from django_tasks import task_backends
+
+    from waw.jobs import reap_stale
+    from waw.models import Job
+
+    name = _("Taakverwerker en wachtrij")
+    backend = task_backends["default"]
+    if type(backend).__name__ != "DatabaseBackend":
+        return Check(
+            name,
+            NOT_CONFIGURED,
+            _("geen wachtrij: taken worden meteen uitgevoerd (%(backend)s)")
+            % {"backend": type(backend).__name__},
+        )
+    reap_stale()
+    now = timezone.now()
+    oldest = Job.objects.filter(status=Job.Status.QUEUED).order_by("created_at").first()
+    running = Job.objects.filter(status=Job.Status.RUNNING).count()
+    moments = [
+        moment
+        for moment in (
+            Job.objects.exclude(heartbeat_at=None).order_by("-heartbeat_at")
+            .values_list("heartbeat_at", flat=True).first(),
+            Job.objects.exclude(finished_at=None).exclude(started_at=None)
+            .order_by("-finished_at").values_list("finished_at", flat=True).first(),
+        )
+        if moment is not None
+    ]
+    last = (
+        _("laatst actief %(age)s geleden") % {"age": _short_age(max(moments))}
+        if moments
+        else _("nog nooit actief")
     )
+    parts = [_("%(n)s bezig") % {"n": running}]
+    if oldest is None:
+        parts.insert(0, _("wachtrij leeg"))
+        return Check(name, OK, "; ".join([*parts, last]))
+    waiting = now - oldest.created_at
+    parts.insert(
+        0,
+        _("%(n)s in de wachtrij, de oudste wacht %(age)s")
+        % {
+            "n": Job.objects.filter(status=Job.Status.QUEUED).count(),
+            "age": _short_age(oldest.created_at),
+        },
+    )
+    if waiting > QUEUE_WAIT_WARNING:
+        parts.append(_("draait de taakverwerker (manage.py db_worker)?"))
+        return Check(name, WARNING, "; ".join([*parts, last]))
+    return Check(name, OK, "; ".join([*parts, last]))
 
 
 def disk_space() -> Check:

@@ -151,3 +151,88 @@ class User(AbstractUser):
         # As every page names a person (waw.text.actor_label): the audit trail's old → new
         # values of "uitgegeven door" show "Carla Coördinator", as the history does.
         return actor_label(self)
+
+
+class Job(models.Model):
+    """Long work started by a user and done by a task worker (waw/jobs.py): what it is, who
+    started it, how far it got and how it ended. The task queue's own rows
+    (django_tasks_db) are pruned; a job stays, so its result page does too."""
+
+    class Kind(models.TextChoices):
+        TRAJECTORY_IMPORT = "trajectory_import", _("Trajecten importeren")
+        GROUP_IMPORT = "group_import", _("Groepen importeren")
+        INVOICE_RUN = "invoice_run", _("Factuurrun uitgeven")
+        EDITION_PDF = "edition_pdf", _("PDF van een editie maken")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("wachtrij")
+        RUNNING = "running", _("bezig")
+        DONE = "done", _("klaar")
+        FAILED = "failed", _("mislukt")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    kind = models.CharField(_("soort"), max_length=30, choices=Kind.choices)
+    # "The same run": while a job with this key is queued or running, another is refused (the
+    # database says so, so two requests at the same moment cannot both start one).
+    key = models.CharField(_("sleutel"), max_length=200)
+    title = models.CharField(_("omschrijving"), max_length=200, blank=True)
+    user = models.ForeignKey(
+        "waw.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
+        verbose_name=_("gestart door"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    params = models.JSONField(_("invoer"), default=dict, blank=True)
+    input_name = models.CharField(_("bestandsnaam"), max_length=255, blank=True)
+    # The uploaded file, kept only until the task ends (JOB_INPUT_DIR).
+    input_path = models.CharField(_("invoerbestand"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    started_at = models.DateTimeField(_("gestart"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klaar"), null=True, blank=True)
+    # Written by the worker every second or so while it runs: a job whose worker stopped
+    # writing (killed, machine gone) is marked failed by jobs.reap_stale.
+    heartbeat_at = models.DateTimeField(_("laatste teken van leven"), null=True, blank=True)
+    worker_host = models.CharField(_("machine"), max_length=255, blank=True)
+    worker_pid = models.PositiveIntegerField(_("proces"), null=True, blank=True)
+    task_id = models.CharField(_("taak"), max_length=64, blank=True)
+    done = models.PositiveIntegerField(_("gedaan"), default=0)
+    total = models.PositiveIntegerField(_("totaal"), null=True, blank=True)
+    outcome = models.JSONField(_("uitkomst"), null=True, blank=True)
+    error = models.TextField(_("reden"), blank=True)
+
+    class Meta:
+        verbose_name = _("taak")
+        verbose_name_plural = _("taken")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="waw_job_one_active_per_key",
+            )
+        ]
+        indexes = [models.Index(fields=["user", "-created_at"], name="waw_job_user_created")]
+
+    def __str__(self):
+        return self.title or self.get_kind_display()
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("job", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE
+
+    @property
+    def percent(self) -> int | None:
+        if not self.total:
+            return None
+        return min(100, round(self.done * 100 / self.total))

@@ -11,6 +11,8 @@ from django.utils.translation import ngettext
 from monitor.selectors import editions_for
 from participants.selectors import referral_counts_for, trajectory_counts_for
 from projects.selectors import project_counts
+from waw.jobs import reap_stale
+from waw.models import Job
 from waw.roles import Role, has_role
 
 
@@ -168,3 +170,39 @@ def municipality_invoice_data_problems(municipality) -> list[str]:
     if not ids.is_missing(m.kvk) and (message := ids.problem(m.kvk, ids.validate_kvk)):
         problems.append(_("KvK-nummer: %(m)s") % {"m": message})
     return problems
+
+
+# --- jobs (waw/jobs.py) ---------------------------------------------------------------------
+
+
+def job_visibility(user):
+    """The jobs a user may open: coordinators and beheerders see every job (the "already
+    running" link may lead to a colleague's run); nobody else sees any."""
+    if has_role(user, Role.COORDINATOR, Role.ADMINISTRATOR):
+        return Job.objects.all()
+    return Job.objects.none()
+
+
+def jobs_of(*, user):
+    """A user's own jobs, newest first; jobs whose worker died are marked failed first."""
+    reap_stale()
+    return job_visibility(user).filter(user=user).select_related("user")
+
+
+def job_for(*, user, pk: int):
+    """One job the user may see (None otherwise), after marking a dead worker's job failed."""
+    reap_stale()
+    return job_visibility(user).select_related("user").filter(pk=pk).first()
+
+
+def job_progress(job) -> dict:
+    """What the job page's script polls: status, progress and whether it is over."""
+    return {
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "finished": not job.is_active,
+        "error": job.error,
+    }

@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # Background tasks: the queue is a table of the database (issue #20).
+    "django_tasks",
+    "django_tasks_db",
     "waw",
     "projects",
     "participants",
@@ -131,6 +134,21 @@ CACHES = {
     }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks (imports, invoice runs, edition PDFs, the monitor's figures): queued in the
+# database and run by `manage.py db_worker` (README, "Productie"), so no extra server is needed
+# and workers on several machines share one queue. Tests run the work at once (tests/conftest.py).
+TASKS = {
+    "default": {
+        "BACKEND": env.text("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# Jobs (waw/jobs.py): an uploaded file waits here for its task and is removed when it ends; a
+# running job whose worker has not been heard of for this long (on another machine; on the
+# same machine a dead worker process is seen at once) is marked failed.
+JOB_INPUT_DIR = env.text("JOB_INPUT_DIR")
+JOB_HEARTBEAT_TIMEOUT_SECONDS = env.integer("JOB_HEARTBEAT_TIMEOUT_SECONDS", 120)
 
 AUTH_USER_MODEL = "waw.User"
 AUTHENTICATION_BACKENDS = [

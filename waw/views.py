@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from django.views.generic import TemplateView
+from django.views.generic import ListView, TemplateView
 
+from participants.importing import MAX_SHOWN_ERRORS
 from waw import health, selectors, services, twofactor
+from waw.exports import csv_response
 from waw.forms import MunicipalityInvoiceDataForm, TokenForm
 from waw.models import Municipality
 from waw.roles import Role, RoleRequiredMixin
@@ -242,3 +244,80 @@ class HealthView(RoleRequiredMixin, TemplateView):
         context["verdict"], context["checks"] = health.run_checks()
         context["verdict_label"] = health.STATUS_LABELS[context["verdict"]]
         return context
+
+
+# --- jobs (waw/jobs.py) ---------------------------------------------------------------------
+
+JOB_ROLES = (Role.COORDINATOR, Role.ADMINISTRATOR)
+
+
+class JobListView(RoleRequiredMixin, ListView):
+    """The user's own jobs, newest first, with their status and progress."""
+
+    allowed_roles = JOB_ROLES
+    template_name = "waw/job_list.html"
+    context_object_name = "jobs"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return selectors.jobs_of(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs"] = [("", _("Taken"))]
+        context["polling"] = any(job.is_active for job in context["jobs"])
+        return context
+
+
+class JobMixin(RoleRequiredMixin):
+    allowed_roles = JOB_ROLES
+
+    def get_job(self):
+        job = selectors.job_for(user=self.request.user, pk=self.kwargs["pk"])
+        if job is None:
+            raise Http404
+        return job
+
+
+@method_decorator(never_cache, name="dispatch")
+class JobDetailView(JobMixin, TemplateView):
+    """A job's progress while it runs; its summary, or its row errors, afterwards."""
+
+    template_name = "waw/job_detail.html"
+
+    def get_context_data(self, **kwargs):
+        job = self.get_job()
+        outcome = job.outcome or {}
+        errors = outcome.get("errors") or []
+        return super().get_context_data(
+            job=job,
+            outcome=outcome,
+            shown_errors=errors[:MAX_SHOWN_ERRORS],
+            errors_not_shown=max(0, len(errors) - MAX_SHOWN_ERRORS),
+            error_count=len(errors),
+            breadcrumbs=[(reverse("jobs"), _("Taken")), ("", str(job))],
+            **kwargs,
+        )
+
+
+@method_decorator(never_cache, name="dispatch")
+class JobProgressView(JobMixin, View):
+    """The job page's script polls this (static/js/job-progress.js)."""
+
+    def get(self, request, pk):
+        return JsonResponse(selectors.job_progress(self.get_job()))
+
+
+class JobErrorsView(JobMixin, View):
+    """Every row error of a failed import, as a spreadsheet."""
+
+    def get(self, request, pk):
+        job = self.get_job()
+        errors = (job.outcome or {}).get("errors") or []
+        if not errors:
+            raise Http404
+        return csv_response(
+            filename=f"problemen-taak-{job.pk}.csv",
+            header=[_("regel"), _("kolom"), _("probleem")],
+            rows=errors,
+        )

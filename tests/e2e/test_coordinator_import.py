@@ -67,6 +67,8 @@ def test_coordinator_imports_a_csv_and_a_broken_csv_imports_nothing(journey, acc
     )
     assert Trajectory.objects.count() == 3
 
+    # The import ran as a job; its page stays. Back to the import page for the next file.
+    journey.goto("/trajecten/importeren/", "importeren-opnieuw")
     upload(journey, "aanmeldingen-februari.csv", BROKEN_CSV, "import-fouten")
     errors = page.get_by_role("region", name="Het bestand is niet ingelezen")
     expect(errors.get_by_role("alert")).to_contain_text("Er zijn 3 problemen gevonden")

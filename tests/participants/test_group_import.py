@@ -189,12 +189,12 @@ def test_trajectory_import_refuses_an_unknown_group(wijkleerbedrijf, coordinator
 
 
 def test_the_group_upload_page_shows_the_first_problems_and_counts_the_rest(
-    wijkleerbedrijf, client_for, coordinator
+    wijkleerbedrijf, client_for, coordinator, post_and_run
 ):
     rows = [("Onbekend", f"Klas {n}", "02-03-2026", "Minimaal 10", "gepland", "") for n in range(600)]
     upload = SimpleUploadedFile("groepen.csv", groups_csv(*rows))
 
-    response = client_for(coordinator).post("/groepen/importeren/", {"file": upload})
+    response = post_and_run(client_for(coordinator), "/groepen/importeren/", {"file": upload})
 
     content = response.content.decode()
     assert content.count("<tr><td class=\"num\">") == importing.MAX_SHOWN_ERRORS

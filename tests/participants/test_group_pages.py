@@ -153,7 +153,7 @@ def test_coordinator_creates_a_group_with_an_option_of_the_years_agreement(
     assert not Cohort.objects.filter(name="Klas augustus").exists()
 
 
-def test_group_upload_page_imports_a_planning_file(client_for, coordinator, group):
+def test_group_upload_page_imports_a_planning_file(client_for, coordinator, group, post_and_run):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     data = (
@@ -161,11 +161,13 @@ def test_group_upload_page_imports_a_planning_file(client_for, coordinator, grou
         b"Wijkleerbedrijf;Klas augustus;31-08-2026;6838,00;gepland;\n"
     )
 
-    response = client_for(coordinator).post(
-        "/groepen/importeren/", {"file": SimpleUploadedFile("groepen.csv", data)}
+    response = post_and_run(
+        client_for(coordinator),
+        "/groepen/importeren/",
+        {"file": SimpleUploadedFile("groepen.csv", data)},
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 200 and "groepen nieuw" in response.content.decode()
     assert Cohort.objects.filter(name="Klas augustus").exists()
 
 

@@ -9,6 +9,8 @@ pytestmark = pytest.mark.django_db
 
 OUR_APPS = {"waw", "projects", "participants", "billing", "monitor"}
 READ_ONLY = {
+    # Jobs are written by their tasks (waw/jobs.py) only.
+    apps.get_model("waw", "Job"),
     apps.get_model("participants", "TrajectoryChange"),
     # Referrals change through their pages (participants.services), not the admin.
     apps.get_model("participants", "Referral"),

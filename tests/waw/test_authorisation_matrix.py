@@ -27,6 +27,7 @@ from tests.factories import (
     TariffOptionFactory,
     TrajectoryFactory,
 )
+from waw.models import Job
 from waw.periods import Period
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +78,11 @@ MATRIX = {
     "two-factor-verify": (None, allowed(302, COORD)),
     # Municipalities' invoice data: coordinators and beheerders enter it.
     "municipalities": (None, allowed(200, COORD)),
+    # Jobs (imports, invoice runs): coordinators (and beheerders) follow every job.
+    "jobs": (None, allowed(200, COORD)),
+    "job": (lambda w: {"pk": w["job"].pk}, allowed(200, COORD)),
+    "job-progress": (lambda w: {"pk": w["job"].pk}, allowed(200, COORD)),
+    "job-errors": (lambda w: {"pk": w["job"].pk}, allowed(200, COORD)),
     "municipality-invoice-data": (lambda w: {"slug": w["huizen"].slug}, allowed(200, COORD)),
     "projects:list": (None, allowed(200, CATALOGUE)),
     "projects:detail": (lambda w: {"slug": w["project"].slug}, allowed(200, CATALOGUE)),
@@ -251,7 +257,15 @@ def world(huizen, laren, coordinator, huizen_case_manager):
         edition=draft, user=coordinator, name="Sam", project=project, text="…", consent_given=False
     )
     indicator = IndicatorFactory(project=project)
+    job = Job.objects.create(
+        kind=Job.Kind.TRAJECTORY_IMPORT,
+        key="import",
+        user=coordinator,
+        status=Job.Status.FAILED,
+        outcome={"errors": [[2, "gemeente", "onbekende gemeente"]]},
+    )
     return {
+        "job": job,
         "story": story,
         "indicator": indicator,
         "target": IndicatorTargetFactory(indicator=indicator),

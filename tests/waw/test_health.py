@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from billing.models import ArchiveCheck
 from waw import health
+from waw.models import Job
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_other_roles_get_403(client, request, role):
     assert client.get(reverse("health")).status_code == 403
 
 
-def test_the_task_worker_is_reported_as_not_in_use_and_does_not_spoil_the_verdict(settings):
+def test_without_a_queue_the_task_worker_is_not_in_use_and_does_not_spoil_the_verdict(settings):
     _record_check()
     settings.BACKUP_DIR = settings.MEDIA_ROOT
     os.makedirs(settings.MEDIA_ROOT, exist_ok=True)
@@ -56,6 +57,34 @@ def test_the_task_worker_is_reported_as_not_in_use_and_does_not_spoil_the_verdic
 
     assert _by_name(checks)["Taakverwerker en wachtrij"].status == health.NOT_CONFIGURED
     assert verdict == health.OK
+
+
+@pytest.fixture
+def database_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_an_empty_queue_is_fine_and_says_when_a_worker_was_last_active(database_queue):
+    job = Job.objects.create(kind=Job.Kind.INVOICE_RUN, key="a", status="done")
+    Job.objects.filter(pk=job.pk).update(
+        started_at=timezone.now(), finished_at=timezone.now() - dt.timedelta(minutes=10)
+    )
+
+    check = health.task_worker()
+
+    assert check.status == health.OK
+    assert check.detail == "wachtrij leeg; 0 bezig; laatst actief 10 minuten geleden"
+
+
+def test_a_job_waiting_for_minutes_is_a_warning(database_queue):
+    job = Job.objects.create(kind=Job.Kind.INVOICE_RUN, key="a")
+    Job.objects.filter(pk=job.pk).update(created_at=timezone.now() - dt.timedelta(minutes=6))
+
+    check = health.task_worker()
+
+    assert check.status == health.WARNING
+    assert check.detail.startswith("1 in de wachtrij, de oudste wacht 6 minuten")
+    assert "nog nooit actief" in check.detail
 
 
 def test_an_archive_that_was_never_verified_is_a_warning():

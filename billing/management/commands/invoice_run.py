@@ -1,11 +1,13 @@
 import json
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from billing.models import InvoiceRun
 from billing.selectors import missing_data_messages, missing_invoice_data, run_preview
-from billing.services import issue_run
+from waw import jobs
+from waw.job_commands import run_in_foreground
+from waw.models import Job
 from waw.periods import Period, PeriodError
 
 
@@ -25,12 +27,18 @@ class Command(BaseCommand):
             raise SystemExit(2) from None
         today = timezone.localdate()
         if options["issue"]:
-            try:
-                run = issue_run(period=period, user=None, today=today)
-            except ValidationError as error:
-                for message in error.messages:
+            # The same task function as the worker's, run here (waw/job_commands.py).
+            job = run_in_foreground(
+                kind=Job.Kind.INVOICE_RUN,
+                key=jobs.job_key(Job.Kind.INVOICE_RUN, scope=str(period)),
+                title=f"Factuurrun {period} uitgeven",
+                params={"period": str(period), "today": today.isoformat()},
+            )
+            if job.status != Job.Status.DONE:
+                for message in (job.outcome or {}).get("messages") or [job.error]:
                     self.stderr.write(message)
                 raise SystemExit(1) from None
+            run = InvoiceRun.objects.get(pk=job.outcome["run"])
             invoices = [
                 {
                     "municipality": invoice.municipality.name,

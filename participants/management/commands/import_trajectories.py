@@ -1,9 +1,11 @@
 from pathlib import Path
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from participants.importing import import_trajectories
+from waw.job_commands import import_in_foreground
+from waw.models import Job
 
 
 class Command(BaseCommand):
@@ -22,12 +24,9 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"Onbekende gebruiker: {options['user']}")
-        result = import_trajectories(user=user, name=path.name, path=path)
-        if not result.ok:
-            for error in result.errors:
-                column = f" [{error.column}]" if error.column else ""
-                self.stderr.write(f"regel {error.row}{column}: {error.message}")
-            raise CommandError(f"{len(result.errors)} probleem/problemen; er is niets ingelezen.")
+        # The same task function as the worker's, run here (waw/job_commands.py).
+        outcome = import_in_foreground(self, kind=Job.Kind.TRAJECTORY_IMPORT, path=path, user=user)
+        result = SimpleNamespace(rows=outcome["rows"], **outcome["counts"])
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result.rows} regels ingelezen: deelnemers {result.participants_created} nieuw, "
