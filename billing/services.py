@@ -40,7 +40,7 @@ from billing.selectors import (
 from billing.ubl import DEMO_NOTE, render_ubl, sender_party
 from projects.models import PriceStep, TariffOption, TariffPrice
 from waw.identifiers import format_iban
-from waw.pdf import pdf_from_html, render_pdfs
+from waw.pdf import pdf_from_html, render_pdfs, start_render_processes
 from waw.periods import Period
 
 logger = logging.getLogger(__name__)
@@ -102,6 +102,15 @@ class _Document:
     html: str
 
 
+def _buyer_references(*, municipalities, period) -> dict[int, str]:
+    """``_buyer_reference`` of many municipalities at once, by their id."""
+    return dict(
+        ParticipationBudget.objects.filter(
+            municipality__in=municipalities, year=int(str(period)[:4])
+        ).values_list("municipality_id", "reference")
+    )
+
+
 def _document(
     *,
     kind,
@@ -114,9 +123,12 @@ def _document(
     lines,
     credited=None,
     reason="",
+    reference: str | None = None,
 ) -> _Document:
-    """An invoice or credit note from the lines it will hold (not yet saved), with its HTML."""
-    reference = _buyer_reference(municipality=municipality, period=period)
+    """An invoice or credit note from the lines it will hold (not yet saved), with its HTML;
+    ``reference`` None: the municipality's for the period is looked up."""
+    if reference is None:
+        reference = _buyer_reference(municipality=municipality, period=period)
     net = sum((line.amount for line in lines), Decimal("0.00"))
     vat = sum((line.vat_amount for line in lines), Decimal("0.00"))
     sender = settings.INVOICE_SENDER
@@ -303,6 +315,9 @@ def _checked_preview(*, period: Period, today: dt.date):
 def _run_documents(*, preview, period: Period, today: dt.date, last_number: int):
     """The invoices of a run, numbered on from ``last_number``, in the order they are issued."""
     due_date = today + dt.timedelta(days=settings.INVOICE_PAYMENT_TERM_DAYS)
+    references = _buyer_references(
+        municipalities=[draft.municipality for draft in preview.invoices], period=period
+    )
     return [
         _document(
             kind=DocumentKind.INVOICE,
@@ -313,6 +328,7 @@ def _run_documents(*, preview, period: Period, today: dt.date, last_number: int)
             issue_date=today,
             due_date=due_date,
             lines=[invoice_line_from_draft(line) for line in draft.lines],
+            reference=references.get(draft.municipality.pk) or "",
         )
         for offset, draft in enumerate(preview.invoices, start=1)
     ]
@@ -349,6 +365,8 @@ def issue_run(
         progress(0, None)
     _ensure_series(today.year)
     preview = _checked_preview(period=period, today=today)
+    if _render_processes(len(preview.invoices)) > 1:
+        start_render_processes()
     last_number = NumberSeries.objects.get(year=today.year).last_number
     rendered = _render(
         _run_documents(preview=preview, period=period, today=today, last_number=last_number),

@@ -2,6 +2,7 @@
 the rendering of many documents at once on every core."""
 
 import multiprocessing
+import multiprocessing.forkserver
 from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
 
@@ -27,12 +28,22 @@ def pdf_from_html(html: str) -> bytes:
 
 
 def _render_process_context():
-    # A render process is forked from a clean server process that has WeasyPrint imported
-    # already, never from the caller: forking a process with an open database connection (and
-    # the web server's or the task worker's threads) would share that socket with the child.
+    # A render process is forked from a clean server process that has WeasyPrint imported and
+    # warmed up already, never from the caller: forking a process with an open database
+    # connection (and the web server's or the task worker's threads) would share that socket
+    # with the child. The server lives as long as the calling process, so only the first
+    # rendering of a process pays for starting it.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["waw.pdf", "weasyprint"])
+    context.set_forkserver_preload(["waw.pdf_render_process"])
     return context
+
+
+def start_render_processes() -> None:
+    """Start the server that render processes are forked from, if it is not running: called
+    ahead of ``render_pdfs`` by a caller that knows it will need it, so that the server's start
+    and warm-up overlap the caller's own work (building the HTML)."""
+    _render_process_context()
+    multiprocessing.forkserver.ensure_running()
 
 
 def render_pdfs(
