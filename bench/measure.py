@@ -67,6 +67,32 @@ def coordinator():
     return user
 
 
+def _spin(iterations: int) -> float:
+    began = time.process_time()
+    total = 0
+    for number in range(iterations):
+        total += number
+    return time.process_time() - began
+
+
+def parallel_capacity(processes: int, iterations: int = 20_000_000) -> float:
+    """How many cores ``processes`` processes get on this machine right now: the same pure
+    Python loop once alone, then in ``processes`` processes at once; the speed-up of the second
+    over the first (2.0 on two free cores). Other work on a shared machine, or a host that does
+    not give its virtual cores in full, shows here before it shows in the issuing ratio."""
+    import multiprocessing
+
+    began = time.perf_counter()
+    _spin(iterations)
+    alone = time.perf_counter() - began
+    with multiprocessing.get_context("forkserver").Pool(processes) as pool:
+        pool.map(_spin, [1000] * processes)  # started before the clock runs
+        began = time.perf_counter()
+        pool.map(_spin, [iterations] * processes)
+        together = time.perf_counter() - began
+    return processes * alone / together
+
+
 def issue_side_by_side(*, period_text: str, user) -> dict:
     """Issue the run of ``period_text`` as configured (INVOICE_RENDER_PROCESSES, by default one
     render process per core); then render the very same HTML with one bare WeasyPrint process
@@ -116,6 +142,7 @@ def issue_side_by_side(*, period_text: str, user) -> dict:
     progress_calls = []
     billing.services.render_pdfs = recording_render_pdfs
     billing.archive.remove_orphans = noting_the_lock
+    capacity_before = parallel_capacity(settings.INVOICE_RENDER_PROCESSES)
     load_before = os.getloadavg()
     try:
         began, began_cpu = time.perf_counter(), time.process_time()
@@ -136,6 +163,7 @@ def issue_side_by_side(*, period_text: str, user) -> dict:
     weasyprint_seconds = time.perf_counter() - began
     weasyprint_cpu = time.process_time() - began_cpu
     load_after = os.getloadavg()
+    capacity_after = parallel_capacity(settings.INVOICE_RENDER_PROCESSES)
     issue_rate = invoices / issue_seconds
     weasyprint_rate = invoices / weasyprint_seconds
     return {
@@ -160,6 +188,9 @@ def issue_side_by_side(*, period_text: str, user) -> dict:
         # 2 cores anything above ~2 means other work competed for them.
         "load_average": [round(load_before[0], 2), round(load_after[0], 2)],
         "progress_reports": len(progress_calls),
+        # The speed-up the render processes could get at best at that moment (see
+        # parallel_capacity), before issuing and after the single renderer.
+        "parallel_capacity": [round(capacity_before, 2), round(capacity_after, 2)],
     }
 
 
@@ -239,7 +270,8 @@ def main() -> None:
         f"{issuing['issue_invoices_per_second']:.2f}/s issued, "
         f"{issuing['weasyprint_invoices_per_second']:.2f}/s one WeasyPrint process "
         f"({issuing['ratio']:.2f}×; {issuing['render_processes']} render processes, "
-        f"lock held {issuing['lock_seconds']:.1f} s, load {issuing['load_average']})",
+        f"lock held {issuing['lock_seconds']:.1f} s, load {issuing['load_average']}, "
+        f"parallel capacity {issuing['parallel_capacity']})",
         flush=True,
     )
     with connection.cursor() as cursor:

@@ -56,7 +56,11 @@ def render_pdfs(
     """The PDFs of ``htmls``, in their order, rendered by ``processes`` processes at once (1:
     in this process). ``render`` must be a module-level function (it is sent to the processes
     by name). ``on_rendered(done, total)`` is called here, in the caller's process and thread,
-    each time a PDF is done. The first failing render stops the rest and is raised."""
+    each time a PDF is done. The first failing render stops the rest and is raised.
+
+    Like every process multiprocessing starts without forking the caller, a render process
+    imports the caller's main module again: a script that renders this way keeps its work
+    under ``if __name__ == "__main__":`` (manage.py, gunicorn and pytest do)."""
     total = len(htmls)
     pdfs: list[bytes | None] = [None] * total
     if processes <= 1 or total <= 1:
