@@ -25,7 +25,8 @@ TARGETS = {
     "invoice_preview": (2000, None),
     "monitor_uncached": (None, None),
 }
-ISSUE_RATIO_TARGET = 0.8
+# Issue #20: issuing at 10^6 on 2 cores at least 1.6× one bare WeasyPrint process.
+ISSUE_RATIO_TARGET = 1.6
 
 
 def _size(n: int) -> str:
@@ -55,7 +56,8 @@ def main() -> None:
         "Written by `make bench` (bench/run.sh → bench/measure.py → bench/report.py); do not edit "
         "by hand. Times are server-side (Django test client in-process: middleware, view, "
         "queries, template), warm cache, "
-        f"{smallest['pages']['trajectory_list']['requests']} requests per page after 3 warm-up "
+        f"{smallest['pages'].get('trajectory_list', {}).get('requests', 25)} requests per page "
+        "after 3 warm-up "
         "requests. Synthetic data from `generate_synthetic` (342 municipalities, "
         f"{smallest['years']} years, seed 1) on a throwaway PostgreSQL cluster.",
         "",
@@ -85,7 +87,7 @@ def main() -> None:
         "|---|" + "---:|" * len(runs) + "---:|---:|---|---|",
     ]
     for key, label in PAGES:
-        if key not in largest["pages"]:
+        if any(key not in run["pages"] for run in runs):
             continue
         cells = [
             f"{_ms(run['pages'][key]['median_ms'])} / {_ms(run['pages'][key]['p95_ms'])}"
@@ -111,22 +113,36 @@ def main() -> None:
         "",
         "## Issuing an invoice run (first quarter of the data set)",
         "",
-        "Issuing = `issue_run` (preview, numbering, rendering every PDF, archiving, rows), "
-        "sequentially. WeasyPrint alone = `HTML(string=…).write_pdf()` on the very HTML the run "
-        "rendered, sequentially, right after it. Target: issuing ≥ 80 % of WeasyPrint alone.",
+        "Issuing = `issue_run` (preview, numbering, rendering every PDF on the render processes "
+        "of `INVOICE_RENDER_PROCESSES` — one per core by default — then, under the number "
+        "series' lock, the run made again, the e-invoices, the archived files and the rows). "
+        "One renderer = one bare WeasyPrint process, `HTML(string=…).write_pdf()` on the very "
+        "HTML the run rendered, sequentially, right after it. Target (issue #20): issuing at "
+        f"10^6 on 2 cores ≥ {ISSUE_RATIO_TARGET}× the single renderer's throughput. Parallel "
+        "capacity = the speed-up the same number of processes got on a pure Python loop at "
+        "that moment (2.00× on two free cores): the ceiling for the ratio.",
         "",
-        "| size | invoices | lines | issuing (s) | invoices/s issuing | invoices/s WeasyPrint "
-        "alone | ratio | met | ratio by CPU time of the process |",
-        "|---|---:|---:|---:|---:|---:|---:|---|---:|",
+        "| size | invoices | lines | render processes | issuing (s) | lock held (s) "
+        "| invoices/s issuing | invoices/s one renderer | ratio | met | load average "
+        "before / after | parallel capacity before / after |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|",
     ]
     for run in runs:
         issuing = run["issuing"]
         met = issuing["ratio"] >= ISSUE_RATIO_TARGET
+        verdict = ("yes" if met else "**no**") if run["size"] >= 10**6 else "–"
+        load = " / ".join(f"{value:.1f}" for value in issuing.get("load_average", []))
+        capacity = (
+            " / ".join(f"{value:.2f}×" for value in issuing.get("parallel_capacity", []))
+            or "not measured"
+        )
         out.append(
             f"| {_size(run['size'])} | {issuing['invoices']} | {issuing['lines']} "
-            f"| {issuing['issue_seconds']:.1f} | {issuing['issue_invoices_per_second']:.2f} "
-            f"| {issuing['weasyprint_invoices_per_second']:.2f} | {issuing['ratio']:.0%} "
-            f"| {'yes' if met else '**no**'} | {issuing.get('cpu_ratio', 0):.0%} |"
+            f"| {issuing.get('render_processes', 1)} | {issuing['issue_seconds']:.1f} "
+            f"| {issuing.get('lock_seconds', issuing['issue_seconds']):.1f} "
+            f"| {issuing['issue_invoices_per_second']:.2f} "
+            f"| {issuing['weasyprint_invoices_per_second']:.2f} | {issuing['ratio']:.2f}× "
+            f"| {verdict} | {load} | {capacity} |"
         )
     notes = Path(args.input).parent / "notes.md"
     if notes.exists():

@@ -4,6 +4,7 @@
 # bench/report.py writes bench/results.md. Not part of `make test` or CI: at 10^6 it takes a while.
 #   make bench                          # 10^4, 10^5 and 10^6 trajectories
 #   BENCH_SIZES="10000" make bench      # a quick pass
+#   BENCH_ISSUING_ONLY=1 make bench     # issuing against one renderer, without the pages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -57,7 +58,8 @@ for size in $SIZES; do
   # from the pages measured (at 10^6 the list pages read ~40 % slower in such a run).
   psql -d waw_bench -qc "checkpoint"
   $PYTHON bench/measure.py --size "$size" --years "$YEARS" --generate-ms "$generated_ms" \
-    --output "$OUT/$size.json"
+    --output "$OUT/$size.json" ${BENCH_ISSUING_ONLY:+--issuing-only}
 done
-$PYTHON bench/report.py --input "$OUT" --output bench/results.md
-echo "=== bench/results.md written ==="
+RESULTS=${BENCH_RESULTS:-bench/results.md}
+$PYTHON bench/report.py --input "$OUT" --output "$RESULTS"
+echo "=== $RESULTS written ==="

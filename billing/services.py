@@ -1,9 +1,11 @@
 """Issuing invoices: numbers without gaps, PDFs archived once, all or nothing."""
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
@@ -11,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Coalesce, Greatest
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -37,10 +40,15 @@ from billing.selectors import (
 from billing.ubl import DEMO_NOTE, render_ubl, sender_party
 from projects.models import PriceStep, TariffOption, TariffPrice
 from waw.identifiers import format_iban
-from waw.pdf import render_to_pdf
+from waw.pdf import pdf_from_html, render_pdfs, start_render_processes
 from waw.periods import Period
 
 logger = logging.getLogger(__name__)
+
+INVOICE_TEMPLATE = "billing/invoice_pdf.html"
+# Below this many documents one process renders them: starting render processes costs about a
+# second, about what three invoices take to render on one core.
+PARALLEL_FROM_DOCUMENTS = 8
 
 NOTHING_TO_BILL = gettext_lazy("Er valt voor deze periode niets (meer) te factureren.")
 ALREADY_BILLED_BY_ANOTHER_RUN = gettext_lazy(
@@ -75,20 +83,52 @@ def _buyer_reference(*, municipality, period) -> str:
     ) or ""
 
 
-def _render_document(
+@dataclasses.dataclass
+class _Document:
+    """One invoice or credit note about to be issued: what it is made of and its HTML, from
+    which its PDF is rendered (the same HTML always gives the same PDF, byte for byte)."""
+
+    kind: str
+    sequence: int
+    number: str
+    municipality: object
+    period: object
+    issue_date: dt.date
+    due_date: dt.date
+    lines: list[InvoiceLine]
+    reference: str
+    credited: Invoice | None
+    reason: str
+    html: str
+
+
+def _buyer_references(*, municipalities, period) -> dict[int, str]:
+    """``_buyer_reference`` of many municipalities at once, by their id."""
+    return dict(
+        ParticipationBudget.objects.filter(
+            municipality__in=municipalities, year=int(str(period)[:4])
+        ).values_list("municipality_id", "reference")
+    )
+
+
+def _document(
     *,
     kind,
+    sequence,
     number,
     municipality,
     period,
     issue_date,
     due_date,
     lines,
-    reference,
     credited=None,
     reason="",
-) -> bytes:
-    """The PDF of an invoice or credit note, from the lines it will hold (not yet saved)."""
+    reference: str | None = None,
+) -> _Document:
+    """An invoice or credit note from the lines it will hold (not yet saved), with its HTML;
+    ``reference`` None: the municipality's for the period is looked up."""
+    if reference is None:
+        reference = _buyer_reference(municipality=municipality, period=period)
     net = sum((line.amount for line in lines), Decimal("0.00"))
     vat = sum((line.vat_amount for line in lines), Decimal("0.00"))
     sender = settings.INVOICE_SENDER
@@ -115,8 +155,95 @@ def _render_document(
         "credited_number": credited.number if credited else "",
         "reason": reason,
     }
-    pdf, _html = render_to_pdf("billing/invoice_pdf.html", context)
-    return pdf
+    return _Document(
+        kind=kind,
+        sequence=sequence,
+        number=number,
+        municipality=municipality,
+        period=period,
+        issue_date=issue_date,
+        due_date=due_date,
+        lines=lines,
+        reference=reference,
+        credited=credited,
+        reason=reason,
+        html=render_to_string(INVOICE_TEMPLATE, context),
+    )
+
+
+def _render_processes(documents: int) -> int:
+    """How many processes render ``documents`` PDFs: the setting, but one (this process) for
+    a few documents, where starting the processes costs more than it saves."""
+    if documents < PARALLEL_FROM_DOCUMENTS:
+        return 1
+    return max(1, settings.INVOICE_RENDER_PROCESSES)
+
+
+def _render(documents: list[_Document], *, progress=None) -> dict[str, bytes]:
+    """The PDFs of ``documents`` by their HTML, rendered on every core the setting allows."""
+    htmls = list(dict.fromkeys(document.html for document in documents))
+    if progress:
+        progress(0, len(htmls))
+    pdfs = render_pdfs(
+        htmls,
+        processes=_render_processes(len(htmls)),
+        # Looked up here, not bound at import, so that a test can make one render fail.
+        render=pdf_from_html,
+        on_rendered=progress,
+    )
+    return dict(zip(htmls, pdfs, strict=True))
+
+
+def _store_document(
+    *, document: _Document, pdf: bytes, written: list[str], run: InvoiceRun | None = None
+) -> tuple[Invoice, list[InvoiceLine]]:
+    """Archive one rendered document, its PDF and its e-invoice (UBL XML with that PDF
+    embedded) side by side, and store it with its lines.
+    Must run inside the transaction that holds the lock on the year's number series."""
+    number, issue_date, lines = document.number, document.issue_date, document.lines
+    xml = render_ubl(
+        kind=document.kind,
+        number=number,
+        sender=settings.INVOICE_SENDER,
+        municipality=document.municipality,
+        period=document.period,
+        issue_date=issue_date,
+        due_date=document.due_date,
+        lines=lines,
+        pdf=pdf,
+        reference=document.reference,
+        credited_number=document.credited.number if document.credited else "",
+        reason=document.reason,
+    )
+    base = f"{archive.folder(issue_date.year)}/{number}"
+    pdf_path = archive.store(name=f"{base}.pdf", content=pdf, written=written)
+    xml_path = archive.store(name=f"{base}.xml", content=xml, written=written)
+    vat_total = sum((line.vat_amount for line in lines), Decimal("0.00"))
+    invoice = Invoice.objects.create(
+        kind=document.kind,
+        number=number,
+        year=issue_date.year,
+        sequence=document.sequence,
+        run=run,
+        municipality=document.municipality,
+        period=str(document.period),
+        issue_date=issue_date,
+        due_date=document.due_date,
+        vat_total=vat_total,
+        total=sum((line.amount for line in lines), Decimal("0.00")) + vat_total,
+        credited_invoice=document.credited,
+        reason=document.reason,
+        pdf=pdf_path,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+        xml=xml_path,
+        xml_sha256=hashlib.sha256(xml).hexdigest(),
+    )
+    for line in lines:
+        line.invoice = invoice
+    saved = InvoiceLine.objects.bulk_create(lines)
+    if any(line.pk is None for line in saved):  # backends without RETURNING ids
+        saved = list(invoice.lines.order_by("id"))
+    return invoice, saved
 
 
 def _issue_document(
@@ -133,66 +260,23 @@ def _issue_document(
     credited: Invoice | None = None,
     reason: str = "",
 ) -> tuple[Invoice, list[InvoiceLine]]:
-    """Number, render, archive and store one invoice or credit note with its (unsaved) lines:
-    its PDF and its e-invoice (UBL XML with that PDF embedded), side by side.
+    """Number, render, archive and store one invoice or credit note with its (unsaved) lines.
     Must run inside the transaction that holds the lock on ``series``."""
     sequence, number = _next_number(series)
-    reference = _buyer_reference(municipality=municipality, period=period)
-    pdf = _render_document(
+    document = _document(
         kind=kind,
+        sequence=sequence,
         number=number,
         municipality=municipality,
         period=period,
         issue_date=issue_date,
         due_date=due_date,
         lines=lines,
-        reference=reference,
         credited=credited,
         reason=reason,
     )
-    xml = render_ubl(
-        kind=kind,
-        number=number,
-        sender=settings.INVOICE_SENDER,
-        municipality=municipality,
-        period=period,
-        issue_date=issue_date,
-        due_date=due_date,
-        lines=lines,
-        pdf=pdf,
-        reference=reference,
-        credited_number=credited.number if credited else "",
-        reason=reason,
-    )
-    base = f"{archive.folder(issue_date.year)}/{number}"
-    pdf_path = archive.store(name=f"{base}.pdf", content=pdf, written=written)
-    xml_path = archive.store(name=f"{base}.xml", content=xml, written=written)
-    vat_total = sum((line.vat_amount for line in lines), Decimal("0.00"))
-    invoice = Invoice.objects.create(
-        kind=kind,
-        number=number,
-        year=issue_date.year,
-        sequence=sequence,
-        run=run,
-        municipality=municipality,
-        period=str(period),
-        issue_date=issue_date,
-        due_date=due_date,
-        vat_total=vat_total,
-        total=sum((line.amount for line in lines), Decimal("0.00")) + vat_total,
-        credited_invoice=credited,
-        reason=reason,
-        pdf=pdf_path,
-        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
-        xml=xml_path,
-        xml_sha256=hashlib.sha256(xml).hexdigest(),
-    )
-    for line in lines:
-        line.invoice = invoice
-    saved = InvoiceLine.objects.bulk_create(lines)
-    if any(line.pk is None for line in saved):  # backends without RETURNING ids
-        saved = list(invoice.lines.order_by("id"))
-    return invoice, saved
+    pdf = _render([document])[document.html]
+    return _store_document(document=document, pdf=pdf, written=written, run=run)
 
 
 def invoice_line_from_draft(line) -> InvoiceLine:
@@ -212,20 +296,82 @@ def invoice_line_from_draft(line) -> InvoiceLine:
     )
 
 
+def _checked_preview(*, period: Period, today: dt.date):
+    """The run's preview, or RunRefused saying why it cannot be issued."""
+    preview = run_preview(period=period, today=today)
+    if preview.refusals:
+        raise RunRefused(preview.refusals)
+    if not (preview.invoices or preview.settlements):
+        raise RunRefused(NOTHING_TO_BILL)
+    # Rule 13: a document the official e-invoice rules would reject is never issued.
+    missing = missing_invoice_data(
+        municipalities=[draft.municipality for draft in preview.invoices], year=period.year
+    )
+    if missing:
+        raise RunRefused(missing_data_messages(missing))
+    return preview
+
+
+def _run_documents(*, preview, period: Period, today: dt.date, last_number: int):
+    """The invoices of a run, numbered on from ``last_number``, in the order they are issued."""
+    due_date = today + dt.timedelta(days=settings.INVOICE_PAYMENT_TERM_DAYS)
+    references = _buyer_references(
+        municipalities=[draft.municipality for draft in preview.invoices], period=period
+    )
+    return [
+        _document(
+            kind=DocumentKind.INVOICE,
+            sequence=last_number + offset,
+            number=f"{today.year}-{last_number + offset:04d}",
+            municipality=draft.municipality,
+            period=period,
+            issue_date=today,
+            due_date=due_date,
+            lines=[invoice_line_from_draft(line) for line in draft.lines],
+            reference=references.get(draft.municipality.pk) or "",
+        )
+        for offset, draft in enumerate(preview.invoices, start=1)
+    ]
+
+
 def issue_run(
-    *, period: Period, user, today: dt.date | None = None, progress=None
+    *,
+    period: Period,
+    user,
+    today: dt.date | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> InvoiceRun:
     """Issue the invoices of a period: number them, render and archive each PDF once.
 
     Refused, writing nothing, while the period has not ended, a trajectory lacks a tariff, or
     the sender's or a municipality's invoice data is incomplete (rule 13).
     Either the whole run is issued with its files, or nothing is (a failure halfway removes the
-    files it wrote), so a retry works. Runs are serialised on the year's number series row, so
-    two coordinators issuing at once cannot bill a trajectory twice or leave a gap.
-    ``progress(done, total)``, when given, is told each invoice rendered (a task's progress).
+    files it wrote, a failed render writes nothing), so a retry works. Runs are serialised on
+    the year's number series row, so two coordinators issuing at once cannot bill a trajectory
+    twice or leave a gap.
+
+    Rendering is most of the work (a quarter at national scale: hundreds of PDFs) and needs no
+    lock: the documents are first made as they would be numbered now and rendered on every core
+    (``INVOICE_RENDER_PROCESSES``) without the lock. Then, holding the lock, the run is made
+    again from what is in the database at that moment, exactly as before; a document whose HTML
+    is the one already rendered gets that PDF, any other (another issue took the numbers, a
+    trajectory or an address changed meanwhile) is rendered again there and then. So what is
+    archived is always what the locked transaction saw, and the lock is held for seconds, not
+    for the minutes of rendering. ``progress(rendered, total)`` is told of each PDF rendered,
+    here in this process (``total`` None: not known yet).
     """
     today = today or timezone.localdate()
+    if progress:
+        progress(0, None)
     _ensure_series(today.year)
+    preview = _checked_preview(period=period, today=today)
+    if _render_processes(len(preview.invoices)) > 1:
+        start_render_processes()
+    last_number = NumberSeries.objects.get(year=today.year).last_number
+    rendered = _render(
+        _run_documents(preview=preview, period=period, today=today, last_number=last_number),
+        progress=progress,
+    )
     with (
         _refused_when_billed_by_another_run(),
         transaction.atomic(),
@@ -233,41 +379,28 @@ def issue_run(
     ):
         series = NumberSeries.objects.select_for_update().get(year=today.year)
         archive.remove_orphans(year=today.year)
-        preview = run_preview(period=period, today=today)
-        if preview.refusals:
-            raise RunRefused(preview.refusals)
-        if not (preview.invoices or preview.settlements):
-            raise RunRefused(NOTHING_TO_BILL)
-        # Rule 13: a document the official e-invoice rules would reject is never issued.
-        missing = missing_invoice_data(
-            municipalities=[draft.municipality for draft in preview.invoices], year=period.year
+        preview = _checked_preview(period=period, today=today)
+        documents = _run_documents(
+            preview=preview, period=period, today=today, last_number=series.last_number
         )
-        if missing:
-            raise RunRefused(missing_data_messages(missing))
+        changed = [document for document in documents if document.html not in rendered]
+        if changed:
+            logger.info("Factuurrun %s: %s documenten opnieuw gemaakt", period, len(changed))
+            rendered.update(_render(changed, progress=progress))
         run = InvoiceRun.objects.create(
             period=str(period), issued_at=timezone.now(), issued_by=user
         )
-        due_date = today + dt.timedelta(days=settings.INVOICE_PAYMENT_TERM_DAYS)
-        for rendered, draft in enumerate(preview.invoices, start=1):
-            _invoice, lines = _issue_document(
-                series=series,
-                written=written,
-                kind=DocumentKind.INVOICE,
-                municipality=draft.municipality,
-                period=period,
-                issue_date=today,
-                due_date=due_date,
-                run=run,
-                lines=[invoice_line_from_draft(line) for line in draft.lines],
+        for document in documents:
+            _invoice, lines = _store_document(
+                document=document, pdf=rendered[document.html], written=written, run=run
             )
             BilledTrajectory.objects.bulk_create(
                 BilledTrajectory(trajectory_id=line.trajectory_id, line=line)
                 for line in lines
                 if line.trajectory_id
             )
-            if progress is not None:
-                progress(rendered, len(preview.invoices))
         record_financing_of_run(run=run, preview=preview)
+        series.last_number += len(documents)
         series.save(update_fields=["last_number"])
     logger.info("Factuurrun %s uitgegeven: %s facturen", period, len(preview.invoices))
     return run

@@ -27,6 +27,12 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _invoices_rendered_in_process(settings):
+    """Render processes only pay off for many invoices; a test of them asks for them."""
+    settings.INVOICE_RENDER_PROCESSES = 1
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """PBKDF2's deliberate slowness guards real accounts; in tests it only costs minutes."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

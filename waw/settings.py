@@ -5,6 +5,7 @@ Everything that differs between machines comes from the environment through ``wa
 ``gunicorn waw.wsgi`` defaults to production, ``manage.py`` to development.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -271,6 +272,9 @@ WORKLIST_NOT_STARTED_WEEKS = max(1, env.integer("WORKLIST_NOT_STARTED_WEEKS", 8)
 # The sender on invoices (REGIO_* variables, waw/env.py); placeholders until the Regio sets them.
 INVOICE_SENDER = env.invoice_sender(production=PRODUCTION)
 INVOICE_PAYMENT_TERM_DAYS = env.integer("INVOICE_PAYMENT_TERM_DAYS", 30)
+# Processes that render an invoice run's PDFs at once (billing/services.py issue_run): one per
+# core by default; 1 renders in the issuing process itself.
+INVOICE_RENDER_PROCESSES = max(1, env.integer("INVOICE_RENDER_PROCESSES", os.cpu_count() or 1))
 # The monitor's colophon: "Neem voor meer informatie over deze monitor contact op met ... via
 # <address>" (seed 004). Empty: the colophon leaves that sentence out.
 MONITOR_CONTACT_EMAIL = env.text(

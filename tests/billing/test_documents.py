@@ -157,17 +157,17 @@ def test_failure_halfway_issues_nothing_and_leaves_no_files(
     started(wijkleerbedrijf, laren)
     from waw import pdf as pdf_module
 
-    real = pdf_module.render_to_pdf
+    real = pdf_module.pdf_from_html
     calls = {"n": 0}
 
-    def crash_on_second(template, context):
+    def crash_on_second(html):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("renderer crashed")
-        return real(template, context)
+        return real(html)
 
     with (
-        mock.patch("billing.services.render_to_pdf", side_effect=crash_on_second),
+        mock.patch("billing.services.pdf_from_html", side_effect=crash_on_second),
         pytest.raises(RuntimeError),
     ):
         issue_run(period=Q1, user=coordinator, today=AFTER_Q1)
@@ -185,7 +185,7 @@ def test_failure_halfway_issues_nothing_and_leaves_no_files(
 
 
 def test_download_serves_the_archived_file_without_rendering(client_for, huizen_user, issued):
-    with mock.patch("billing.services.render_to_pdf", side_effect=AssertionError("rendered")):
+    with mock.patch("billing.services.pdf_from_html", side_effect=AssertionError("rendered")):
         response = client_for(huizen_user).get(f"/facturen/{issued['Huizen'].number}/pdf/")
 
     body = b"".join(response.streaming_content)

@@ -53,7 +53,7 @@ pytestmark = pytest.mark.django_db
 Q1 = Period.parse("2025-Q1")
 AFTER_Q1 = dt.date(2025, 4, 15)
 # Rendering PDFs is not what these tests count; an issued document gets a stand-in file.
-NO_PDF = mock.patch("billing.services.render_to_pdf", return_value=(b"%PDF-1.7 test", ""))
+NO_PDF = mock.patch("billing.services.pdf_from_html", return_value=b"%PDF-1.7 test")
 
 
 def queries_of(client, url) -> int:
