@@ -17,9 +17,10 @@ from projects.constants import CohortStatus
 from projects.models import Project
 from projects.services import cohort_save
 from waw.mixins import BreadcrumbsMixin
-from waw.roles import Role, RoleRequiredMixin, is_coordinator
+from waw.roles import PERSONAL_DATA_ROLES, Role, RoleRequiredMixin, is_coordinator
 
-READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.CASE_MANAGER)
+# Who is in a group is personal data (finance reads the minimum purchase on its invoices).
+READERS = PERSONAL_DATA_ROLES
 EDITORS = (Role.COORDINATOR,)
 # The work list's filter: planned groups starting within four weeks below their minimum.
 BELOW_MINIMUM = "onder_minimum"

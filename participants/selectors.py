@@ -24,12 +24,12 @@ from audit.selectors import Change, TrailRow, entries_for, trail_rows
 from participants.constants import Outcome, ReferralStatus
 from participants.models import Participant, Referral, Trajectory, TrajectoryChange
 from projects.selectors import tariff_years
-from waw.roles import municipality_scope
+from waw.roles import personal_data_scope
 from waw.text import actor_label
 
 # --- What a user may see of a person: the one rule ---------------------------------------------
 #
-# A coordinator (the Regio) sees everyone and everything. A gemeente user sees a participant who
+# A coordinator (the Regio) sees everyone and everything. A klantmanager sees a participant who
 # lives in its municipality now, or who started a trajectory it paid for, and of the
 # trajectories only those it paid for (the municipality at start). Of a participant who has
 # moved away, the former municipality sees the name and its own trajectories, nothing else:
@@ -112,7 +112,7 @@ class ParticipantVisibility:
 
 def participant_visibility(*, user) -> ParticipantVisibility:
     """What ``user`` may see of participants and their trajectories (see above)."""
-    return ParticipantVisibility(scope=municipality_scope(user))
+    return ParticipantVisibility(scope=personal_data_scope(user))
 
 
 def mask_residence_details(participant: Participant) -> Participant:
@@ -158,7 +158,7 @@ def _visible_flag(condition: Q, unlimited: bool):
 
 
 def participants_for(*, user) -> QuerySet[Participant]:
-    """Participants the user may see (all for coordinators; for a gemeente user its residents
+    """Participants the user may see (all for coordinators; for a klantmanager its residents
     and the people whose trajectories it paid for), each with only the fields it may see."""
     visibility = participant_visibility(user=user)
     queryset = (
@@ -173,7 +173,7 @@ def participants_for(*, user) -> QuerySet[Participant]:
 
 
 def trajectories_for(*, user) -> QuerySet[Trajectory]:
-    """Trajectories the user may see: all for coordinators; for a gemeente user those recorded on
+    """Trajectories the user may see: all for coordinators; for a klantmanager those recorded on
     its municipality (the municipality at start, which pays for them). A resident who moved in
     brings no history from the former municipality along. The participant of each comes with
     only the fields the user may see."""
@@ -483,14 +483,14 @@ def participants_due_for_anonymisation(*, today: date, years: int) -> QuerySet[P
 
 
 def groups_for(*, user, project=None, year: int | None = None):
-    """The groups of the projects with their fill level, for coordinators and gemeente users.
+    """The groups of the projects with their fill level, for coordinators and klantmanagers.
 
     Counts are of all the group's trajectories that are not withdrawn (a group's fill level is
     no personal data); who they are is shown only through ``trajectories_for``.
     """
     from projects.models import Cohort
 
-    if municipality_scope(user) is False:
+    if personal_data_scope(user) is False:
         return Cohort.objects.none()
     live = Q(trajectories__withdrawn_at__isnull=True)
     queryset = (
@@ -509,7 +509,7 @@ def groups_for(*, user, project=None, year: int | None = None):
 
 
 def group_members_for(*, user, cohort) -> QuerySet[Trajectory]:
-    """The group's trajectories the user may see: all for coordinators, a gemeente user's own
+    """The group's trajectories the user may see: all for coordinators, a klantmanager's own
     residents only (no other municipality's names)."""
     return (
         trajectories_for(user=user)

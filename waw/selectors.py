@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from monitor.selectors import editions_for
 from participants.selectors import referral_counts_for, trajectory_counts_for
 from projects.selectors import project_counts
-from waw.roles import Role, has_role
+from waw.roles import PERSONAL_DATA_ROLES, Role, has_role
 
 
 def home_overview(*, user) -> dict:
@@ -23,7 +23,7 @@ def home_overview(*, user) -> dict:
         overview["monitor"] = {
             "latest": editions_for(user=user).filter(published_at__isnull=False).first()
         }
-    if has_role(user, Role.COORDINATOR, Role.MUNICIPALITY, Role.CASE_MANAGER):
+    if has_role(user, *PERSONAL_DATA_ROLES):
         overview["trajectories"] = trajectory_counts_for(user=user)
     if has_role(user, Role.COORDINATOR):
         overview["work_list"] = coordinator_work_list(user=user, today=timezone.localdate())

@@ -58,15 +58,15 @@ def test_the_export_is_in_the_access_log(client_for, coordinator, participant):
 
 
 def test_the_municipality_of_residence_exports_only_its_own_trajectories(
-    client_for, huizen_user, participant
+    client_for, huizen_case_manager, participant
 ):
-    dossier = json.loads(export(client_for(huizen_user), participant).content)
+    dossier = json.loads(export(client_for(huizen_case_manager), participant).content)
 
     assert [t["municipality_at_start"] for t in dossier["trajectories"]] == ["Huizen"]
 
 
-def test_a_former_municipality_cannot_export(client_for, laren_user, participant):
-    assert export(client_for(laren_user), participant).status_code == 404
+def test_a_former_municipality_cannot_export(client_for, laren_case_manager, participant):
+    assert export(client_for(laren_case_manager), participant).status_code == 404
     assert not accesses_for([participant]).exists()
 
 
