@@ -196,7 +196,7 @@ def test_right_of_access_of_the_new_municipality_holds_nothing_of_the_former(
 
     assert "LA-555002" not in text
     assert "Laren" not in text
-    assert "gemeente-laren" not in text
+    assert "klantmanager-laren" not in text
     assert "notitie-van-laren" not in text
 
 
@@ -218,7 +218,7 @@ def test_right_of_access_of_the_coordinator_holds_the_whole_trail(client_for, co
     text = json.dumps(_dossier(client_for(coordinator), moves["to_huizen"]))
 
     assert "LA-555002" in text
-    assert "gemeente-laren" in text
+    assert "klantmanager-laren" in text
 
 
 def test_an_invoice_names_a_participant_who_moved_away_by_initials(billed_moves):
