@@ -22,7 +22,13 @@ from django.db.models.query import ModelIterable
 
 from audit.selectors import Change, TrailRow, entries_for, trail_rows
 from participants.constants import Outcome, ReferralStatus
-from participants.models import Participant, Referral, Trajectory, TrajectoryChange
+from participants.models import (
+    Participant,
+    Referral,
+    Trajectory,
+    TrajectoryChange,
+    identity_key,
+)
 from projects.selectors import tariff_years
 from waw.roles import personal_data_scope
 from waw.text import actor_label
@@ -365,8 +371,11 @@ def participant_dossier(*, user, participant: Participant, now: dt.datetime) -> 
         .order_by("enrolment_date", "id")
     )
     visibility = participant_visibility(user=user)
+    referrals = referrals_of(user=user, participant=participant)
     trail = visible_trail(
-        trail_rows(entries_for([participant, *trajectories]).order_by("timestamp", "id")),
+        trail_rows(
+            entries_for([participant, *trajectories, *referrals]).order_by("timestamp", "id")
+        ),
         visibility=visibility,
         participant=participant,
     )
@@ -435,6 +444,27 @@ def participant_dossier(*, user, participant: Participant, now: dt.datetime) -> 
             }
             for trajectory in trajectories
         ],
+        "referrals": [
+            {
+                "id": referral.pk,
+                "municipality": str(referral.municipality),
+                "project": str(referral.project),
+                "cohort": str(referral.cohort) if referral.cohort_id else None,
+                "first_name": referral.first_name,
+                "last_name": referral.last_name,
+                "date_of_birth": _iso(referral.date_of_birth),
+                "client_number": referral.client_number,
+                "motivation": referral.motivation,
+                "status": str(referral.get_status_display()),
+                "decline_reason": referral.decline_reason,
+                "trajectory": referral.trajectory_id,
+                "referred_by": actor_label(referral.referred_by),
+                "created_at": _iso(referral.created_at),
+                "decided_at": _iso(referral.decided_at),
+                "anonymised_at": _iso(referral.anonymised_at),
+            }
+            for referral in referrals
+        ],
         "audit_trail": [
             {
                 "timestamp": _iso(row.entry.timestamp),
@@ -449,6 +479,30 @@ def participant_dossier(*, user, participant: Participant, now: dt.datetime) -> 
             for row in trail
         ],
     }
+
+
+def referrals_of(*, user, participant: Participant) -> list[Referral]:
+    """The referrals about ``participant`` that ``user`` may see (``referrals_for``): those that
+    became one of its trajectories, and those not placed (open, declined, withdrawn) that the
+    duplicate rule's identity — the same name and birth date — takes for this person."""
+    candidates = referrals_for(user=user).filter(
+        Q(trajectory__participant=participant)
+        | Q(trajectory__isnull=True, date_of_birth=participant.date_of_birth)
+    )
+    return sorted(
+        (
+            referral
+            for referral in candidates
+            if referral.trajectory_id
+            or identity_key(
+                first_name=referral.first_name,
+                last_name=referral.last_name,
+                date_of_birth=referral.date_of_birth,
+            )
+            == participant.identity_key
+        ),
+        key=lambda referral: (referral.created_at, referral.pk),
+    )
 
 
 def retention_cutoff(*, today: date, years: int) -> date:
@@ -474,6 +528,22 @@ def participants_due_for_anonymisation(*, today: date, years: int) -> QuerySet[P
         .exclude(pk__in=open_trajectories.values("participant"))
         .exclude(pk__in=recently_closed.values("participant"))
         .exclude(trajectories__isnull=True, created_at__date__gte=cutoff)
+        .select_related("municipality")
+        .order_by("pk")
+    )
+
+
+def referrals_due_for_anonymisation(*, today: date, years: int) -> QuerySet[Referral]:
+    """Referrals that never became a trajectory and were closed (declined or withdrawn) more
+    than ``years`` years before ``today``: the same term as a participant's, counted from the
+    decision. An open referral is kept; a placed one goes with its participant."""
+    cutoff = retention_cutoff(today=today, years=years)
+    return (
+        Referral.objects.filter(
+            anonymised_at__isnull=True,
+            status__in=(ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN),
+            decided_at__date__lt=cutoff,
+        )
         .select_related("municipality")
         .order_by("pk")
     )
