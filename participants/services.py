@@ -612,6 +612,10 @@ REFERRAL_GROUP_CANCELLED = _(
 REFERRAL_GROUP_STARTED = _(
     "Groep %(group)s is al gestart; kies een geplande groep of meld aan zonder groep."
 )
+REFERRAL_GROUP_FULL = _(
+    "Groep %(group)s is vol (capaciteit %(capacity)s); kies een andere groep of meld aan zonder "
+    "groep."
+)
 REFERRAL_DECLINE_REASON_REQUIRED = _("Geef een reden voor de afwijzing.")
 REFERRAL_REFUSED = {
     ReferralStatus.PLACED: _("Deze aanmelding is al geplaatst."),
@@ -644,6 +648,19 @@ def _check_referral_group(*, project, cohort) -> None:
         raise ValidationError({"cohort": REFERRAL_GROUP_CANCELLED % {"group": cohort.name}})
     if cohort.status == CohortStatus.STARTED:
         raise ValidationError({"cohort": REFERRAL_GROUP_STARTED % {"group": cohort.name}})
+    # A full group is refused now rather than at placement (where the trajectory's own check
+    # refuses it anyway): the municipality can still choose another group. Open referrals take
+    # no place: the coordinator decides who is placed.
+    if cohort.capacity and _group_enrolled(cohort) >= cohort.capacity:
+        raise ValidationError(
+            {"cohort": REFERRAL_GROUP_FULL % {"group": cohort.name, "capacity": cohort.capacity}}
+        )
+
+
+def _group_enrolled(cohort) -> int:
+    """The group's places taken: its trajectories that are not withdrawn (as Trajectory's
+    capacity check counts them)."""
+    return cohort.trajectories.filter(withdrawn_at__isnull=True).count()
 
 
 @transaction.atomic
