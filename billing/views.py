@@ -175,8 +175,8 @@ class RunView(RoleRequiredMixin, BreadcrumbsMixin, View):
             return redirect(reverse("billing:run") + f"?period={period}")
         messages.success(
             request,
-            _("%(n)s facturen voor %(period)s zijn uitgegeven.")
-            % {"n": run.invoices.count(), "period": period},
+            _("Factuurrun %(period)s: %(n)s facturen uitgegeven.")
+            % {"n": run.invoices.count(), "period": period.in_words},
         )
         settled = run.settlements.count()
         if settled:

@@ -88,7 +88,8 @@ def coordinator_work_list(*, user, today: dt.date) -> list[WorkItem]:
             missing_invoice_data(municipalities=Municipality.objects.all(), year=quarter.year)
         ),
     }
-    words = {"weeks": weeks, "quarter": quarter}
+    # People read a period in words (domain.md): "tot en met het derde kwartaal 2026".
+    words = {"weeks": weeks, "quarter": quarter.in_words}
     labels = {
         "referrals": ngettext(
             "aanmelding van een gemeente af te handelen",
@@ -111,13 +112,13 @@ def coordinator_work_list(*, user, today: dt.date) -> list[WorkItem]:
             counts["groups_below_minimum"],
         ),
         "unbilled": ngettext(
-            "gestart traject tot en met %(quarter)s nog niet gefactureerd",
-            "gestarte trajecten tot en met %(quarter)s nog niet gefactureerd",
+            "gestart traject tot en met het %(quarter)s nog niet gefactureerd",
+            "gestarte trajecten tot en met het %(quarter)s nog niet gefactureerd",
             counts["unbilled"],
         ),
         "over_budget": ngettext(
-            "gemeente komt met de run van %(quarter)s boven haar participatiebudget",
-            "gemeenten komen met de run van %(quarter)s boven hun participatiebudget",
+            "gemeente komt met de factuurrun over het %(quarter)s boven haar participatiebudget",
+            "gemeenten komen met de factuurrun over het %(quarter)s boven hun participatiebudget",
             counts["over_budget"],
         ),
         "missing_invoice_data": ngettext(
