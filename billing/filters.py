@@ -4,11 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from billing.constants import DocumentKind
 from billing.models import Invoice
 from waw.models import Municipality
+from waw.periods import period_in_words
 
 
 def _periods():
     periods = Invoice.objects.order_by("-period").values_list("period", flat=True).distinct()
-    return [(period, period) for period in periods]
+    return [(period, period_in_words(period)) for period in periods]
 
 
 class InvoiceFilter(django_filters.FilterSet):

@@ -23,7 +23,7 @@ def invoice_run(job, progress) -> Outcome:
         summary={
             "run": run.pk,
             "period": str(period),
-            "message": _("%(n)s facturen voor %(period)s zijn uitgegeven.")
+            "message": _("Factuurrun %(period)s: %(n)s facturen uitgegeven.")
             % {"n": invoices, "period": period.in_words},
             "figures": [
                 [_("facturen uitgegeven"), invoices],

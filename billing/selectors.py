@@ -369,7 +369,7 @@ def run_preview(*, period: Period, today: dt.date) -> RunPreview:
         refusals.append(
             _("De periode %(period)s is nog niet voorbij; factureren kan vanaf %(day)s.")
             % {
-                "period": period,
+                "period": period.in_words,
                 "day": (period.last_day + dt.timedelta(days=1)).strftime("%d-%m-%Y"),
             }
         )

@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import Invoice
+from waw.periods import period_in_words
 
 
 class InvoiceTable(tables.Table):
@@ -24,6 +25,12 @@ class InvoiceTable(tables.Table):
         orderable=False,
         exclude_from_export=True,
     )
+
+    def render_period(self, value):
+        return period_in_words(value)
+
+    def value_period(self, value):
+        return period_in_words(value)
 
     class Meta:
         model = Invoice

@@ -175,7 +175,7 @@ class RunView(RoleRequiredMixin, BreadcrumbsMixin, View):
                 kind=Job.Kind.INVOICE_RUN,
                 key=jobs.job_key(Job.Kind.INVOICE_RUN, scope=str(period)),
                 user=request.user,
-                title=_("Factuurrun %(period)s uitgeven") % {"period": period},
+                title=_("Factuurrun %(period)s uitgeven") % {"period": period.in_words},
                 params={"period": str(period)},
             )
         except jobs.JobAlreadyRunning as running:

@@ -18,9 +18,10 @@ from projects.services import cohort_save
 from waw import jobs
 from waw.mixins import BreadcrumbsMixin
 from waw.models import Job
-from waw.roles import Role, RoleRequiredMixin, is_coordinator
+from waw.roles import PERSONAL_DATA_ROLES, Role, RoleRequiredMixin, is_coordinator
 
-READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.CASE_MANAGER)
+# Who is in a group is personal data (finance reads the minimum purchase on its invoices).
+READERS = PERSONAL_DATA_ROLES
 EDITORS = (Role.COORDINATOR,)
 # The work list's filter: planned groups starting within four weeks below their minimum.
 BELOW_MINIMUM = "onder_minimum"

@@ -427,6 +427,8 @@ class Referral(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("afgehandeld op"), null=True, blank=True)
+    # Set when the retention rule erased the personal data (participants.services).
+    anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
     created_at = models.DateTimeField(_("ingediend op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 

@@ -22,14 +22,20 @@ from django.db.models.query import ModelIterable
 
 from audit.selectors import Change, TrailRow, entries_for, trail_rows
 from participants.constants import Outcome, ReferralStatus
-from participants.models import Participant, Referral, Trajectory, TrajectoryChange
+from participants.models import (
+    Participant,
+    Referral,
+    Trajectory,
+    TrajectoryChange,
+    identity_key,
+)
 from projects.selectors import tariff_years
-from waw.roles import municipality_scope
+from waw.roles import personal_data_scope
 from waw.text import actor_label
 
 # --- What a user may see of a person: the one rule ---------------------------------------------
 #
-# A coordinator (the Regio) sees everyone and everything. A gemeente user sees a participant who
+# A coordinator (the Regio) sees everyone and everything. A klantmanager sees a participant who
 # lives in its municipality now, or who started a trajectory it paid for, and of the
 # trajectories only those it paid for (the municipality at start). Of a participant who has
 # moved away, the former municipality sees the name and its own trajectories, nothing else:
@@ -112,7 +118,7 @@ class ParticipantVisibility:
 
 def participant_visibility(*, user) -> ParticipantVisibility:
     """What ``user`` may see of participants and their trajectories (see above)."""
-    return ParticipantVisibility(scope=municipality_scope(user))
+    return ParticipantVisibility(scope=personal_data_scope(user))
 
 
 def mask_residence_details(participant: Participant) -> Participant:
@@ -158,7 +164,7 @@ def _visible_flag(condition: Q, unlimited: bool):
 
 
 def participants_for(*, user) -> QuerySet[Participant]:
-    """Participants the user may see (all for coordinators; for a gemeente user its residents
+    """Participants the user may see (all for coordinators; for a klantmanager its residents
     and the people whose trajectories it paid for), each with only the fields it may see."""
     visibility = participant_visibility(user=user)
     queryset = (
@@ -173,7 +179,7 @@ def participants_for(*, user) -> QuerySet[Participant]:
 
 
 def trajectories_for(*, user) -> QuerySet[Trajectory]:
-    """Trajectories the user may see: all for coordinators; for a gemeente user those recorded on
+    """Trajectories the user may see: all for coordinators; for a klantmanager those recorded on
     its municipality (the municipality at start, which pays for them). A resident who moved in
     brings no history from the former municipality along. The participant of each comes with
     only the fields the user may see."""
@@ -365,8 +371,11 @@ def participant_dossier(*, user, participant: Participant, now: dt.datetime) -> 
         .order_by("enrolment_date", "id")
     )
     visibility = participant_visibility(user=user)
+    referrals = referrals_of(user=user, participant=participant)
     trail = visible_trail(
-        trail_rows(entries_for([participant, *trajectories]).order_by("timestamp", "id")),
+        trail_rows(
+            entries_for([participant, *trajectories, *referrals]).order_by("timestamp", "id")
+        ),
         visibility=visibility,
         participant=participant,
     )
@@ -435,6 +444,27 @@ def participant_dossier(*, user, participant: Participant, now: dt.datetime) -> 
             }
             for trajectory in trajectories
         ],
+        "referrals": [
+            {
+                "id": referral.pk,
+                "municipality": str(referral.municipality),
+                "project": str(referral.project),
+                "cohort": str(referral.cohort) if referral.cohort_id else None,
+                "first_name": referral.first_name,
+                "last_name": referral.last_name,
+                "date_of_birth": _iso(referral.date_of_birth),
+                "client_number": referral.client_number,
+                "motivation": referral.motivation,
+                "status": str(referral.get_status_display()),
+                "decline_reason": referral.decline_reason,
+                "trajectory": referral.trajectory_id,
+                "referred_by": actor_label(referral.referred_by),
+                "created_at": _iso(referral.created_at),
+                "decided_at": _iso(referral.decided_at),
+                "anonymised_at": _iso(referral.anonymised_at),
+            }
+            for referral in referrals
+        ],
         "audit_trail": [
             {
                 "timestamp": _iso(row.entry.timestamp),
@@ -449,6 +479,30 @@ def participant_dossier(*, user, participant: Participant, now: dt.datetime) -> 
             for row in trail
         ],
     }
+
+
+def referrals_of(*, user, participant: Participant) -> list[Referral]:
+    """The referrals about ``participant`` that ``user`` may see (``referrals_for``): those that
+    became one of its trajectories, and those not placed (open, declined, withdrawn) that the
+    duplicate rule's identity — the same name and birth date — takes for this person."""
+    candidates = referrals_for(user=user).filter(
+        Q(trajectory__participant=participant)
+        | Q(trajectory__isnull=True, date_of_birth=participant.date_of_birth)
+    )
+    return sorted(
+        (
+            referral
+            for referral in candidates
+            if referral.trajectory_id
+            or identity_key(
+                first_name=referral.first_name,
+                last_name=referral.last_name,
+                date_of_birth=referral.date_of_birth,
+            )
+            == participant.identity_key
+        ),
+        key=lambda referral: (referral.created_at, referral.pk),
+    )
 
 
 def retention_cutoff(*, today: date, years: int) -> date:
@@ -479,18 +533,34 @@ def participants_due_for_anonymisation(*, today: date, years: int) -> QuerySet[P
     )
 
 
+def referrals_due_for_anonymisation(*, today: date, years: int) -> QuerySet[Referral]:
+    """Referrals that never became a trajectory and were closed (declined or withdrawn) more
+    than ``years`` years before ``today``: the same term as a participant's, counted from the
+    decision. An open referral is kept; a placed one goes with its participant."""
+    cutoff = retention_cutoff(today=today, years=years)
+    return (
+        Referral.objects.filter(
+            anonymised_at__isnull=True,
+            status__in=(ReferralStatus.DECLINED, ReferralStatus.WITHDRAWN),
+            decided_at__date__lt=cutoff,
+        )
+        .select_related("municipality")
+        .order_by("pk")
+    )
+
+
 # --- groups (billing rules 10 and 11) ---------------------------------------------------------
 
 
 def groups_for(*, user, project=None, year: int | None = None):
-    """The groups of the projects with their fill level, for coordinators and gemeente users.
+    """The groups of the projects with their fill level, for coordinators and klantmanagers.
 
     Counts are of all the group's trajectories that are not withdrawn (a group's fill level is
     no personal data); who they are is shown only through ``trajectories_for``.
     """
     from projects.models import Cohort
 
-    if municipality_scope(user) is False:
+    if personal_data_scope(user) is False:
         return Cohort.objects.none()
     live = Q(trajectories__withdrawn_at__isnull=True)
     queryset = (
@@ -509,7 +579,7 @@ def groups_for(*, user, project=None, year: int | None = None):
 
 
 def group_members_for(*, user, cohort) -> QuerySet[Trajectory]:
-    """The group's trajectories the user may see: all for coordinators, a gemeente user's own
+    """The group's trajectories the user may see: all for coordinators, a klantmanager's own
     residents only (no other municipality's names)."""
     return (
         trajectories_for(user=user)

@@ -13,7 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import change_record, redact_personal_values
 from participants.constants import REFERRAL_TRANSITIONS, Outcome, ReferralStatus
 from participants.models import DUPLICATE, Participant, Referral, Trajectory, TrajectoryChange
-from participants.selectors import participants_due_for_anonymisation
+from participants.selectors import (
+    participants_due_for_anonymisation,
+    referrals_due_for_anonymisation,
+)
 from projects.constants import CohortStatus, ProjectStatus
 from waw.text import normalise
 
@@ -429,6 +432,45 @@ PARTICIPANT_PERSONAL_FIELDS = {
     "is_psychologically_vulnerable",
 }
 TRAJECTORY_PERSONAL_FIELDS = {"participant", "notes", "withdrawal_reason"}
+# A referral holds a copy of the minimum personal data and free text about the person.
+REFERRAL_PERSONAL_FIELDS = {
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "client_number",
+    "motivation",
+    "decline_reason",
+}
+# A declined referral keeps a reason (a database constraint); after the retention term this one.
+ANONYMISED_DECLINE_REASON = _("verwijderd na de bewaartermijn")
+
+
+@dataclass(frozen=True)
+class RetentionResult:
+    """Who the retention rule anonymised (or, in a dry run, would anonymise)."""
+
+    participants: list[Participant]
+    referrals: list[Referral]
+
+
+def referral_anonymise(*, referral: Referral, user=None, now=None) -> Referral:
+    """Erase the personal data a referral holds, as ``participant_anonymise`` does for the
+    participant: name, klantnummer, day and month of birth, the motivation and the reason of a
+    decline go; municipality, project, group, status and dates stay (the work list's history)."""
+    now = now or timezone.now()
+    with disable_auditlog():
+        referral.first_name = ANONYMOUS_FIRST_NAME
+        referral.last_name = f"#{referral.pk}"
+        referral.date_of_birth = referral.date_of_birth.replace(month=1, day=1)
+        referral.client_number = ""
+        referral.motivation = ""
+        if referral.decline_reason:
+            referral.decline_reason = str(ANONYMISED_DECLINE_REASON)
+        referral.anonymised_at = now
+        referral.save()
+    redact_personal_values(obj=referral, fields=REFERRAL_PERSONAL_FIELDS)
+    change_record(user=user, obj=referral, changes={"anonymised_at": [None, now.isoformat()]})
+    return referral
 
 
 @transaction.atomic
@@ -462,18 +504,28 @@ def participant_anonymise(*, participant: Participant, user=None, now=None) -> P
     for trajectory in trajectories:
         trajectory.participant = participant
         redact_personal_values(obj=trajectory, fields=TRAJECTORY_PERSONAL_FIELDS)
+    # The referrals that became these trajectories hold a copy of the same person.
+    for referral in Referral.objects.filter(
+        trajectory__in=trajectories, anonymised_at__isnull=True
+    ):
+        referral_anonymise(referral=referral, user=user, now=now)
     change_record(user=user, obj=participant, changes={"anonymised_at": [None, now.isoformat()]})
     return participant
 
 
-def apply_retention(*, today: dt.date, years: int, dry_run: bool = False) -> list[Participant]:
+def apply_retention(*, today: dt.date, years: int, dry_run: bool = False) -> RetentionResult:
     """Anonymise every participant whose last trajectory ended more than ``years`` years
-    before ``today``; with ``dry_run`` only say who that would be."""
-    due = list(participants_due_for_anonymisation(today=today, years=years))
+    before ``today`` (with the referrals that became their trajectories), and every referral
+    declined or withdrawn more than ``years`` years before ``today``; with ``dry_run`` only say
+    who that would be."""
+    participants = list(participants_due_for_anonymisation(today=today, years=years))
+    referrals = list(referrals_due_for_anonymisation(today=today, years=years))
     if not dry_run:
-        for participant in due:
+        for participant in participants:
             participant_anonymise(participant=participant)
-    return due
+        for referral in referrals:
+            referral_anonymise(referral=referral)
+    return RetentionResult(participants=participants, referrals=referrals)
 
 
 # --- groups (billing rules 10 and 11) ---------------------------------------------------------
@@ -568,6 +620,10 @@ REFERRAL_GROUP_CANCELLED = _(
 REFERRAL_GROUP_STARTED = _(
     "Groep %(group)s is al gestart; kies een geplande groep of meld aan zonder groep."
 )
+REFERRAL_GROUP_FULL = _(
+    "Groep %(group)s is vol (capaciteit %(capacity)s); kies een andere groep of meld aan zonder "
+    "groep."
+)
 REFERRAL_DECLINE_REASON_REQUIRED = _("Geef een reden voor de afwijzing.")
 REFERRAL_REFUSED = {
     ReferralStatus.PLACED: _("Deze aanmelding is al geplaatst."),
@@ -600,6 +656,19 @@ def _check_referral_group(*, project, cohort) -> None:
         raise ValidationError({"cohort": REFERRAL_GROUP_CANCELLED % {"group": cohort.name}})
     if cohort.status == CohortStatus.STARTED:
         raise ValidationError({"cohort": REFERRAL_GROUP_STARTED % {"group": cohort.name}})
+    # A full group is refused now rather than at placement (where the trajectory's own check
+    # refuses it anyway): the municipality can still choose another group. Open referrals take
+    # no place: the coordinator decides who is placed.
+    if cohort.capacity and _group_enrolled(cohort) >= cohort.capacity:
+        raise ValidationError(
+            {"cohort": REFERRAL_GROUP_FULL % {"group": cohort.name, "capacity": cohort.capacity}}
+        )
+
+
+def _group_enrolled(cohort) -> int:
+    """The group's places taken: its trajectories that are not withdrawn (as Trajectory's
+    capacity check counts them)."""
+    return cohort.trajectories.filter(withdrawn_at__isnull=True).count()
 
 
 @transaction.atomic

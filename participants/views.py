@@ -43,9 +43,9 @@ from waw.exports import SafeExportMixin, csv_response, xlsx_workbook_bytes
 from waw.mixins import BreadcrumbsMixin, UserFilterMixin
 from waw.models import Job
 from waw.params import positive_int
-from waw.roles import Role, RoleRequiredMixin, is_coordinator
+from waw.roles import PERSONAL_DATA_ROLES, Role, RoleRequiredMixin, is_coordinator
 
-PERSONAL_DATA_READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.CASE_MANAGER)
+PERSONAL_DATA_READERS = PERSONAL_DATA_ROLES
 ACCESSES_SHOWN = 25
 EDITORS = (Role.COORDINATOR,)
 
@@ -82,7 +82,7 @@ class ParticipantListView(RoleRequiredMixin, BreadcrumbsMixin, SingleTableView):
 
 class ParticipantDetailView(RoleRequiredMixin, BreadcrumbsMixin, DetailView):
     """A participant's page; another municipality's participant answers 404, not 403, so that
-    a gemeente user cannot even learn that the record exists."""
+    a klantmanager cannot even learn that the record exists."""
 
     allowed_roles = PERSONAL_DATA_READERS
     template_name = "participants/participant_detail.html"

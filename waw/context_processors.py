@@ -1,11 +1,11 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from waw.roles import Role, has_role, roles_of
+from waw.roles import PERSONAL_DATA_ROLES, Role, has_role, roles_of
 from waw.twofactor import two_factor_applies
 
 ALL_READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.BOARD)
-PERSONAL_DATA_READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.CASE_MANAGER)
+PERSONAL_DATA_READERS = PERSONAL_DATA_ROLES
 
 # (url name, label, roles that see it, view-name prefixes of the pages in its section).
 # Only pages that exist are listed.

@@ -12,15 +12,17 @@ from django.utils.translation import gettext_lazy as _
 
 class Role(models.TextChoices):
     COORDINATOR = "coördinator", _("Coördinator")
-    MUNICIPALITY = "gemeente", _("Gemeente")
+    # The municipality's finance staff: invoices, participation budget, monitor — no names.
+    MUNICIPALITY = "gemeente", _("Gemeente (financiën)")
+    # The municipality's klantmanager: refers and follows its own residents.
     CASE_MANAGER = "klantmanager", _("Klantmanager")
     BOARD = "bestuurder", _("Bestuurder")
     ADMINISTRATOR = "beheerder", _("Beheerder")
 
 
 # Model permissions per role (app label → actions), so the admin and any permission check agree
-# with the views. Gemeente users and bestuurders only read; what they may read is narrowed further
-# by the selectors (a gemeente user sees only its own municipality's records).
+# with the views. Gemeente users, klantmanagers and bestuurders only read; what they may read is
+# narrowed further by the selectors (a municipal user sees only its own municipality's records).
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.COORDINATOR: {
         "projects": ("view", "add", "change", "delete"),
@@ -28,7 +30,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "billing": ("view", "add", "change", "delete"),
         "monitor": ("view", "add", "change", "delete"),
     },
-    Role.MUNICIPALITY: {"participants": ("view",), "billing": ("view",), "projects": ("view",)},
+    # Finance checks and pays the invoices; it needs no resident's name (least privilege). An
+    # invoice line carries the municipality's own klantnummer (or initials and birth year), which
+    # is what the document it receives says.
+    Role.MUNICIPALITY: {"billing": ("view",), "projects": ("view",)},
     # A klantmanager refers its municipality's residents (participants.Referral) and follows
     # them; invoices and budgets are not its business (least privilege).
     Role.CASE_MANAGER: {"participants": ("view", "add_referral"), "projects": ("view",)},
@@ -58,23 +63,39 @@ def is_coordinator(user) -> bool:
     return has_role(user, Role.COORDINATOR)
 
 
-# The roles whose users belong to one municipality and see personal data of that municipality
-# only (participants.selectors.participant_visibility holds what exactly).
+# The roles whose users belong to one municipality.
 MUNICIPAL_ROLES = (Role.MUNICIPALITY, Role.CASE_MANAGER)
+
+# The roles that see personal data at all: the Regio's coordinators (everyone) and the
+# klantmanagers (their own municipality's residents; participants.selectors.participant_visibility
+# holds what exactly). The one list the views, the navigation and the selectors read.
+PERSONAL_DATA_ROLES = (Role.COORDINATOR, Role.CASE_MANAGER)
+
+
+def sees_personal_data(user) -> bool:
+    return has_role(user, *PERSONAL_DATA_ROLES)
 
 
 def municipality_scope(user):
-    """The municipality a user's view of personal data is limited to; None means no limit.
+    """The municipality a user's view is limited to (invoices, ledger, personal data); None
+    means no limit, ``False`` means nothing.
 
-    Only call this for users who may see personal data at all (coordinators, gemeente users,
-    klantmanagers). A municipal user without a municipality is limited to nothing (``False``): a
-    misconfigured account must see no one rather than everyone.
+    A municipal user without a municipality is limited to nothing: a misconfigured account must
+    see no one rather than everyone.
     """
     if has_role(user, Role.COORDINATOR):
         return None
     if has_role(user, *MUNICIPAL_ROLES):
         return user.municipality if user.municipality_id else False
     return False
+
+
+def personal_data_scope(user):
+    """Like ``municipality_scope``, for personal data: a user without a personal-data role (a
+    gemeente's finance staff, a bestuurder) sees no one (``False``)."""
+    if not sees_personal_data(user):
+        return False
+    return municipality_scope(user)
 
 
 class RoleRequiredMixin(AccessMixin):

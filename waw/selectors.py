@@ -13,7 +13,7 @@ from participants.selectors import referral_counts_for, trajectory_counts_for
 from projects.selectors import project_counts
 from waw.jobs import reap_stale
 from waw.models import Job
-from waw.roles import Role, has_role
+from waw.roles import PERSONAL_DATA_ROLES, Role, has_role
 
 
 def home_overview(*, user) -> dict:
@@ -25,7 +25,7 @@ def home_overview(*, user) -> dict:
         overview["monitor"] = {
             "latest": editions_for(user=user).filter(published_at__isnull=False).first()
         }
-    if has_role(user, Role.COORDINATOR, Role.MUNICIPALITY, Role.CASE_MANAGER):
+    if has_role(user, *PERSONAL_DATA_ROLES):
         overview["trajectories"] = trajectory_counts_for(user=user)
     if has_role(user, Role.COORDINATOR):
         overview["work_list"] = coordinator_work_list(user=user, today=timezone.localdate())
@@ -90,7 +90,8 @@ def coordinator_work_list(*, user, today: dt.date) -> list[WorkItem]:
             missing_invoice_data(municipalities=Municipality.objects.all(), year=quarter.year)
         ),
     }
-    words = {"weeks": weeks, "quarter": quarter}
+    # People read a period in words (domain.md): "tot en met het derde kwartaal 2026".
+    words = {"weeks": weeks, "quarter": quarter.in_words}
     labels = {
         "referrals": ngettext(
             "aanmelding van een gemeente af te handelen",
@@ -113,13 +114,13 @@ def coordinator_work_list(*, user, today: dt.date) -> list[WorkItem]:
             counts["groups_below_minimum"],
         ),
         "unbilled": ngettext(
-            "gestart traject tot en met %(quarter)s nog niet gefactureerd",
-            "gestarte trajecten tot en met %(quarter)s nog niet gefactureerd",
+            "gestart traject tot en met het %(quarter)s nog niet gefactureerd",
+            "gestarte trajecten tot en met het %(quarter)s nog niet gefactureerd",
             counts["unbilled"],
         ),
         "over_budget": ngettext(
-            "gemeente komt met de run van %(quarter)s boven haar participatiebudget",
-            "gemeenten komen met de run van %(quarter)s boven hun participatiebudget",
+            "gemeente komt met de factuurrun over het %(quarter)s boven haar participatiebudget",
+            "gemeenten komen met de factuurrun over het %(quarter)s boven hun participatiebudget",
             counts["over_budget"],
         ),
         "missing_invoice_data": ngettext(

@@ -50,8 +50,8 @@ def user_create(
 
 
 def create_demo_accounts() -> list[DemoAccount]:
-    """One coordinator, one gemeente user per municipality, a klantmanager for the first
-    municipality by name (Blaricum in the region), one bestuurder and one beheerder.
+    """One coordinator, per municipality a gemeente (finance) user and a klantmanager, one
+    bestuurder and one beheerder.
 
     Only with DEBUG on: demo accounts never exist in production. Passwords are random and are
     returned only for accounts created now.
@@ -60,12 +60,12 @@ def create_demo_accounts() -> list[DemoAccount]:
         raise ImproperlyConfigured("Demo-accounts worden alleen aangemaakt als DEBUG aan staat.")
     wanted = [("coordinator", Role.COORDINATOR, None, "Carla", "Coördinator")]
     wanted += [
-        (f"gemeente-{m.slug}", Role.MUNICIPALITY, m, "Medewerker", m.name)
+        (f"gemeente-{m.slug}", Role.MUNICIPALITY, m, "Financiën", m.name)
         for m in Municipality.objects.order_by("name")
     ]
     wanted += [
-        (f"klantmanager-{m.slug}", Role.CASE_MANAGER, m, "Kim", "Klantmanager")
-        for m in Municipality.objects.order_by("name")[:1]
+        (f"klantmanager-{m.slug}", Role.CASE_MANAGER, m, "Kim", f"Klantmanager {m.name}")
+        for m in Municipality.objects.order_by("name")
     ]
     wanted += [
         ("bestuurder", Role.BOARD, None, "Bram", "Bestuurder"),

@@ -148,20 +148,20 @@ def test_changing_a_monitor_edition_is_recorded(client_for, coordinator):
     assert kinds == ["update", "create"]
 
 
-def test_viewing_a_participant_page_is_in_the_access_log(client_for, huizen_user, huizen):
+def test_viewing_a_participant_page_is_in_the_access_log(client_for, huizen_case_manager, huizen):
     participant = ParticipantFactory(municipality=huizen)
 
-    client_for(huizen_user).get(participant.get_absolute_url())
+    client_for(huizen_case_manager).get(participant.get_absolute_url())
 
     entry = accesses_for([participant]).get()
-    assert entry.actor == huizen_user
+    assert entry.actor == huizen_case_manager
     assert entry_kind(entry) == AccessAction.VIEW
 
 
-def test_a_refused_page_is_not_logged_as_viewed(client_for, laren_user, huizen):
+def test_a_refused_page_is_not_logged_as_viewed(client_for, laren_case_manager, huizen):
     participant = ParticipantFactory(municipality=huizen)
 
-    assert client_for(laren_user).get(participant.get_absolute_url()).status_code == 404
+    assert client_for(laren_case_manager).get(participant.get_absolute_url()).status_code == 404
 
     assert not accesses_for([participant]).exists()
 
@@ -207,10 +207,10 @@ def test_coordinator_sees_the_changes_of_a_participant_and_its_trajectories(
     assert "coordinator" in page
 
 
-def test_gemeente_users_do_not_see_the_trail(client_for, huizen_user, huizen):
+def test_klantmanagers_do_not_see_the_trail(client_for, huizen_case_manager, huizen):
     participant = ParticipantFactory(municipality=huizen)
 
-    page = client_for(huizen_user).get(participant.get_absolute_url()).content.decode()
+    page = client_for(huizen_case_manager).get(participant.get_absolute_url()).content.decode()
 
     assert "Wijzigingen" not in page
 
@@ -227,19 +227,19 @@ def test_invoice_page_shows_the_coordinator_who_downloaded_it(
 
 
 def test_beheerder_searches_the_log_by_user_and_kind(
-    client_for, administrator, coordinator, huizen_user, huizen
+    client_for, administrator, coordinator, huizen_case_manager, huizen
 ):
     participant = ParticipantFactory(municipality=huizen, last_name="Zwart")
-    client = client_for(huizen_user)
+    client = client_for(huizen_case_manager)
     client.get(participant.get_absolute_url())
     client_for(coordinator).get(participant.get_absolute_url())
 
     response = client_for(administrator).get(
-        reverse("audit:log"), {"actor": huizen_user.pk, "kind": "view"}
+        reverse("audit:log"), {"actor": huizen_case_manager.pk, "kind": "view"}
     )
 
     rows = response.context["table"].page.object_list.data
-    assert [entry.actor for entry in rows] == [huizen_user]
+    assert [entry.actor for entry in rows] == [huizen_case_manager]
 
 
 def test_beheerder_searches_the_log_by_model_record_and_dates(

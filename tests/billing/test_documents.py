@@ -310,3 +310,33 @@ def test_invoice_lines_csv_is_scoped_and_uses_dutch_decimals(client_for, huizen_
 
 def test_board_member_cannot_export_invoice_lines(client_for, board_member, issued):
     assert client_for(board_member).get("/facturen/regels.csv").status_code == 403
+
+
+def _main(html: str) -> str:
+    return html.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_the_invoice_list_and_its_filter_show_the_period_in_words(client_for, huizen_user, issued):
+    content = _main(client_for(huizen_user).get("/facturen/").content.decode())
+
+    assert "<td >eerste kwartaal 2025</td>" in content
+    assert '<option value="2025-Q1">eerste kwartaal 2025</option>' in content
+    assert ">2025-Q1<" not in content
+
+
+def test_the_invoice_page_shows_the_period_in_words(client_for, huizen_user, issued):
+    response = client_for(huizen_user).get(issued["Huizen"].get_absolute_url())
+
+    content = _main(response.content.decode())
+    assert "<dd>eerste kwartaal 2025</dd>" in content
+    assert "2025-Q1" not in content
+
+
+def test_the_run_preview_names_the_period_in_words_with_its_dates(
+    client_for, coordinator, wijkleerbedrijf, huizen
+):
+    started(wijkleerbedrijf, huizen)
+
+    content = client_for(coordinator).get("/facturen/run/?period=2025-Q1").content.decode()
+
+    assert "Voorvertoning eerste kwartaal 2025 (1 januari – 31 maart 2025)" in content

@@ -76,7 +76,7 @@ def test_settlement_is_shown_on_the_trajectory_page(motopp, coordinator, client_
 
     response = client_for(coordinator).get(trajectory.get_absolute_url())
 
-    assert "Verrekend tegen € 0 in de factuurrun 2026-Q1" in response.content.decode()
+    assert "Verrekend tegen € 0 in de factuurrun eerste kwartaal 2026" in response.content.decode()
 
 
 def test_settlements_are_listed_in_the_run_preview(motopp, coordinator, client_for):

@@ -97,7 +97,9 @@ def test_coordinator_issues_a_quarter_and_huizen_downloads_only_its_invoice(
     with page.expect_navigation():
         page.get_by_role("button", name="Facturen uitgeven").click()
     journey.audit("facturen-uitgegeven")
-    expect(page.get_by_role("status")).to_contain_text("2 facturen voor 2025-Q1 zijn uitgegeven.")
+    expect(page.get_by_role("status")).to_contain_text(
+        "Factuurrun eerste kwartaal 2025: 2 facturen uitgegeven."
+    )
     huizen_invoice = Invoice.objects.get(municipality__slug="huizen")
     laren_invoice = Invoice.objects.get(municipality__slug="laren")
 

@@ -67,7 +67,7 @@ def _move(*, first_name, last_name, born, former, current, former_number, curren
 
 
 @pytest.fixture
-def moves(huizen, laren, coordinator, huizen_user, laren_user):
+def moves(huizen, laren, coordinator, huizen_case_manager, laren_case_manager):
     """Two people who moved between Huizen and Laren, one each way, with a trajectory paid by
     each municipality; the former one viewed the record before the move."""
     project = ProjectFactory(name="Wijkleerbedrijf", slug="wijkleerbedrijf")
@@ -77,12 +77,12 @@ def moves(huizen, laren, coordinator, huizen_user, laren_user):
     to_laren = _move(
         first_name="Mees", last_name="Verhuisd", born=dt.date(1977, 11, 23),
         former=huizen, current=laren, former_number="HU-555001", current_number="LA-777001",
-        project=project, former_reader=huizen_user, group=group,
+        project=project, former_reader=huizen_case_manager, group=group,
     )  # fmt: skip
     to_huizen = _move(
         first_name="Roos", last_name="Omgezet", born=dt.date(1969, 8, 14),
         former=laren, current=huizen, former_number="LA-555002", current_number="HU-888002",
-        project=project, former_reader=laren_user, group=group,
+        project=project, former_reader=laren_case_manager, group=group,
     )  # fmt: skip
     return {"to_laren": to_laren, "to_huizen": to_huizen}
 

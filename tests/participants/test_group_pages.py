@@ -114,12 +114,12 @@ def test_cancel_with_confirmation_withdraws_the_groups_trajectories(
     assert trajectory.is_withdrawn and "Te weinig aanmeldingen" in trajectory.withdrawal_reason
 
 
-def test_gemeente_user_sees_the_fill_level_but_not_other_municipalities_residents(
-    client_for, huizen_user, group, huizen, laren
+def test_klantmanager_sees_the_fill_level_but_not_other_municipalities_residents(
+    client_for, huizen_case_manager, group, huizen, laren
 ):
     member(group, huizen, first_name="Huizerin")
     member(group, laren, first_name="Laarder")
-    client = client_for(huizen_user)
+    client = client_for(huizen_case_manager)
 
     listing = client.get("/groepen/").content.decode()
     page = client.get(f"/groepen/{group.pk}/").content.decode()
@@ -128,8 +128,10 @@ def test_gemeente_user_sees_the_fill_level_but_not_other_municipalities_resident
     assert "Huizerin" in page and "Laarder" not in page and "<td>Laren</td>" not in page
 
 
-def test_gemeente_user_cannot_start_a_group(client_for, huizen_user, group):
-    response = client_for(huizen_user).post(f"/groepen/{group.pk}/starten/", {"reason": "x"})
+def test_klantmanager_cannot_start_a_group(client_for, huizen_case_manager, group):
+    response = client_for(huizen_case_manager).post(
+        f"/groepen/{group.pk}/starten/", {"reason": "x"}
+    )
 
     assert response.status_code == 403
 

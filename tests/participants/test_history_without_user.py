@@ -35,9 +35,9 @@ def test_a_trajectory_enrolled_without_a_user_opens(client_for, coordinator, enr
 
 
 def test_a_gemeente_user_opens_a_trajectory_enrolled_without_a_user(
-    client_for, huizen_user, enrolled_by_nobody
+    client_for, huizen_case_manager, enrolled_by_nobody
 ):
-    response = client_for(huizen_user).get(enrolled_by_nobody.get_absolute_url())
+    response = client_for(huizen_case_manager).get(enrolled_by_nobody.get_absolute_url())
 
     assert response.status_code == 200
 

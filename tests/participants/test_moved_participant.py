@@ -30,9 +30,9 @@ def _main(html: str) -> str:
 
 
 def test_former_municipality_lists_the_name_without_residence_details(
-    client_for, huizen_user, moves
+    client_for, huizen_case_manager, moves
 ):
-    content = client_for(huizen_user).get("/deelnemers/").content.decode()
+    content = client_for(huizen_case_manager).get("/deelnemers/").content.decode()
 
     assert "Verhuisd" in content
     assert "LA-777001" not in content
@@ -40,8 +40,8 @@ def test_former_municipality_lists_the_name_without_residence_details(
     assert "Laren" not in _main(content)
 
 
-def test_current_municipality_lists_its_resident_in_full(client_for, laren_user, moves):
-    content = client_for(laren_user).get("/deelnemers/").content.decode()
+def test_current_municipality_lists_its_resident_in_full(client_for, laren_case_manager, moves):
+    content = client_for(laren_case_manager).get("/deelnemers/").content.decode()
 
     assert "LA-777001" in content
     assert "23-11-1977" in content
@@ -49,35 +49,41 @@ def test_current_municipality_lists_its_resident_in_full(client_for, laren_user,
 
 @pytest.mark.parametrize("query", ["LA-777001", "23-11-1977", "1977-11-23", "Mees 23-11-1977"])
 def test_former_municipality_cannot_find_a_person_by_a_hidden_detail(
-    client_for, huizen_user, moves, query
+    client_for, huizen_case_manager, moves, query
 ):
-    content = client_for(huizen_user).get("/deelnemers/", {"q": query}).content.decode()
+    content = client_for(huizen_case_manager).get("/deelnemers/", {"q": query}).content.decode()
 
     assert "Verhuisd" not in content
 
 
-def test_former_municipality_finds_a_person_by_name(client_for, huizen_user, moves):
-    content = client_for(huizen_user).get("/deelnemers/", {"q": "Verhuisd"}).content.decode()
+def test_former_municipality_finds_a_person_by_name(client_for, huizen_case_manager, moves):
+    content = (
+        client_for(huizen_case_manager).get("/deelnemers/", {"q": "Verhuisd"}).content.decode()
+    )
 
     assert "Verhuisd" in content
 
 
-def test_current_municipality_finds_its_resident_by_klantnummer_and_birth_date(laren_user, moves):
-    found = participant_list_for(user=laren_user, query="LA-777001 23-11-1977")
+def test_current_municipality_finds_its_resident_by_klantnummer_and_birth_date(
+    laren_case_manager, moves
+):
+    found = participant_list_for(user=laren_case_manager, query="LA-777001 23-11-1977")
 
     assert [p.last_name for p in found] == ["Verhuisd"]
 
 
 @pytest.mark.parametrize("sort", ["date_of_birth", "-municipality", "client_number"])
-def test_sorting_on_a_hidden_detail_shows_nothing_of_it(client_for, huizen_user, moves, sort):
-    response = client_for(huizen_user).get("/deelnemers/", {"sort": sort})
+def test_sorting_on_a_hidden_detail_shows_nothing_of_it(
+    client_for, huizen_case_manager, moves, sort
+):
+    response = client_for(huizen_case_manager).get("/deelnemers/", {"sort": sort})
 
     assert response.status_code == 200
     assert "LA-777001" not in response.content.decode()
 
 
-def test_a_hidden_detail_sorts_as_empty(huizen_user, moves):
-    mees = participant_list_for(user=huizen_user).get(pk=moves["to_laren"].participant.pk)
+def test_a_hidden_detail_sorts_as_empty(huizen_case_manager, moves):
+    mees = participant_list_for(user=huizen_case_manager).get(pk=moves["to_laren"].participant.pk)
 
     assert (mees.sort_date_of_birth, mees.sort_municipality, mees.sort_client_number) == (
         None,
@@ -86,9 +92,9 @@ def test_a_hidden_detail_sorts_as_empty(huizen_user, moves):
     )
 
 
-def test_the_right_of_access_file_reads_through_the_rule(huizen_user, moves):
+def test_the_right_of_access_file_reads_through_the_rule(huizen_case_manager, moves):
     dossier = participant_dossier(
-        user=huizen_user, participant=moves["to_laren"].participant, now=timezone.now()
+        user=huizen_case_manager, participant=moves["to_laren"].participant, now=timezone.now()
     )
 
     assert dossier["participant"]["client_number"] == ""
@@ -97,8 +103,8 @@ def test_the_right_of_access_file_reads_through_the_rule(huizen_user, moves):
     assert [t["id"] for t in dossier["trajectories"]] == [moves["to_laren"].former_trajectory.pk]
 
 
-def test_a_former_municipality_reads_masked_participants(huizen_user, moves):
-    mees = participants_for(user=huizen_user).get(pk=moves["to_laren"].participant.pk)
+def test_a_former_municipality_reads_masked_participants(huizen_case_manager, moves):
+    mees = participants_for(user=huizen_case_manager).get(pk=moves["to_laren"].participant.pk)
 
     assert mees.details_visible is False
     assert (mees.date_of_birth, mees.municipality_id, mees.client_number) == (None, None, "")
@@ -110,8 +116,10 @@ def test_a_former_municipality_reads_masked_participants(huizen_user, moves):
     assert mees.first_name == "Mees"
 
 
-def test_trajectories_carry_masked_participants_to_the_former_municipality(huizen_user, moves):
-    (trajectory,) = trajectories_for(user=huizen_user).filter(
+def test_trajectories_carry_masked_participants_to_the_former_municipality(
+    huizen_case_manager, moves
+):
+    (trajectory,) = trajectories_for(user=huizen_case_manager).filter(
         participant=moves["to_laren"].participant
     )
 
@@ -119,8 +127,8 @@ def test_trajectories_carry_masked_participants_to_the_former_municipality(huize
     assert trajectory.participant.date_of_birth is None
 
 
-def test_a_masked_participant_cannot_be_saved(huizen_user, moves):
-    mees = participants_for(user=huizen_user).get(pk=moves["to_laren"].participant.pk)
+def test_a_masked_participant_cannot_be_saved(huizen_case_manager, moves):
+    mees = participants_for(user=huizen_case_manager).get(pk=moves["to_laren"].participant.pk)
 
     with pytest.raises(IntegrityError), transaction.atomic():
         mees.save()
@@ -137,24 +145,30 @@ def test_coordinator_reads_everything(coordinator, moves):
     "query", ["name=LA-777001", "target_group=statushouder", "target_group=50plus"]
 )
 def test_former_municipality_cannot_filter_trajectories_on_a_hidden_detail(
-    client_for, huizen_user, moves, query
+    client_for, huizen_case_manager, moves, query
 ):
-    content = client_for(huizen_user).get(f"/trajecten/?{query}").content.decode()
+    content = client_for(huizen_case_manager).get(f"/trajecten/?{query}").content.decode()
 
     assert "Verhuisd" not in content
 
 
-def test_current_municipality_filters_its_residents_on_target_group(client_for, laren_user, moves):
-    content = client_for(laren_user).get("/trajecten/?target_group=statushouder").content.decode()
+def test_current_municipality_filters_its_residents_on_target_group(
+    client_for, laren_case_manager, moves
+):
+    content = (
+        client_for(laren_case_manager).get("/trajecten/?target_group=statushouder").content.decode()
+    )
 
     assert "Verhuisd" in content
 
 
 def test_the_participant_page_of_the_former_municipality_hides_the_details(
-    client_for, huizen_user, moves
+    client_for, huizen_case_manager, moves
 ):
     content = (
-        client_for(huizen_user).get(moves["to_laren"].participant.get_absolute_url()).content
+        client_for(huizen_case_manager)
+        .get(moves["to_laren"].participant.get_absolute_url())
+        .content
     ).decode()
 
     assert "woont niet (meer) in uw gemeente" in content
@@ -163,11 +177,11 @@ def test_the_participant_page_of_the_former_municipality_hides_the_details(
 
 
 def test_the_former_municipality_cannot_download_the_right_of_access_file(
-    client_for, huizen_user, moves
+    client_for, huizen_case_manager, moves
 ):
     pk = moves["to_laren"].participant.pk
 
-    assert client_for(huizen_user).get(f"/deelnemers/{pk}/inzage.json").status_code == 404
+    assert client_for(huizen_case_manager).get(f"/deelnemers/{pk}/inzage.json").status_code == 404
 
 
 def _dossier(client, move):
@@ -175,21 +189,21 @@ def _dossier(client, move):
 
 
 def test_right_of_access_of_the_new_municipality_holds_nothing_of_the_former(
-    client_for, huizen_user, moves
+    client_for, huizen_case_manager, moves
 ):
-    dossier = _dossier(client_for(huizen_user), moves["to_huizen"])
+    dossier = _dossier(client_for(huizen_case_manager), moves["to_huizen"])
     text = json.dumps(dossier, ensure_ascii=False)
 
     assert "LA-555002" not in text
     assert "Laren" not in text
-    assert "gemeente-laren" not in text
+    assert "klantmanager-laren" not in text
     assert "notitie-van-laren" not in text
 
 
 def test_right_of_access_of_the_new_municipality_keeps_its_own_values_of_the_move(
-    client_for, huizen_user, moves
+    client_for, huizen_case_manager, moves
 ):
-    dossier = _dossier(client_for(huizen_user), moves["to_huizen"])
+    dossier = _dossier(client_for(huizen_case_manager), moves["to_huizen"])
 
     moves_in = [
         change
@@ -204,7 +218,7 @@ def test_right_of_access_of_the_coordinator_holds_the_whole_trail(client_for, co
     text = json.dumps(_dossier(client_for(coordinator), moves["to_huizen"]))
 
     assert "LA-555002" in text
-    assert "gemeente-laren" in text
+    assert "klantmanager-laren" in text
 
 
 def test_an_invoice_names_a_participant_who_moved_away_by_initials(billed_moves):

@@ -292,14 +292,17 @@ def test_no_url_shows_a_municipality_anything_of_the_other_about_people_who_move
     assert leaks == []
 
 
-def test_the_walk_reads_what_the_reader_may_see(client, billed_moves, huizen_user):
+def test_the_walk_reads_what_the_reader_may_see(
+    client, billed_moves, huizen_user, huizen_case_manager
+):
     """The walk would notice a leak: the same pages show the reader's own people in full."""
-    client.force_login(huizen_user)
+    client.force_login(huizen_case_manager)
     roos = billed_moves["to_huizen"]
 
     listing = _readable_text(client.get("/deelnemers/?q=HU-888002"))
     export = _readable_text(client.get("/trajecten/?_export=xlsx"))
     dossier = _readable_text(client.get(f"/deelnemers/{roos.participant.pk}/inzage.json"))
+    client.force_login(huizen_user)
     invoice = Invoice.objects.get(municipality__slug="huizen")
     pdf = _readable_text(client.get(f"/facturen/{invoice.number}/pdf/"))
 
@@ -307,6 +310,59 @@ def test_the_walk_reads_what_the_reader_may_see(client, billed_moves, huizen_use
     assert "Omgezet" in export and "Verhuisd" in export
     assert "HU-888002" in dossier
     assert "M.V. (1977)" in pdf
+
+
+def test_finance_staff_read_no_resident_name_on_any_page(
+    client, billed_moves, huizen_user, laren_user, huizen_case_manager, laren_case_manager
+):
+    """Least privilege: a gemeente's finance staff check invoices by the reference on them
+    (klantnummer, or initials and birth year) and never read a resident's name, birth date or
+    the notes, on no page, export or file — its own residents' neither."""
+    referrals = _referrals([huizen_case_manager, laren_case_manager])
+    world = {"moves": list(billed_moves.values()), "referrals": referrals}
+    secrets = ["Verwezen", "notitie-van-", "motivatie-van-"]
+    for move in world["moves"]:
+        participant = move.participant
+        secrets += [participant.first_name, participant.last_name]
+        secrets += _dates(participant.date_of_birth)
+    leaks, walked = [], 0
+    for reader in (huizen_user, laren_user):
+        client.force_login(reader)
+        for name, entry in WALK.items():
+            if isinstance(entry, str):
+                continue
+            records, queries = entry
+            for kwargs in records(world) if callable(records) else records:
+                for query in queries:
+                    url = reverse(name, kwargs=kwargs or None) + query
+                    response = client.get(url)
+                    walked += 1
+                    assert response.status_code < 500, url
+                    text = _readable_text(response)
+                    leaks += [
+                        f"{reader.username} {url}: {secret}"
+                        for secret in secrets
+                        if secret in text and secret not in query
+                    ]
+    assert walked > 50
+    assert leaks == []
+
+
+def test_finance_staff_are_refused_every_page_about_people(client, billed_moves, huizen_user):
+    client.force_login(huizen_user)
+    mees = billed_moves["to_laren"]
+
+    for url in (
+        "/deelnemers/",
+        f"/deelnemers/{mees.participant.pk}/",
+        f"/deelnemers/{mees.participant.pk}/inzage.json",
+        "/trajecten/",
+        "/trajecten/?_export=csv",
+        f"/trajecten/{mees.former_trajectory.pk}/",
+        "/groepen/",
+        "/aanmeldingen/",
+    ):
+        assert client.get(url).status_code == 403, url
 
 
 def test_the_walk_reads_the_referrals_a_klantmanager_may_see(

@@ -125,6 +125,53 @@ def test_a_referral_to_a_group_of_another_project_is_refused(huizen_case_manager
         _refer(huizen_case_manager, ProjectFactory(), cohort=group)
 
 
+def _fill(group, n, **extra):
+    for _ in range(n):
+        TrajectoryFactory(
+            project=group.project, cohort=group, enrolment_date=dt.date(2026, 1, 5), **extra
+        )
+
+
+def test_a_referral_to_a_full_planned_group_is_refused_in_dutch(
+    client_for, huizen_case_manager, huizen, group
+):
+    group.capacity = 2
+    group.save()
+    _fill(group, 2)
+
+    response = client_for(huizen_case_manager).post(
+        reverse("participants:referral-create"), _form(huizen, group.project, cohort=group.pk)
+    )
+
+    assert response.status_code == 400
+    assert (
+        "Groep Klas voorjaar is vol (capaciteit 2); kies een andere groep of meld aan zonder groep."
+        in response.content.decode()
+    )
+    assert not Referral.objects.exists()
+
+
+def test_a_group_with_a_free_place_takes_a_referral(huizen_case_manager, group):
+    group.capacity = 2
+    group.save()
+    _fill(group, 1)
+
+    assert _refer(huizen_case_manager, group.project, cohort=group).cohort == group
+
+
+def test_withdrawn_trajectories_and_open_referrals_take_no_place_in_a_group(
+    huizen_case_manager, coordinator, group
+):
+    group.capacity = 1
+    group.save()
+    _fill(group, 1, withdrawn_at=dt.datetime(2026, 1, 6, tzinfo=dt.UTC), withdrawal_reason="Weg")
+    _refer(huizen_case_manager, group.project, cohort=group)
+
+    second = _refer(huizen_case_manager, group.project, cohort=group, first_name="Tweede")
+
+    assert second.cohort == group
+
+
 def test_the_referral_form_offers_only_running_projects_and_planned_groups(
     client_for, huizen_case_manager, group
 ):

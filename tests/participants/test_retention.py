@@ -13,9 +13,18 @@ from django.utils import timezone
 from audit.selectors import entries_for
 from billing.models import Invoice
 from billing.services import issue_run
-from participants.models import Participant, Trajectory
+from participants.constants import ReferralStatus
+from participants.models import Participant, Referral, Trajectory
 from participants.selectors import participants_due_for_anonymisation
-from participants.services import apply_retention, participant_anonymise, trajectory_withdraw
+from participants.services import (
+    apply_retention,
+    participant_anonymise,
+    referral_decline,
+    referral_place,
+    referral_submit,
+    referral_withdraw,
+    trajectory_withdraw,
+)
 from tests.factories import (
     AgreementFactory,
     ParticipantFactory,
@@ -168,7 +177,9 @@ def test_the_audit_trail_keeps_who_and_when_but_not_the_old_names(client_for, co
 def test_anonymising_twice_changes_nothing_more(ages):
     apply_retention(today=TODAY, years=7)
 
-    assert apply_retention(today=TODAY, years=7) == []
+    again = apply_retention(today=TODAY, years=7)
+
+    assert (again.participants, again.referrals) == ([], [])
 
 
 def test_dry_run_lists_who_would_be_anonymised_and_changes_nothing(ages):
@@ -177,7 +188,7 @@ def test_dry_run_lists_who_would_be_anonymised_and_changes_nothing(ages):
     call_command("apply_retention", "--years", "7", "--dry-run", stdout=out)
 
     assert f"zou anonimiseren: deelnemer {ages['old'].pk}" in out.getvalue()
-    assert "1 deelnemer(s) zouden worden geanonimiseerd" in out.getvalue()
+    assert "1 deelnemer(s) en 0 aanmelding(en) zouden worden geanonimiseerd" in out.getvalue()
     assert not Participant.objects.filter(anonymised_at__isnull=False).exists()
     assert Participant.objects.get(pk=ages["old"].pk).last_name == "Acht"
 
@@ -188,7 +199,9 @@ def test_the_command_uses_the_configured_retention_by_default(settings, ages):
 
     call_command("apply_retention", stdout=out)
 
-    assert "2 deelnemer(s) geanonimiseerd (bewaartermijn 5 jaar)" in out.getvalue()
+    assert "2 deelnemer(s) en 0 aanmelding(en) geanonimiseerd (bewaartermijn 5 jaar)" in (
+        out.getvalue()
+    )
 
 
 def test_participant_anonymise_is_recorded_once_without_values(coordinator, huizen):
@@ -199,3 +212,111 @@ def test_participant_anonymise_is_recorded_once_without_values(coordinator, huiz
     entry = entries_for([participant]).first()
     assert entry.actor == coordinator
     assert "first_name" not in entry.changes
+
+
+# --- referrals ---------------------------------------------------------------------------------
+
+
+def _referral(case_manager, **extra):
+    return referral_submit(
+        user=case_manager,
+        municipality=case_manager.municipality,
+        project=ProjectFactory(),
+        first_name="Verwezen",
+        last_name="Vroeger",
+        date_of_birth=dt.date(1980, 6, 15),
+        client_number="HU-424242",
+        motivation="Wil graag in de zorg werken; zorgt voor haar moeder.",
+        **extra,
+    )
+
+
+def _decided_years_ago(referral, years):
+    Referral.objects.filter(pk=referral.pk).update(
+        decided_at=timezone.now().replace(year=TODAY.year - years)
+    )
+
+
+def test_a_referral_declined_longer_ago_than_the_term_is_anonymised(
+    huizen_case_manager, coordinator
+):
+    referral = _referral(huizen_case_manager)
+    referral_decline(user=coordinator, referral=referral, reason="Past beter bij Motopp.")
+    _decided_years_ago(referral, 8)
+
+    result = apply_retention(today=TODAY, years=7)
+
+    referral.refresh_from_db()
+    assert result.referrals == [referral]
+    assert referral.anonymised_at is not None
+    assert (referral.first_name, referral.last_name) == ("Geanonimiseerd", f"#{referral.pk}")
+    assert referral.date_of_birth == dt.date(1980, 1, 1)
+    assert (referral.client_number, referral.motivation) == ("", "")
+    assert "Motopp" not in referral.decline_reason
+    assert referral.status == ReferralStatus.DECLINED
+
+
+def test_a_referral_withdrawn_longer_ago_than_the_term_is_anonymised(huizen_case_manager):
+    referral = _referral(huizen_case_manager)
+    referral_withdraw(user=huizen_case_manager, referral=referral)
+    _decided_years_ago(referral, 8)
+
+    apply_retention(today=TODAY, years=7)
+
+    assert Referral.objects.get(pk=referral.pk).last_name == f"#{referral.pk}"
+
+
+def test_a_recently_closed_or_open_referral_is_kept(huizen_case_manager, coordinator):
+    declined = _referral(huizen_case_manager)
+    referral_decline(user=coordinator, referral=declined, reason="Vol.")
+    _decided_years_ago(declined, 6)
+    open_one = _referral(huizen_case_manager)
+    Referral.objects.filter(pk=open_one.pk).update(
+        created_at=timezone.now().replace(year=TODAY.year - 9)
+    )
+
+    result = apply_retention(today=TODAY, years=7)
+
+    assert result.referrals == []
+    assert set(Referral.objects.values_list("last_name", flat=True)) == {"Vroeger"}
+
+
+def test_a_placed_referral_is_anonymised_with_its_participant(huizen_case_manager, coordinator):
+    referral = referral_place(user=coordinator, referral=_referral(huizen_case_manager))
+    trajectory = referral.trajectory
+    Trajectory.objects.filter(pk=trajectory.pk).update(
+        enrolment_date=TODAY.replace(year=TODAY.year - 10),
+        start_date=TODAY.replace(year=TODAY.year - 9),
+        end_date=TODAY.replace(year=TODAY.year - 8),
+        outcome="werk",
+    )
+
+    apply_retention(today=TODAY, years=7)
+
+    referral.refresh_from_db()
+    assert referral.anonymised_at is not None
+    assert "Vroeger" not in str(referral) and referral.motivation == ""
+
+
+def test_the_audit_log_keeps_no_copy_of_an_anonymised_referral(huizen_case_manager, coordinator):
+    referral = _referral(huizen_case_manager)
+    referral_decline(user=coordinator, referral=referral, reason="Past beter bij Motopp.")
+    _decided_years_ago(referral, 8)
+
+    apply_retention(today=TODAY, years=7)
+
+    text = json.dumps([[e.object_repr, e.changes] for e in entries_for([referral])])
+    assert "Vroeger" not in text and "HU-424242" not in text and "moeder" not in text
+    assert "Motopp" not in text and "1980-06-15" not in text
+
+
+def test_the_dry_run_names_the_referrals_too(huizen_case_manager):
+    referral = _referral(huizen_case_manager)
+    referral_withdraw(user=huizen_case_manager, referral=referral)
+    _decided_years_ago(referral, 8)
+    out = io.StringIO()
+
+    call_command("apply_retention", "--years", "7", "--dry-run", stdout=out)
+
+    assert f"zou anonimiseren: aanmelding {referral.pk} (Huizen)" in out.getvalue()
+    assert Referral.objects.get(pk=referral.pk).anonymised_at is None

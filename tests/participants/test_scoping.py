@@ -24,16 +24,18 @@ def huizen_trajectory(huizen):
     )
 
 
-def test_huizen_user_cannot_open_a_laren_trajectory(client_for, huizen_user, laren_trajectory):
-    response = client_for(huizen_user).get(f"/trajecten/{laren_trajectory.pk}/")
+def test_huizen_case_manager_cannot_open_a_laren_trajectory(
+    client_for, huizen_case_manager, laren_trajectory
+):
+    response = client_for(huizen_case_manager).get(f"/trajecten/{laren_trajectory.pk}/")
 
     assert response.status_code == 404
 
 
-def test_huizen_user_cannot_guess_laren_trajectories_by_number(
-    client_for, huizen_user, laren_trajectory, huizen_trajectory
+def test_huizen_case_manager_cannot_guess_laren_trajectories_by_number(
+    client_for, huizen_case_manager, laren_trajectory, huizen_trajectory
 ):
-    client = client_for(huizen_user)
+    client = client_for(huizen_case_manager)
 
     statuses = {
         pk: client.get(f"/trajecten/{pk}/").status_code for pk in range(1, laren_trajectory.pk + 5)
@@ -44,35 +46,37 @@ def test_huizen_user_cannot_guess_laren_trajectories_by_number(
 
 
 def test_trajectory_list_holds_only_own_municipality(
-    client_for, huizen_user, laren_trajectory, huizen_trajectory
+    client_for, huizen_case_manager, laren_trajectory, huizen_trajectory
 ):
-    content = client_for(huizen_user).get("/trajecten/").content.decode()
+    content = client_for(huizen_case_manager).get("/trajecten/").content.decode()
 
     assert "Huizer" in content
     assert "Laarder" not in content
 
 
 def test_trajectory_export_holds_only_own_municipality(
-    client_for, huizen_user, laren_trajectory, huizen_trajectory
+    client_for, huizen_case_manager, laren_trajectory, huizen_trajectory
 ):
-    body = client_for(huizen_user).get("/trajecten/?_export=csv").content.decode()
+    body = client_for(huizen_case_manager).get("/trajecten/?_export=csv").content.decode()
 
     assert "Huizer" in body
     assert "Laarder" not in body
 
 
 def test_filter_on_another_municipality_does_not_widen_the_scope(
-    client_for, huizen_user, laren, laren_trajectory
+    client_for, huizen_case_manager, laren, laren_trajectory
 ):
-    content = client_for(huizen_user).get(f"/trajecten/?municipality={laren.pk}").content.decode()
+    content = (
+        client_for(huizen_case_manager).get(f"/trajecten/?municipality={laren.pk}").content.decode()
+    )
 
     assert "Laarder" not in content
 
 
 def test_search_for_a_laren_name_finds_nothing_for_huizen(
-    client_for, huizen_user, laren_trajectory
+    client_for, huizen_case_manager, laren_trajectory
 ):
-    content = client_for(huizen_user).get("/deelnemers/?q=Laarder").content.decode()
+    content = client_for(huizen_case_manager).get("/deelnemers/?q=Laarder").content.decode()
 
     assert f'href="/deelnemers/{laren_trajectory.participant_id}/"' not in content
     assert "Er zijn (nog) geen deelnemers." in content
@@ -88,10 +92,10 @@ def test_board_member_gets_403_on_a_trajectory(client_for, board_member, huizen_
 
 
 @pytest.mark.parametrize("action", ["starten", "beeindigen", "intrekken", "bewerken"])
-def test_gemeente_user_cannot_change_its_own_trajectories(
-    client_for, huizen_user, huizen_trajectory, action
+def test_klantmanager_cannot_change_its_own_trajectories(
+    client_for, huizen_case_manager, huizen_trajectory, action
 ):
-    response = client_for(huizen_user).post(
+    response = client_for(huizen_case_manager).post(
         f"/trajecten/{huizen_trajectory.pk}/{action}/",
         {"start_date": "2025-02-01", "reason": "x", "end_date": "2025-03-01", "outcome": "werk"},
     )
@@ -103,8 +107,8 @@ def test_gemeente_user_cannot_change_its_own_trajectories(
 
 
 @pytest.mark.parametrize("path", ["/trajecten/aanmelden/", "/trajecten/importeren/"])
-def test_gemeente_user_cannot_enrol_or_import(client_for, huizen_user, path):
-    assert client_for(huizen_user).get(path).status_code == 403
+def test_klantmanager_cannot_enrol_or_import(client_for, huizen_case_manager, path):
+    assert client_for(huizen_case_manager).get(path).status_code == 403
 
 
 def test_coordinator_list_filters_by_status_and_target_group(client_for, coordinator, huizen):

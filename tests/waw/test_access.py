@@ -52,48 +52,52 @@ def test_wrong_password_shows_a_dutch_error(client, coordinator):
     assert "Voer een juiste gebruikersnaam en wachtwoord in" in response.content.decode()
 
 
-def test_gemeente_user_gets_404_on_a_participant_of_another_municipality(
-    client_for, huizen_user, laren
+def test_klantmanager_gets_404_on_a_participant_of_another_municipality(
+    client_for, huizen_case_manager, laren
 ):
     other = ParticipantFactory(municipality=laren)
 
-    response = client_for(huizen_user).get(other.get_absolute_url())
+    response = client_for(huizen_case_manager).get(other.get_absolute_url())
 
     assert response.status_code == 404
 
 
-def test_gemeente_user_sees_a_participant_of_its_own_municipality(client_for, huizen_user, huizen):
+def test_klantmanager_sees_a_participant_of_its_own_municipality(
+    client_for, huizen_case_manager, huizen
+):
     own = ParticipantFactory(municipality=huizen, last_name="Jansen")
 
-    response = client_for(huizen_user).get(own.get_absolute_url())
+    response = client_for(huizen_case_manager).get(own.get_absolute_url())
 
     assert response.status_code == 200
     assert "Jansen" in response.content.decode()
 
 
-def test_gemeente_user_list_holds_only_its_own_residents(client_for, huizen_user, huizen, laren):
+def test_klantmanager_list_holds_only_its_own_residents(
+    client_for, huizen_case_manager, huizen, laren
+):
     ParticipantFactory(municipality=huizen, last_name="Huizer")
     ParticipantFactory(municipality=laren, last_name="Laarder")
 
-    content = client_for(huizen_user).get("/deelnemers/").content.decode()
+    content = client_for(huizen_case_manager).get("/deelnemers/").content.decode()
 
     assert "Huizer" in content
     assert "Laarder" not in content
 
 
 def test_gemeente_user_still_sees_a_resident_who_moved_away_for_its_own_trajectory(
-    client_for, huizen_user, huizen, laren
+    client_for, huizen_case_manager, huizen, laren
 ):
     moved = ParticipantFactory(municipality=laren)
     TrajectoryFactory(participant=moved, municipality_at_start=huizen)
 
-    response = client_for(huizen_user).get(moved.get_absolute_url())
+    response = client_for(huizen_case_manager).get(moved.get_absolute_url())
 
     assert response.status_code == 200
 
 
 def test_gemeente_user_sees_only_the_trajectories_recorded_on_its_municipality(
-    client_for, huizen_user, huizen, laren
+    client_for, huizen_case_manager, huizen, laren
 ):
     moved = ParticipantFactory(municipality=huizen)
     TrajectoryFactory(
@@ -107,17 +111,17 @@ def test_gemeente_user_sees_only_the_trajectories_recorded_on_its_municipality(
         project=ProjectFactory(name="Huizens project"),
     )
 
-    content = client_for(huizen_user).get(moved.get_absolute_url()).content.decode()
+    content = client_for(huizen_case_manager).get(moved.get_absolute_url()).content.decode()
 
     assert "Huizens project" in content
     assert "Larens project" not in content
 
 
-def test_gemeente_user_without_municipality_sees_no_one(client_for, huizen):
+def test_klantmanager_without_municipality_sees_no_one(client_for, huizen):
     from tests.factories import UserFactory
     from waw.roles import Role
 
-    orphan = UserFactory(role=Role.MUNICIPALITY, municipality=None)
+    orphan = UserFactory(role=Role.CASE_MANAGER, municipality=None)
     ParticipantFactory(municipality=huizen, last_name="Huizer")
 
     content = client_for(orphan).get("/deelnemers/").content.decode()
@@ -182,10 +186,18 @@ def test_navigation_of_a_board_member_has_no_participant_pages(client_for, board
     assert 'href="/deelnemers/"' not in content
 
 
-def test_navigation_of_a_gemeente_user_offers_participants(client_for, huizen_user):
-    content = client_for(huizen_user).get("/").content.decode()
+def test_navigation_of_a_klantmanager_offers_participants(client_for, huizen_case_manager):
+    content = client_for(huizen_case_manager).get("/").content.decode()
 
     assert 'href="/deelnemers/"' in content
+
+
+def test_navigation_of_finance_staff_offers_invoices_and_no_people(client_for, huizen_user):
+    content = client_for(huizen_user).get("/").content.decode()
+
+    assert 'href="/facturen/"' in content
+    assert 'href="/deelnemers/"' not in content
+    assert 'href="/trajecten/"' not in content
 
 
 def test_participant_list_queries_do_not_grow_with_rows(
@@ -199,12 +211,12 @@ def test_participant_list_queries_do_not_grow_with_rows(
 
 
 def test_paying_municipality_sees_no_personal_details_of_a_resident_who_moved_away(
-    client_for, huizen_user, huizen, laren
+    client_for, huizen_case_manager, huizen, laren
 ):
     moved = ParticipantFactory(municipality=laren, client_number="LA-999", is_refugee=True)
     TrajectoryFactory(participant=moved, municipality_at_start=huizen)
 
-    content = client_for(huizen_user).get(moved.get_absolute_url()).content.decode()
+    content = client_for(huizen_case_manager).get(moved.get_absolute_url()).content.decode()
 
     assert "LA-999" not in content
     assert "Statushouder" not in content

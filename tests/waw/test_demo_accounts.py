@@ -16,20 +16,21 @@ def seven_municipalities():
     return [MunicipalityFactory(name=n, slug=n.lower().replace(" ", "-")) for n in names]
 
 
-def test_demo_accounts_cover_every_role_and_municipality(settings, seven_municipalities):
+def test_demo_accounts_give_each_municipality_a_finance_user_and_a_klantmanager(settings, seven_municipalities):
     settings.DEBUG = True
 
     accounts = create_demo_accounts()
 
-    assert len(accounts) == 1 + 7 + 1 + 1 + 1
+    assert len(accounts) == 1 + 7 + 7 + 1 + 1
     huizen = User.objects.get(username="gemeente-huizen")
     assert roles_of(huizen) == {Role.MUNICIPALITY}
     assert huizen.municipality.name == "Huizen"
     assert roles_of(User.objects.get(username="coordinator")) == {Role.COORDINATOR}
     assert User.objects.get(username="beheerder").is_superuser
-    case_manager = User.objects.get(username="klantmanager-blaricum")
+    case_manager = User.objects.get(username="klantmanager-huizen")
     assert roles_of(case_manager) == {Role.CASE_MANAGER}
-    assert case_manager.municipality.name == "Blaricum"
+    assert case_manager.municipality.name == "Huizen"
+    assert User.objects.filter(username__startswith="klantmanager-").count() == 7
 
 
 def test_demo_passwords_work_and_are_shown_only_when_created(
@@ -47,7 +48,7 @@ def test_demo_passwords_work_and_are_shown_only_when_created(
     assert response.status_code == 302
     assert client.get("/").context["user"].username == "coordinator"
     assert all(account.password is None for account in second)
-    assert User.objects.count() == 11
+    assert User.objects.count() == 17
 
 
 def test_no_demo_accounts_without_debug(settings, seven_municipalities):

@@ -22,7 +22,7 @@ from waw.models import User
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ("coordinator", "gemeente-huizen", "bestuurder", "beheerder")
+ROLES = ("coordinator", "gemeente-huizen", "klantmanager-huizen", "bestuurder", "beheerder")
 # Distinct URLs opened per URL pattern and role. The Django admin has some forty models with
 # five pages each, all the admin's own code around our ModelAdmins: one of each is enough.
 PER_PATTERN = 2

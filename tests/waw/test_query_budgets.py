@@ -260,10 +260,10 @@ def test_home_page_queries_do_not_grow_with_trajectories(
 
 
 def test_participant_list_queries_do_not_grow_with_participants(
-    client_for, huizen_user, huizen, django_assert_max_num_queries
+    client_for, huizen_case_manager, huizen, django_assert_max_num_queries
 ):
     ParticipantFactory.create_batch(3, municipality=huizen)
-    client = client_for(huizen_user)
+    client = client_for(huizen_case_manager)
     budget = queries_of(client, "/deelnemers/?q=Achternaam")
     ParticipantFactory.create_batch(30, municipality=huizen)
 

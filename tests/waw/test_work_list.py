@@ -198,7 +198,8 @@ def test_the_work_list_counts_unbilled_starts_and_budgets_a_run_would_exceed(
     items = _items(coordinator)
 
     assert items["unbilled"].count == 3
-    assert "2025-Q4" in items["unbilled"].label
+    assert "tot en met het vierde kwartaal 2025" in items["unbilled"].label
+    assert "2025-Q4" not in items["unbilled"].label
     assert items["unbilled"].url == reverse("billing:run") + "?period=2025-Q4"
     assert items["over_budget"].count == 1
 

@@ -29,13 +29,16 @@ class Command(BaseCommand):
         if years < 1:
             raise CommandError("De bewaartermijn is minstens 1 jaar.")
         dry_run = options["dry_run"]
-        due = apply_retention(today=timezone.localdate(), years=years, dry_run=dry_run)
-        for participant in due:
-            self.stdout.write(
-                f"{'zou anonimiseren' if dry_run else 'geanonimiseerd'}: deelnemer {participant.pk}"
-                f" ({participant.municipality})"
-            )
+        result = apply_retention(today=timezone.localdate(), years=years, dry_run=dry_run)
+        done = "zou anonimiseren" if dry_run else "geanonimiseerd"
+        for participant in result.participants:
+            self.stdout.write(f"{done}: deelnemer {participant.pk} ({participant.municipality})")
+        for referral in result.referrals:
+            self.stdout.write(f"{done}: aanmelding {referral.pk} ({referral.municipality})")
         verb = "zouden worden geanonimiseerd" if dry_run else "geanonimiseerd"
         self.stdout.write(
-            self.style.SUCCESS(f"{len(due)} deelnemer(s) {verb} (bewaartermijn {years} jaar).")
+            self.style.SUCCESS(
+                f"{len(result.participants)} deelnemer(s) en {len(result.referrals)} "
+                f"aanmelding(en) {verb} (bewaartermijn {years} jaar)."
+            )
         )
