@@ -536,7 +536,7 @@ def shortfalls_due(*, trajectories, tariffs: Tariffs) -> tuple[list[DraftShortfa
         step = price_in_force(history=tariffs.histories.get(option, []), day=cohort.start_date)
         if step is None:
             refusals.append(
-                _("Groep %(group)s heeft geen prijs op zijn startdatum %(day)s.")
+                _("Groep %(group)s heeft geen prijs op haar startdatum %(day)s.")
                 % {"group": cohort.name, "day": cohort.start_date.strftime("%d-%m-%Y")}
             )
             continue

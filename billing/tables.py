@@ -21,7 +21,7 @@ class InvoiceTable(tables.Table):
         '<span class="visually-hidden"> {{ record.number }}</span></a>'
         "{% if record.xml %} · <a href=\"{% url 'billing:xml' record.number %}\">XML"
         '<span class="visually-hidden"> {{ record.number }}</span></a>{% endif %}',
-        verbose_name=_("Download"),
+        verbose_name=_("Downloaden"),
         orderable=False,
         exclude_from_export=True,
     )

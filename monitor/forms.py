@@ -98,7 +98,9 @@ class StoryEditForm(forms.Form):
     text = forms.CharField(
         label=_("Verhaal"),
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("Verandert de naam of de tekst, dan moet de toestemming opnieuw vastgelegd."),
+        help_text=_(
+            "Verandert de naam of de tekst, dan moet de toestemming opnieuw worden vastgelegd."
+        ),
     )
 
 
