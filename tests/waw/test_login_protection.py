@@ -186,6 +186,7 @@ def test_required_mode_does_not_apply_to_gemeente_users(
     login(client, "gemeente-huizen")
     assert client.get(reverse("billing:list")).status_code == 200
 
+    client.logout()
     login(client, "klantmanager-huizen")
     assert client.get(reverse("participants:list")).status_code == 200
 
