@@ -567,6 +567,28 @@ class _Rollback(Exception):
     pass
 
 
+def _client_number_differs(numbered, participant, client_number, latest, moved):
+    """The row error when a known person, still in the same municipality, is given another
+    klantnummer than the one on record (both import paths apply it); else None."""
+    if (
+        client_number
+        and not moved
+        and participant.client_number
+        and participant.client_number != client_number
+    ):
+        return RowError(
+            numbered.number,
+            "klantnummer",
+            CLIENT_NUMBER_DIFFERS
+            % {
+                "existing": participant.client_number,
+                "value": _shown(client_number),
+                "municipality": latest.municipality.name,
+            },
+        )
+    return None
+
+
 def _same_person(participant: Participant, row: ParsedRow) -> bool:
     return (
         normalise(participant.first_name),
@@ -620,24 +642,9 @@ def _participant_for(rows: list[ParsedRow], result: ImportResult) -> Participant
     if same:
         participant = holder or same[0]
         moved = participant.municipality_id != latest.municipality.pk
-        if (
-            client_number
-            and not moved
-            and participant.client_number
-            and participant.client_number != client_number
-        ):
-            result.errors.append(
-                RowError(
-                    numbered.number,
-                    "klantnummer",
-                    CLIENT_NUMBER_DIFFERS
-                    % {
-                        "existing": participant.client_number,
-                        "value": _shown(client_number),
-                        "municipality": latest.municipality.name,
-                    },
-                )
-            )
+        differs = _client_number_differs(numbered, participant, client_number, latest, moved)
+        if differs:
+            result.errors.append(differs)
             return None
         result.participants_matched += 1
         changed = False
@@ -950,24 +957,9 @@ def _decide_participant(person: _Person, known: _Known, new: list, result) -> No
         return
     participant = holder or same[0]
     moved = participant.municipality_id != latest.municipality.pk
-    if (
-        client_number
-        and not moved
-        and participant.client_number
-        and participant.client_number != client_number
-    ):
-        person.errors.append(
-            RowError(
-                numbered.number,
-                "klantnummer",
-                CLIENT_NUMBER_DIFFERS
-                % {
-                    "existing": participant.client_number,
-                    "value": _shown(client_number),
-                    "municipality": latest.municipality.name,
-                },
-            )
-        )
+    differs = _client_number_differs(numbered, participant, client_number, latest, moved)
+    if differs:
+        person.errors.append(differs)
         return
     result.participants_matched += 1
     if moved or (client_number and not participant.client_number):
