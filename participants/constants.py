@@ -39,7 +39,7 @@ class TrajectoryStatus(models.TextChoices):
     ENROLLED = "aangemeld", _("aangemeld")
     ACTIVE = "in_traject", _("in traject")
     COMPLETED = "afgerond", _("afgerond")
-    DROPPED_OUT = "gestopt", _("gestopt")
+    DROPPED_OUT = "gestopt", _("voortijdig gestopt")
     WITHDRAWN = "ingetrokken", _("ingetrokken")
 
 

@@ -43,8 +43,8 @@ END_IN_FUTURE = _(
 )
 START_BEFORE_ENROLMENT = _("De startdatum ligt vóór de aanmelddatum.")
 END_BEFORE_START = _(
-    "De einddatum kan niet vóór de startdatum liggen (wel op dezelfde dag) "
-    "en vraagt een startdatum."
+    "Een einddatum vraagt om een startdatum en ligt niet vóór de startdatum (op dezelfde "
+    "dag mag wel)."
 )
 
 

@@ -12,18 +12,18 @@ from participants.importing import ImportReport, import_trajectories
 from waw.jobs import Outcome
 
 TRAJECTORY_FIGURES = (
-    ("participants_created", gettext_lazy("deelnemers nieuw")),
-    ("participants_matched", gettext_lazy("deelnemers herkend")),
-    ("trajectories_created", gettext_lazy("trajecten nieuw")),
-    ("trajectories_updated", gettext_lazy("trajecten bijgewerkt")),
-    ("trajectories_unchanged", gettext_lazy("trajecten ongewijzigd")),
+    ("participants_created", gettext_lazy("nieuwe deelnemers")),
+    ("participants_matched", gettext_lazy("herkende deelnemers")),
+    ("trajectories_created", gettext_lazy("nieuwe trajecten")),
+    ("trajectories_updated", gettext_lazy("bijgewerkte trajecten")),
+    ("trajectories_unchanged", gettext_lazy("ongewijzigde trajecten")),
 )
 GROUP_FIGURES = (
-    ("created", gettext_lazy("groepen nieuw")),
-    ("updated", gettext_lazy("groepen bijgewerkt")),
-    ("unchanged", gettext_lazy("groepen ongewijzigd")),
-    ("started", gettext_lazy("gestart")),
-    ("cancelled", gettext_lazy("geannuleerd")),
+    ("created", gettext_lazy("nieuwe groepen")),
+    ("updated", gettext_lazy("bijgewerkte groepen")),
+    ("unchanged", gettext_lazy("ongewijzigde groepen")),
+    ("started", gettext_lazy("gestarte groepen")),
+    ("cancelled", gettext_lazy("geannuleerde groepen")),
 )
 
 

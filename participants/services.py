@@ -18,7 +18,7 @@ from participants.selectors import (
     referrals_due_for_anonymisation,
 )
 from projects.constants import CohortStatus, ProjectStatus
-from waw.text import normalise
+from waw.text import actor_label, normalise
 
 WITHDRAWN_IS_FROZEN = _("Een ingetrokken traject kan niet meer worden gewijzigd.")
 REASON_REQUIRED = _("Geef een reden voor het intrekken.")
@@ -39,7 +39,6 @@ CHANGED_MEANWHILE = _(
     "Dit traject is intussen gewijzigd door %(who)s. Open het traject opnieuw om de huidige "
     "gegevens te zien en voer uw wijziging daarna opnieuw in."
 )
-UNKNOWN_USER = _("import / systeem")
 SOMEONE_ELSE = _("een andere gebruiker")
 
 # The fields whose changes are recorded, with the label the history shows.
@@ -262,10 +261,7 @@ def _changed_by(trajectory: Trajectory, field: str | None = None, since=None) ->
     change = changes.first()
     if change is None:  # a change the history does not track (the notes, say)
         return str(SOMEONE_ELSE)
-    user = change.changed_by
-    if user is None:
-        return str(UNKNOWN_USER)
-    return user.get_full_name() or user.username
+    return actor_label(change.changed_by)
 
 
 def _apply_changes(*, user, trajectory: Trajectory, current: Trajectory, changes) -> Trajectory:

@@ -71,7 +71,7 @@ class ProjectForm(forms.ModelForm):
             "end_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
         }
-        help_texts = {"slug": _("Laat leeg om hem uit de naam te maken.")}
+        help_texts = {"slug": _("Laat leeg: dan wordt hij uit de naam gemaakt.")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -28,14 +28,16 @@ from waw.money import MoneyField
 from waw.periods import period_in_words
 
 UNIQUE_NAME = {"unique": _("Deze naam is al in gebruik; kies een andere.")}
-UNIQUE_SLUG = {"unique": _("Deze slug is al in gebruik; kies een andere.")}
+# The slug is the project's name in its web address; "slug" means nothing to a coordinator.
+SLUG = _("korte naam (webadres)")
+UNIQUE_SLUG = {"unique": _("Deze korte naam voor het webadres is al in gebruik; kies een andere.")}
 
 
 class Programme(models.Model):
     """A programme the projects run under (Werken aan Werk, later Werkcentrum, Banentuin)."""
 
     name = models.CharField(_("naam"), max_length=150, unique=True, error_messages=UNIQUE_NAME)
-    slug = models.SlugField(_("slug"), max_length=150, unique=True, error_messages=UNIQUE_SLUG)
+    slug = models.SlugField(SLUG, max_length=150, unique=True, error_messages=UNIQUE_SLUG)
     start_date = models.DateField(_("startdatum"), null=True, blank=True)
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
     description = models.TextField(_("omschrijving"), blank=True)
@@ -120,7 +122,7 @@ class Category(models.Model):
     """A monitor category (Scholingsprojecten, Doorstroombanen, …)."""
 
     name = models.CharField(_("naam"), max_length=150, unique=True, error_messages=UNIQUE_NAME)
-    slug = models.SlugField(_("slug"), max_length=150, unique=True, error_messages=UNIQUE_SLUG)
+    slug = models.SlugField(SLUG, max_length=150, unique=True, error_messages=UNIQUE_SLUG)
     order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
 
     class Meta:
@@ -154,7 +156,7 @@ class Project(models.Model):
     """A development trajectory offered to residents, e.g. Wijkleerbedrijf."""
 
     name = models.CharField(_("naam"), max_length=150, unique=True, error_messages=UNIQUE_NAME)
-    slug = models.SlugField(_("slug"), max_length=150, unique=True, error_messages=UNIQUE_SLUG)
+    slug = models.SlugField(SLUG, max_length=150, unique=True, error_messages=UNIQUE_SLUG)
     programme = models.ForeignKey(
         Programme, verbose_name=_("programma"), on_delete=models.PROTECT, related_name="projects"
     )

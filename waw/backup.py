@@ -170,8 +170,7 @@ def decrypt(*, source: Path, target: Path) -> None:
         raise BackupError(
             _(
                 "De back-up %(name)s is niet te ontsleutelen (verkeerd wachtwoord, of het bestand "
-                "is beschadigd). Er is niets veranderd. / The backup cannot be decrypted (wrong "
-                "passphrase or damaged file). Nothing was changed."
+                "is beschadigd). Er is niets veranderd."
             )
             % {"name": source.name}
         ) from None
@@ -297,8 +296,7 @@ def _corrupt(path: Path, detail: str) -> BackupError:
     return BackupError(
         _(
             "De back-up %(name)s is beschadigd of onvolledig (%(detail)s); er is niets "
-            "veranderd. Neem een andere back-up. / The backup is corrupt or truncated; nothing "
-            "was changed. Use another backup."
+            "veranderd. Neem een andere back-up."
         )
         % {"name": path.name, "detail": detail}
     )
@@ -422,9 +420,7 @@ def restore(*, path: Path, replace: bool = False) -> dict:
             raise BackupError(
                 _(
                     "De database of de mediamap is niet leeg. Terugzetten vervangt alles wat er "
-                    "staat: geef --replace mee als dat de bedoeling is. Er is niets veranderd. / "
-                    "The database or media folder is not empty; pass --replace to overwrite it. "
-                    "Nothing was changed."
+                    "staat: geef --replace mee als dat de bedoeling is. Er is niets veranderd."
                 )
             )
         media_root.parent.mkdir(parents=True, exist_ok=True)

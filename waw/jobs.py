@@ -109,12 +109,12 @@ class JobAlreadyRunning(Exception):
     def message(self):
         """A Dutch message linking to the running job (safe HTML)."""
         if self.job is None:
-            return _("Deze taak liep al; probeer het opnieuw.")
-        return format_html(
-            _('Deze taak loopt al ({status}): <a href="{url}">bekijk de voortgang</a>.'),
-            status=self.job.get_status_display(),
-            url=reverse("job", args=[self.job.pk]),
-        )
+            return _("Dezelfde taak liep zojuist nog; probeer het opnieuw.")
+        if self.job.status == Job.Status.QUEUED:
+            text = _('Deze taak staat al in de wachtrij: <a href="{url}">bekijk de voortgang</a>.')
+        else:
+            text = _('Deze taak is al bezig: <a href="{url}">bekijk de voortgang</a>.')
+        return format_html(text, url=reverse("job", args=[self.job.pk]))
 
 
 def input_dir() -> Path:

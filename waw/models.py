@@ -165,7 +165,7 @@ class Job(models.Model):
         EDITION_PDF = "edition_pdf", _("PDF van een editie maken")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", _("wachtrij")
+        QUEUED = "queued", _("in de wachtrij")
         RUNNING = "running", _("bezig")
         DONE = "done", _("klaar")
         FAILED = "failed", _("mislukt")

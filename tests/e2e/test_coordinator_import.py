@@ -54,15 +54,15 @@ def test_coordinator_imports_a_csv_and_a_broken_csv_imports_nothing(journey, acc
 
     upload(journey, "aanmeldingen-januari.csv", GOOD_CSV, "import-gelukt")
     summary = page.get_by_role("region", name="Samenvatting")
-    expect(summary).to_contain_text("regels3")
+    expect(summary).to_contain_text("regels in het bestand3")
     expect(summary.locator("dl > div")).to_have_text(
         [
-            "regels3",
-            "deelnemers nieuw3",
-            "deelnemers herkend0",
-            "trajecten nieuw3",
-            "trajecten bijgewerkt0",
-            "trajecten ongewijzigd0",
+            "regels in het bestand3",
+            "nieuwe deelnemers3",
+            "herkende deelnemers0",
+            "nieuwe trajecten3",
+            "bijgewerkte trajecten0",
+            "ongewijzigde trajecten0",
         ]
     )
     assert Trajectory.objects.count() == 3

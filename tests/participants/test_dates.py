@@ -355,7 +355,7 @@ def test_the_message_for_an_end_before_the_start_says_the_start_day_itself_is_al
         )
 
     assert str(dates.END_BEFORE_START) in refused.value.messages
-    assert "wel op dezelfde dag" in str(dates.END_BEFORE_START)
+    assert "op dezelfde dag mag wel" in str(dates.END_BEFORE_START)
 
 
 @pytest.mark.parametrize("day", BAD_END_DATES.values(), ids=BAD_END_DATES.keys())

@@ -169,7 +169,7 @@ def test_group_upload_page_imports_a_planning_file(client_for, coordinator, grou
         {"file": SimpleUploadedFile("groepen.csv", data)},
     )
 
-    assert response.status_code == 200 and "groepen nieuw" in response.content.decode()
+    assert response.status_code == 200 and "nieuwe groepen" in response.content.decode()
     assert Cohort.objects.filter(name="Klas augustus").exists()
 
 

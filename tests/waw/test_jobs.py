@@ -64,7 +64,7 @@ def test_an_upload_starts_a_job_and_the_job_page_shows_the_summary(
     content = page.content.decode()
     job = Job.objects.get()
     assert (job.kind, job.status, job.user) == (Job.Kind.TRAJECTORY_IMPORT, "done", coordinator)
-    assert "Samenvatting" in content and "trajecten nieuw" in content
+    assert "Samenvatting" in content and "nieuwe trajecten" in content
     assert Trajectory.objects.count() == 3
 
 
