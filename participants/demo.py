@@ -12,11 +12,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
 from participants.constants import BenefitType, Outcome
-from participants.models import Participant, Trajectory
-from participants.services import trajectory_enrol
+from participants.models import Participant, Referral, Trajectory
+from participants.services import referral_decline, referral_submit, trajectory_enrol
 from participants.synthetic import FIRST_NAMES, LAST_NAMES
+from projects.models import Cohort, TariffOption
 from projects.selectors import projects_open_for_enrolment
-from waw.models import Municipality
+from projects.services import cohort_save
+from waw.models import Municipality, User
+from waw.periods import MONTHS
+from waw.roles import Role
 
 # Roughly the size of each municipality's share of the region's participants.
 MUNICIPALITY_WEIGHTS = {
@@ -88,3 +92,85 @@ def load_demo_trajectories(*, count: int = 150, seed: int = 2025) -> int:
             ),
         )
     return count
+
+
+# Invented residents the klantmanagers refer (municipality slug, first name, last name, birth
+# date, motivation); the first is declined by the Regio, the rest wait in the work list.
+DEMO_REFERRALS = (
+    ("huizen", "Sanne", "de Wit", dt.date(1988, 4, 12), "Wil graag aan het werk in de zorg."),
+    ("hilversum", "Omar", "Yilmaz", dt.date(1999, 9, 3), "Heeft ervaring in de keuken."),
+    ("gooise-meren", "Lotte", "Vermeer", dt.date(1976, 1, 22), "Zoekt een opleiding met werk."),
+    ("huizen", "Jeroen", "Kok", dt.date(2002, 6, 30), "Past bij een groep die binnenkort start."),
+)
+
+
+@transaction.atomic
+def load_demo_referrals(*, today: dt.date | None = None) -> int:
+    """Planned groups starting in three weeks and referrals by the demo klantmanagers, so that
+    the referral pages, the groups' fill and the coordinator's work list have something to
+    show; only when there are no groups and referrals yet. Returns the referrals created."""
+    if not settings.DEBUG:
+        raise ImproperlyConfigured("Demogegevens worden alleen geladen als DEBUG aan staat.")
+    if Referral.objects.exists() or Cohort.objects.exists():
+        return 0
+    case_managers = {
+        user.municipality.slug: user
+        for user in User.objects.filter(groups__name=Role.CASE_MANAGER).select_related(
+            "municipality"
+        )
+        if user.municipality
+    }
+    start = (today or dt.date.today()) + dt.timedelta(weeks=3)
+    options = (
+        TariffOption.objects.filter(
+            agreement__year=start.year,
+            min_group_size__isnull=False,
+            agreement__project__in=projects_open_for_enrolment(),
+        )
+        .select_related("agreement__project")
+        .order_by("agreement__project__name", "label")
+    )
+    groups = []
+    for option in options:
+        if len(groups) == 2:
+            break
+        if any(group.project_id == option.agreement.project_id for group in groups):
+            continue  # one demo group a project: a group's name is unique within it
+        groups.append(
+            cohort_save(
+                cohort=Cohort(
+                    project=option.agreement.project,
+                    tariff_option=option,
+                    name=f"Demoklas {MONTHS[start.month - 1]} {start.year}",
+                    start_date=start,
+                    capacity=option.min_group_size + 5,
+                )
+            )
+        )
+    projects = list(projects_open_for_enrolment().order_by("name"))
+    created = []
+    for number, (slug, first, last, born, motivation) in enumerate(DEMO_REFERRALS):
+        user = case_managers.get(slug)
+        if user is None or not projects:
+            continue
+        group = groups[number % len(groups)] if groups and number else None
+        created.append(
+            referral_submit(
+                user=user,
+                municipality=user.municipality,
+                project=group.project if group else projects[number % len(projects)],
+                cohort=group,
+                first_name=first,
+                last_name=last,
+                date_of_birth=born,
+                motivation=motivation,
+            )
+        )
+    coordinator = User.objects.filter(groups__name=Role.COORDINATOR).first()
+    if created and coordinator:
+        referral_decline(
+            user=coordinator,
+            referral=created[0],
+            reason="Dit project start pas weer in het voorjaar; meld haar dan opnieuw aan.",
+        )
+    return len(created)

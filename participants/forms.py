@@ -144,13 +144,23 @@ class GroupForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = projects_open_for_enrolment()
-        self.fields["tariff_option"].queryset = TariffOption.objects.select_related(
-            "agreement__project"
-        ).order_by("agreement__project__name", "-agreement__year", "label")
-        self.fields["tariff_option"].label_from_instance = lambda o: (
-            f"{o.agreement.project} {o.agreement.year}: {o.label}"
-            + (f" (minimaal {o.min_group_size})" if o.min_group_size else "")
+        # The options of the projects the group can be of, not of ended projects.
+        self.fields["tariff_option"].queryset = (
+            TariffOption.objects.filter(agreement__project__in=self.fields["project"].queryset)
+            .select_related("agreement__project")
+            .order_by("agreement__project__name", "-agreement__year", "label")
         )
+        self.fields["tariff_option"].label_from_instance = _option_label
+
+
+def _option_label(option) -> str:
+    """"Wijkleerbedrijf 2026: Standaard (minimaal 15 deelnemers)"; without the minimum when
+    the option's own name already says it (names copied from the documents often do)."""
+    text = f"{option.agreement.project} {option.agreement.year}: {option.label}"
+    minimum = option.min_group_size
+    if minimum and f"minimaal {minimum}" not in option.label:
+        text += " " + _("(minimaal %(n)s deelnemers)") % {"n": minimum}
+    return text
 
 
 class GroupStartForm(forms.Form):
@@ -253,7 +263,10 @@ class ReferralForm(forms.Form):
     def __init__(self, *args, municipality=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].initial = municipality
-        open_projects = Project.objects.exclude(status=ProjectStatus.ENDED).order_by("name")
+        if municipality is not None:
+            # A klantmanager refers residents of its own municipality only: the one choice.
+            self.fields["municipality"].widget.choices = [(municipality.pk, str(municipality))]
+        open_projects = projects_open_for_enrolment().order_by("name")
         self.fields["project"].widget.choices = [("", "---------")] + [
             (project.pk, str(project)) for project in open_projects
         ]

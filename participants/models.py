@@ -460,6 +460,13 @@ class Referral(models.Model):
     def get_absolute_url(self):
         return reverse("participants:referral", kwargs={"pk": self.pk})
 
+    def clean(self):
+        # The same rule as a trajectory's: nobody is referred to a cost line.
+        from projects.models import NO_PARTICIPANTS
+
+        if self.project_id and not self.project.takes_participants:
+            raise ValidationError({"project": NO_PARTICIPANTS % {"project": self.project}})
+
     @property
     def is_open(self) -> bool:
         return self.status == ReferralStatus.SUBMITTED

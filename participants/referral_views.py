@@ -189,11 +189,19 @@ class ReferralDeclineView(ReferralMixin, View):
         return self.render_referral(self.get_referral(), status=400, decline_form=form)
 
 
+WITHDRAW_NOT_CONFIRMED = _(
+    "Vink aan dat u de aanmelding wilt intrekken; intrekken kan niet ongedaan worden gemaakt."
+)
+
+
 class ReferralWithdrawView(ReferralMixin, View):
     allowed_roles = REFERRERS
 
     def post(self, request, pk):
         referral = self.get_referral()
+        if request.POST.get("confirm") != "ja" and referral.is_open:
+            # Withdrawing cannot be undone: the box next to the button says so and must be ticked.
+            return self.render_referral(referral, status=400, errors=[WITHDRAW_NOT_CONFIRMED])
         try:
             services.referral_withdraw(user=request.user, referral=referral)
         except ValidationError as error:

@@ -122,7 +122,7 @@ class AgreementForm(forms.ModelForm):
         for municipality in self.municipalities:
             # Typed the Dutch way ("62,5") or the computer way ("62.5"), as amounts are.
             self.fields[f"percentage_{municipality.pk}"] = EuroFormField(
-                label=_("Vaste verdeling: %(m)s (%%)") % {"m": municipality.name},
+                label=_("Vaste verdeling: aandeel %(m)s in procenten") % {"m": municipality.name},
                 required=False,
                 min_value=0,
                 max_value=100,

@@ -29,7 +29,7 @@ from waw.periods import period_in_words
 
 UNIQUE_NAME = {"unique": _("Deze naam is al in gebruik; kies een andere.")}
 # The slug is the project's name in its web address; "slug" means nothing to a coordinator.
-SLUG = _("korte naam (webadres)")
+SLUG = _("korte naam voor het webadres")
 UNIQUE_SLUG = {"unique": _("Deze korte naam voor het webadres is al in gebruik; kies een andere.")}
 
 

@@ -42,7 +42,7 @@ from projects.models import (
 )
 from waw.models import Municipality
 from waw.money import to_money
-from waw.periods import Period, PeriodError, date_in_words
+from waw.periods import Period, PeriodError, term_in_words
 from waw.roles import sync_role_groups
 
 REFERENCE_DATA = Path(__file__).resolve().parent / "data" / "reference.toml"
@@ -405,14 +405,6 @@ def _half_year(text: str) -> Period:
     return period
 
 
-def _term_in_words(first, last) -> str:
-    if first and last:
-        return f"{date_in_words(first)} – {date_in_words(last)}"
-    if first:
-        return str(_("vanaf %(day)s") % {"day": date_in_words(first)})
-    return str(_("tot en met %(day)s") % {"day": date_in_words(last)})
-
-
 @transaction.atomic
 def indicator_save(*, indicator: Indicator) -> Indicator:
     """Save an indicator of a project (a name unique within the project, and a unit)."""
@@ -467,7 +459,7 @@ def indicator_value_set(*, indicator: Indicator, period_text: str, value, user) 
                 % {
                     "period": period.in_words,
                     "programme": programme.name,
-                    "term": _term_in_words(first, last),
+                    "term": term_in_words(first, last),
                     "project": indicator.project.name,
                     "year": period.year,
                 }

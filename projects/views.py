@@ -44,7 +44,7 @@ from projects.tables import ProjectTable
 from waw import pagination
 from waw.exports import SafeExportMixin
 from waw.mixins import BreadcrumbsMixin
-from waw.roles import Role, RoleRequiredMixin, is_coordinator
+from waw.roles import Role, RoleRequiredMixin, is_coordinator, sees_personal_data
 
 READERS = (Role.COORDINATOR, Role.MUNICIPALITY, Role.BOARD)
 # A klantmanager reads the catalogue to refer residents; budgets are not its business.
@@ -96,6 +96,8 @@ class ProjectDetailView(RoleRequiredMixin, BreadcrumbsMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_edit"] = is_coordinator(self.request.user)
+        # The group pages name participants: linked only for the roles that may open them.
+        context["can_see_groups"] = sees_personal_data(self.request.user)
         context["agreement_years"] = sorted(a.year for a in self.object.agreements.all())
         return context
 
@@ -415,14 +417,14 @@ class BudgetFormMixin(EditorFormMixin):
 
 class BudgetCreateView(BudgetFormMixin, CreateView):
     title = _("Nieuwe begroting")
-    success_message = _("Begroting %(object)s is aangemaakt.")
+    success_message = _("Begroting “%(object)s” is aangemaakt.")
 
 
 class BudgetUpdateView(BudgetFormMixin, UpdateView):
-    success_message = _("Begroting %(object)s is opgeslagen.")
+    success_message = _("Begroting “%(object)s” is opgeslagen.")
 
     def get_title(self):
-        return _("Begroting %(budget)s bewerken") % {"budget": self.object}
+        return _("%(budget)s bewerken") % {"budget": self.object}
 
     def get_cancel_url(self):
         return reverse("projects:budget-year", kwargs={"year": self.object.year})

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -60,8 +60,8 @@ def database() -> Check:
         return Check(name, ERROR, _("niet bereikbaar"))
     milliseconds = (time.monotonic() - started) * 1000
     return Check(
-        name, OK, _("%(vendor)s, antwoord in %(ms).0f ms") % {
-            "vendor": connection.vendor, "ms": milliseconds
+        name, OK, _("%(vendor)s, antwoord in %(ms)s ms") % {
+            "vendor": connection.display_name, "ms": _decimal(milliseconds, 0)
         },
     )  # fmt: skip
 
@@ -88,9 +88,14 @@ def _max_age() -> dt.timedelta:
     return dt.timedelta(hours=settings.HEALTH_MAX_CHECK_AGE_HOURS)
 
 
+def _decimal(value: float, places: int) -> str:
+    """82,8: a measurement written the Dutch way, with a decimal comma."""
+    return formats.number_format(round(value, places), decimal_pos=places)
+
+
 def _age(moment: dt.datetime) -> str:
     hours = (timezone.now() - moment).total_seconds() / 3600
-    return _("%(hours).1f uur geleden") % {"hours": hours}
+    return _("%(hours)s uur geleden") % {"hours": _decimal(hours, 1)}
 
 
 def _short_age(moment: dt.datetime) -> str:
@@ -99,7 +104,7 @@ def _short_age(moment: dt.datetime) -> str:
         return _("%(n)d seconden") % {"n": seconds}
     if seconds < 7200:
         return _("%(n)d minuten") % {"n": seconds // 60}
-    return _("%(n).1f uur") % {"n": seconds / 3600}
+    return _("%(n)s uur") % {"n": _decimal(seconds / 3600, 1)}
 
 
 def archive_verification() -> Check:
@@ -209,8 +214,12 @@ def disk_space() -> Check:
         usage = shutil.disk_usage(existing)
         free = usage.free / usage.total * 100
         findings.append(
-            _("%(label)s: %(free_gb).1f GB vrij (%(percent).0f%%)")
-            % {"label": label, "free_gb": usage.free / 1e9, "percent": free}
+            _("%(label)s: %(free_gb)s GB vrij (%(percent)s%%)")
+            % {
+                "label": label,
+                "free_gb": _decimal(usage.free / 1e9, 1),
+                "percent": _decimal(free, 0),
+            }
         )
         if free < settings.HEALTH_MIN_FREE_DISK_PERCENT / 2:
             status = ERROR

@@ -22,6 +22,18 @@ def date_in_words(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def term_in_words(first: dt.date | None, last: dt.date | None) -> str:
+    """A term with an open end or two: "1 april 2025 – 31 maart 2026", "vanaf 1 april 2025",
+    "tot en met 31 maart 2026", or "onbekend" when neither day is known."""
+    if first and last:
+        return f"{date_in_words(first)} – {date_in_words(last)}"
+    if first:
+        return _("vanaf %(day)s") % {"day": date_in_words(first)}
+    if last:
+        return _("tot en met %(day)s") % {"day": date_in_words(last)}
+    return _("onbekend")
+
+
 class PeriodError(ValueError):
     """Not a period this application knows; the message says what is expected."""
 

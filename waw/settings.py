@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The forms' widget templates through TEMPLATES (FORM_RENDERER), so that
+    # templates/django/forms/ can give every select a Dutch empty choice.
+    "django.forms",
     "django_filters",
     "django_tables2",
     # Security: audit trail and access log, login lock-out, two-factor authentication.
@@ -104,6 +107,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "waw.urls"
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "waw.wsgi.application"
 
 TEMPLATES = [

@@ -13,16 +13,16 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='category',
             name='slug',
-            field=models.SlugField(error_messages={'unique': 'Deze korte naam voor het webadres is al in gebruik; kies een andere.'}, max_length=150, unique=True, verbose_name='korte naam (webadres)'),
+            field=models.SlugField(error_messages={'unique': 'Deze korte naam voor het webadres is al in gebruik; kies een andere.'}, max_length=150, unique=True, verbose_name='korte naam voor het webadres'),
         ),
         migrations.AlterField(
             model_name='programme',
             name='slug',
-            field=models.SlugField(error_messages={'unique': 'Deze korte naam voor het webadres is al in gebruik; kies een andere.'}, max_length=150, unique=True, verbose_name='korte naam (webadres)'),
+            field=models.SlugField(error_messages={'unique': 'Deze korte naam voor het webadres is al in gebruik; kies een andere.'}, max_length=150, unique=True, verbose_name='korte naam voor het webadres'),
         ),
         migrations.AlterField(
             model_name='project',
             name='slug',
-            field=models.SlugField(error_messages={'unique': 'Deze korte naam voor het webadres is al in gebruik; kies een andere.'}, max_length=150, unique=True, verbose_name='korte naam (webadres)'),
+            field=models.SlugField(error_messages={'unique': 'Deze korte naam voor het webadres is al in gebruik; kies een andere.'}, max_length=150, unique=True, verbose_name='korte naam voor het webadres'),
         ),
     ]

@@ -199,7 +199,7 @@ def test_a_year_not_invoiced_in_the_app_shows_the_documents_figures_labelled_wit
 
     assert figures["invoiced"] is False and figures["computed"] is None
     assert "(berekend)" not in content
-    assert "volgens document" in content and "seed 003, Bijlage 1, Tabel 1" in content
+    assert "volgens document" in content and "Routekaart arbeidsmarktinfrastructuur 2026–2030, Bijlage 1, Tabel 1" in content
     total_row = content[content.index("<tfoot>") :]
     for figure in ("338.906,00", "260.000,00", "598.906,00", "2.162,12"):
         assert euro(figure) in total_row

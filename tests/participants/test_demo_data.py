@@ -45,3 +45,24 @@ def test_demo_data_can_be_invoiced_for_every_quarter_of_2025(settings, loaded):
     for quarter in ("2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4"):
         preview = run_preview(period=Period.parse(quarter), today=dt.date(2026, 2, 1))
         assert preview.can_issue, (quarter, preview.refusals)
+
+
+def test_the_demo_has_planned_groups_and_referrals_for_the_work_list(settings, loaded):
+    from participants.constants import ReferralStatus
+    from participants.demo import load_demo_referrals
+    from participants.models import Referral
+    from projects.models import Cohort
+
+    settings.DEBUG = True
+    call_command("create_demo_accounts", verbosity=0, stdout=__import__("io").StringIO())
+
+    first = load_demo_referrals(today=dt.date(2026, 5, 4))
+    second = load_demo_referrals(today=dt.date(2026, 5, 4))
+
+    assert (first, second) == (4, 0)
+    assert Cohort.objects.filter(status="planned", start_date=dt.date(2026, 5, 25)).count() == 2
+    statuses = sorted(Referral.objects.values_list("status", flat=True))
+    assert statuses == [ReferralStatus.DECLINED] + [ReferralStatus.SUBMITTED] * 3
+    assert Referral.objects.exclude(cohort=None).count() == 3
+    for referral in Referral.objects.all():
+        referral.full_clean()

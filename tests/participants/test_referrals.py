@@ -345,7 +345,7 @@ def test_the_klantmanager_withdraws_a_submitted_referral(client_for, huizen_case
     referral = _refer(huizen_case_manager, group.project)
 
     response = client_for(huizen_case_manager).post(
-        reverse("participants:referral-withdraw", kwargs={"pk": referral.pk})
+        reverse("participants:referral-withdraw", kwargs={"pk": referral.pk}), {"confirm": "ja"}
     )
 
     referral.refresh_from_db()
@@ -353,12 +353,25 @@ def test_the_klantmanager_withdraws_a_submitted_referral(client_for, huizen_case
     assert referral.status == ReferralStatus.WITHDRAWN
 
 
+def test_withdrawing_a_referral_asks_for_a_confirmation(client_for, huizen_case_manager, group):
+    referral = _refer(huizen_case_manager, group.project)
+
+    response = client_for(huizen_case_manager).post(
+        reverse("participants:referral-withdraw", kwargs={"pk": referral.pk})
+    )
+
+    referral.refresh_from_db()
+    assert response.status_code == 400
+    assert "Vink aan dat u de aanmelding wilt intrekken" in response.content.decode()
+    assert referral.status == ReferralStatus.SUBMITTED
+
+
 def test_a_placed_referral_cannot_be_withdrawn(client_for, coordinator, huizen_case_manager, group):
     referral = _refer(huizen_case_manager, group.project)
     services.referral_place(user=coordinator, referral=referral)
 
     response = client_for(huizen_case_manager).post(
-        reverse("participants:referral-withdraw", kwargs={"pk": referral.pk})
+        reverse("participants:referral-withdraw", kwargs={"pk": referral.pk}), {"confirm": "ja"}
     )
 
     referral.refresh_from_db()

@@ -157,7 +157,7 @@ def test_a_fresh_load_shows_the_impulsbudget_and_voorstel_7_on_the_programme_pag
         "350.000,00",
     ):
         assert EURO + amount in content
-    assert "seed 003, Voorstel 7" in content
+    assert "Routekaart arbeidsmarktinfrastructuur 2026–2030, Voorstel 7" in content
 
 
 def test_the_2025_page_shows_the_remarks_of_bijlage_1a(client_for, coordinator, loaded):

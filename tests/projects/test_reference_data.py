@@ -118,7 +118,7 @@ def test_programme_targets_of_werken_aan_werk_come_from_seed_004(db):
         programme.target_training_trajectories,
         programme.target_to_work,
     ) == (1200, 800, 500)
-    assert programme.targets_source.startswith("seed 004")
+    assert programme.targets_source.startswith("Monitor eerste kwartaal 2022")
 
 
 def test_earlier_results_of_werken_aan_werk_come_from_seeds_004_and_003(db):
@@ -127,9 +127,12 @@ def test_earlier_results_of_werken_aan_werk_come_from_seeds_004_and_003(db):
     baselines = Programme.objects.get(slug="werken-aan-werk").baselines.order_by("until")
 
     assert [
-        (b.until, b.trajectories, b.training_trajectories, b.to_work, b.source[:7])
+        (b.until, b.trajectories, b.training_trajectories, b.to_work, b.source.split(":")[0])
         for b in baselines
-    ] == [("2022-Q1", 600, None, 225, "seed 00"), ("2024-H2", None, 800, 500, "seed 00")]
+    ] == [
+        ("2022-Q1", 600, None, 225, "Monitor eerste kwartaal 2022"),
+        ("2024-H2", None, 800, 500, "Routekaart arbeidsmarktinfrastructuur 2026–2030, Voorstel 2"),
+    ]
     assert "ruim 600" in baselines[0].source and "meer dan 800" in baselines[1].source
 
 
@@ -151,7 +154,9 @@ def test_2025_agreements_have_the_expected_participants_as_trajectory_target(db)
         "motopp": 5,
         "regiotrainingen": 100,
     }
-    assert sources == {"seed 000, Tabel 2 (verwacht aantal deelnemers 2025)"}
+    assert sources == {
+        "Voorstel verlenging Werken aan Werk en begroting 2025, Tabel 2 (verwacht aantal deelnemers 2025)"
+    }
 
 
 def test_seed_001_targets_become_indicators_with_yearly_targets_and_source(db):
@@ -160,7 +165,10 @@ def test_seed_001_targets_become_indicators_with_yearly_targets_and_source(db):
     events = Indicator.objects.get(project__slug="baan-talent-events", name="Events")
 
     assert list(events.targets.values_list("year", "target")) == [(2023, 7), (2024, 8)]
-    assert all(t.source.startswith("seed 001") for t in events.targets.all())
+    assert all(
+        t.source.startswith("Voorstel Werken aan Werk van 16 november 2023")
+        for t in events.targets.all()
+    )
     assert Indicator.objects.get(project__slug="ai-annotatielab").targets.get().target == 6
 
 

@@ -1,7 +1,7 @@
 from django import template
 
 from waw.money import format_euro
-from waw.periods import period_in_words
+from waw.periods import period_in_words, term_in_words
 from waw.text import actor_label
 
 register = template.Library()
@@ -30,3 +30,9 @@ def summary_label(label):
     """A field's label before a colon in the error summary: without its own closing stop, so a
     sentence-long label ("… geef de facturen definitief uit.") does not read "uit.: Bevestig"."""
     return str(label).rstrip(" .:;")
+
+
+@register.simple_tag
+def term(first, last):
+    """A term in words with its open ends ("vanaf 1 april 2025", "onbekend")."""
+    return term_in_words(first, last)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from participants.demo import load_demo_trajectories
+from participants.demo import load_demo_referrals, load_demo_trajectories
 from waw.demo import load_demo_municipality_data
 
 
@@ -25,3 +25,8 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"{created} demo-trajecten aangemaakt."))
         else:
             self.stdout.write("Er zijn al trajecten; geen demogegevens toegevoegd.")
+        referred = load_demo_referrals()
+        if referred:
+            self.stdout.write(
+                self.style.SUCCESS(f"{referred} demo-aanmeldingen van klantmanagers aangemaakt.")
+            )
