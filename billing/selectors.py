@@ -13,6 +13,7 @@ from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as _noop
+from django.utils.translation import ngettext
 
 from billing.constants import DocumentKind, LineKind
 from billing.models import Invoice, InvoiceLine, ParticipationBudget
@@ -23,7 +24,7 @@ from projects.constants import VAT_RATES, CohortStatus, CostSharing, VatTreatmen
 from projects.models import PriceStep, Project, TariffOption, TariffPrice
 from waw import identifiers as ids
 from waw.money import ZERO, format_euro, to_money
-from waw.periods import Period
+from waw.periods import Period, date_in_words
 from waw.roles import municipality_scope
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -64,6 +65,10 @@ class DraftLine:
     @property
     def trajectory_id(self):
         return self.trajectory.pk if self.trajectory is not None else None
+
+    def get_kind_display(self) -> str:
+        """The kind in words, as an issued line shows it (InvoiceLine.get_kind_display)."""
+        return str(LineKind(self.kind).label)
 
 
 def vat_regime(treatment: str) -> int:
@@ -316,6 +321,15 @@ class DraftSettlement:
         return self.trajectory.municipality_at_start
 
 
+def period_as_subject(period: Period) -> str:
+    """The period as the subject of a sentence: "Het eerste kwartaal 2027", "Het jaar 2027"."""
+    if period.is_term:
+        return _("De periode %(dates)s") % {"dates": period.dates_in_words}
+    if "-" not in period.code:
+        return _("Het jaar %(year)s") % {"year": period.year}
+    return _("Het %(period)s") % {"period": period.in_words}
+
+
 def run_preview(*, period: Period, today: dt.date) -> RunPreview:
     """What issuing ``period`` would bill, one draft invoice per municipality at start and
     VAT regime (rule 4).
@@ -367,17 +381,20 @@ def run_preview(*, period: Period, today: dt.date) -> RunPreview:
     refusals = []
     if period.last_day >= today:
         refusals.append(
-            _("De periode %(period)s is nog niet voorbij; factureren kan vanaf %(day)s.")
+            _("%(period)s is nog niet voorbij; factureren kan vanaf %(day)s.")
             % {
-                "period": period.in_words,
-                "day": (period.last_day + dt.timedelta(days=1)).strftime("%d-%m-%Y"),
+                "period": period_as_subject(period),
+                "day": date_in_words(period.last_day + dt.timedelta(days=1)),
             }
         )
     if attention:
         refusals.append(
-            _(
+            ngettext(
+                "%(n)s traject heeft geen tarief op de startdatum; "
+                "leg eerst de jaarafspraak of de prijs vast.",
                 "%(n)s trajecten hebben geen tarief op hun startdatum; "
-                "leg eerst de jaarafspraak of de prijs vast."
+                "leg eerst de jaarafspraak of de prijs vast.",
+                len(attention),
             )
             % {"n": len(attention)}
         )

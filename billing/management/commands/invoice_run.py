@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from billing.models import InvoiceRun
 from billing.selectors import missing_data_messages, missing_invoice_data, run_preview
+from billing.services import NOTHING_TO_BILL
 from waw import jobs
 from waw.job_commands import run_in_foreground
 from waw.models import Job
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             job = run_in_foreground(
                 kind=Job.Kind.INVOICE_RUN,
                 key=jobs.job_key(Job.Kind.INVOICE_RUN, scope=str(period)),
-                title=f"Factuurrun {period} uitgeven",
+                title=f"Factuurrun {period.in_words} uitgeven",
                 params={"period": str(period), "today": today.isoformat()},
             )
             if job.status != Job.Status.DONE:
@@ -92,4 +93,4 @@ class Command(BaseCommand):
         if settled:
             self.stdout.write(f"{settled} trajecten verrekend tegen € 0 (zonder factuurregel).")
         if not invoices and not settled:
-            self.stdout.write("Niets te factureren.")
+            self.stdout.write(str(NOTHING_TO_BILL))
