@@ -576,6 +576,14 @@ def shortfalls_due(*, trajectories, tariffs: Tariffs) -> tuple[list[DraftShortfa
     return shortfalls, refusals
 
 
+# How a sharing rule reads after "verdeeld": the choice labels ("vaste verdeling") are nouns.
+RULE_IN_SENTENCE = {
+    CostSharing.BY_PARTICIPANTS: _noop("naar deelnemers"),
+    CostSharing.BY_INHABITANTS: _noop("naar inwoners"),
+    CostSharing.FIXED: _noop("volgens een vaste verdeling"),
+}
+
+
 @dataclass
 class DraftShare:
     """Billing rule 12: an agreement's fixed project costs shared over the municipalities by
@@ -592,13 +600,14 @@ class DraftShare:
 
     @property
     def explanation(self) -> str:
+        rule_words = RULE_IN_SENTENCE.get(self.agreement.cost_sharing)
         return _(
             "Aandeel projectkosten %(project)s %(year)s: %(amount)s, verdeeld %(rule)s (%(key)s)."
         ) % {
             "project": self.agreement.project.name,
             "year": self.agreement.year,
             "amount": format_euro(self.amount),
-            "rule": self.agreement.get_cost_sharing_display(),
+            "rule": _(rule_words) if rule_words else self.agreement.get_cost_sharing_display(),
             "key": self.key_label,
         }
 
@@ -723,7 +732,7 @@ def share_weights(*, agreement) -> tuple[dict, str, str]:
             )
         return (
             weights,
-            _("vaste verdeling: %(p)s")
+            _("percentages: %(p)s")
             % {
                 "p": ", ".join(
                     f"{m.name} {_weight_text(w, agreement)}"
