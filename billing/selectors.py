@@ -66,10 +66,6 @@ class DraftLine:
     def trajectory_id(self):
         return self.trajectory.pk if self.trajectory is not None else None
 
-    def get_kind_display(self) -> str:
-        """The kind in words, as an issued line shows it (InvoiceLine.get_kind_display)."""
-        return str(LineKind(self.kind).label)
-
 
 def vat_regime(treatment: str) -> int:
     """0 for lines outside the scope of VAT, 1 for lines that carry VAT (any other category):
