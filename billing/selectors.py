@@ -12,8 +12,8 @@ from django.core.validators import validate_email
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.utils.translation import gettext_noop as _noop
-from django.utils.translation import ngettext
 
 from billing.constants import DocumentKind, LineKind
 from billing.models import Invoice, InvoiceLine, ParticipationBudget
@@ -44,6 +44,10 @@ SENDER_NORMALISE = {
     "vat": ids.normalise_vat_id,
     "iban": ids.normalise_iban,
 }
+
+
+# "Subtotaal trajecten (3 regels)": the subtotal of a kind reads as a plural where it has one.
+SUBTOTAL_LABELS = {LineKind.TRAJECTORY: gettext_lazy("trajecten")}
 
 
 @dataclass
@@ -137,7 +141,11 @@ class DraftInvoice:
         for line in lines:
             groups[line.kind].append(line.amount)
         return [
-            (str(kind.label), len(groups[kind]), to_money(sum(groups[kind], ZERO)))
+            (
+                str(SUBTOTAL_LABELS.get(kind, kind.label)),
+                len(groups[kind]),
+                to_money(sum(groups[kind], ZERO)),
+            )
             for kind in LineKind
             if kind in groups
         ]

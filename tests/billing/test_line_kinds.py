@@ -79,7 +79,7 @@ def test_pdf_shows_the_shortfall_and_the_share_with_a_subtotal_per_kind(invoice)
     assert "Minimale afname: Minimale afname" not in text
     assert "Subtotaal minimale afname (1 regel) € 8.000,00" in text
     assert "Subtotaal aandeel projectkosten (1 regel) € 1.000,00" in text
-    assert "Subtotaal traject (1 regel) € 4.000,00" in text
+    assert "Subtotaal trajecten (1 regel) € 4.000,00" in text
 
 
 def test_einvoice_names_each_line_by_its_kind_and_stays_valid_ubl(invoice):

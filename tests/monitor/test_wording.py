@@ -61,3 +61,9 @@ def test_override_without_a_reason_asks_for_one_on_the_page(client_for, coordina
 
     assert response.status_code == 400
     assert str(OVERRIDE_REASON_REQUIRED) in response.content.decode()
+
+
+def test_headline_figures_name_the_last_day_of_the_half_year(client_for, coordinator):
+    content = client_for(coordinator).get("/monitor/actueel/?periode=2025-H1").content.decode()
+
+    assert "in traject op 30 juni 2025" in content
