@@ -12,7 +12,9 @@ class PeriodForm(forms.Form):
     period = forms.CharField(
         label=_("Periode"),
         max_length=InvoiceRun._meta.get_field("period").max_length,
-        help_text=_("Bijvoorbeeld 2025-Q1, 2025-H1 of 2025."),
+        help_text=_(
+            "Bijvoorbeeld 2025-Q1 (eerste kwartaal), 2025-H1 (eerste halfjaar) of 2025 (heel jaar)."
+        ),
     )
 
     def clean_period(self):
