@@ -110,7 +110,9 @@ class StoryEditForm(forms.Form):
     name = forms.CharField(
         label=_("Voornaam of schuilnaam"), max_length=Story._meta.get_field("name").max_length
     )
-    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.all())
+    project = forms.ModelChoiceField(
+        label=_("Project"), queryset=Project.objects.all(), empty_label=_("Kies een project")
+    )
     text = forms.CharField(
         label=_("Verhaal"),
         widget=forms.Textarea(attrs={"rows": 6}),
