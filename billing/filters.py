@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from billing.constants import DocumentKind
@@ -20,7 +21,9 @@ class InvoiceFilter(django_filters.FilterSet):
         label=_("Periode"), choices=_periods, empty_label=_("Alle perioden")
     )
     kind = django_filters.ChoiceFilter(
-        label=_("Soort"), choices=DocumentKind.choices, empty_label=_("Facturen en creditnota's")
+        label=_("Soort"),
+        choices=[(value, capfirst(label)) for value, label in DocumentKind.choices],
+        empty_label=_("Facturen en creditnota's"),
     )
 
     class Meta:

@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from billing.constants import LineKind
 from billing.models import InvoiceRun, ParticipationBudget
+from billing.services import CREDIT_REASON_REQUIRED
 from waw.money import EuroFormField
 from waw.periods import Period, PeriodError
 
@@ -10,7 +12,9 @@ class PeriodForm(forms.Form):
     period = forms.CharField(
         label=_("Periode"),
         max_length=InvoiceRun._meta.get_field("period").max_length,
-        help_text=_("Bijvoorbeeld 2025-Q1, 2025-H1 of 2025."),
+        help_text=_(
+            "Bijvoorbeeld 2025-Q1 (eerste kwartaal), 2025-H1 (eerste halfjaar) of 2025 (heel jaar)."
+        ),
     )
 
     def clean_period(self):
@@ -25,6 +29,17 @@ class IssueForm(PeriodForm):
         label=_("Ik heb de voorvertoning gecontroleerd; geef de facturen definitief uit."),
         error_messages={"required": _("Bevestig dat u de voorvertoning heeft gecontroleerd.")},
     )
+
+
+def _line_label(line) -> str:
+    """A line as the coordinator recognises it: the participant's kenmerk, or for a minimum
+    purchase or a share of project costs (which have no participant) what the line bills."""
+    what = (
+        line.participant_reference
+        if line.kind == LineKind.TRAJECTORY
+        else line.get_kind_display()
+    )
+    return f"{line.project_name} – {what} – {line.start_date:%d-%m-%Y}"
 
 
 class CreditForm(forms.Form):
@@ -47,7 +62,10 @@ class CreditForm(forms.Form):
         ),
     )
     reason = forms.CharField(
-        label=_("Reden"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+        label=_("Reden"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": CREDIT_REASON_REQUIRED},
     )
     confirm = forms.BooleanField(
         label=_(
@@ -59,10 +77,7 @@ class CreditForm(forms.Form):
     def __init__(self, *args, invoice, **kwargs):
         super().__init__(*args, **kwargs)
         choices = [
-            (
-                line.pk,
-                f"{line.project_name} – {line.participant_reference} – {line.start_date:%d-%m-%Y}",
-            )
+            (line.pk, _line_label(line))
             # Lines not yet credited, in one query (not one per line).
             for line in invoice.lines.filter(credits__isnull=True)
         ]

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from billing.services import issue_run
 from waw.jobs import Outcome
@@ -23,7 +24,11 @@ def invoice_run(job, progress) -> Outcome:
         summary={
             "run": run.pk,
             "period": str(period),
-            "message": _("Factuurrun %(period)s: %(n)s facturen uitgegeven.")
+            "message": ngettext(
+                "Factuurrun %(period)s: %(n)s factuur uitgegeven.",
+                "Factuurrun %(period)s: %(n)s facturen uitgegeven.",
+                invoices,
+            )
             % {"n": invoices, "period": period.in_words},
             "figures": [
                 [_("facturen uitgegeven"), invoices],

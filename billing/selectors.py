@@ -12,6 +12,7 @@ from django.core.validators import validate_email
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.utils.translation import gettext_noop as _noop
 
 from billing.constants import DocumentKind, LineKind
@@ -23,7 +24,7 @@ from projects.constants import VAT_RATES, CohortStatus, CostSharing, VatTreatmen
 from projects.models import PriceStep, Project, TariffOption, TariffPrice
 from waw import identifiers as ids
 from waw.money import ZERO, format_euro, to_money
-from waw.periods import Period
+from waw.periods import Period, date_in_words
 from waw.roles import municipality_scope
 
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -43,6 +44,10 @@ SENDER_NORMALISE = {
     "vat": ids.normalise_vat_id,
     "iban": ids.normalise_iban,
 }
+
+
+# "Subtotaal trajecten (3 regels)": the subtotal of a kind reads as a plural where it has one.
+SUBTOTAL_LABELS = {LineKind.TRAJECTORY: gettext_lazy("trajecten")}
 
 
 @dataclass
@@ -136,7 +141,11 @@ class DraftInvoice:
         for line in lines:
             groups[line.kind].append(line.amount)
         return [
-            (str(kind.label), len(groups[kind]), to_money(sum(groups[kind], ZERO)))
+            (
+                str(SUBTOTAL_LABELS.get(kind, kind.label)),
+                len(groups[kind]),
+                to_money(sum(groups[kind], ZERO)),
+            )
             for kind in LineKind
             if kind in groups
         ]
@@ -316,6 +325,15 @@ class DraftSettlement:
         return self.trajectory.municipality_at_start
 
 
+def period_as_subject(period: Period) -> str:
+    """The period as the subject of a sentence: "Het eerste kwartaal 2027", "Het jaar 2027"."""
+    if period.is_term:
+        return _("De periode %(dates)s") % {"dates": period.dates_in_words}
+    if "-" not in period.code:
+        return _("Het jaar %(year)s") % {"year": period.year}
+    return _("Het %(period)s") % {"period": period.in_words}
+
+
 def run_preview(*, period: Period, today: dt.date) -> RunPreview:
     """What issuing ``period`` would bill, one draft invoice per municipality at start and
     VAT regime (rule 4).
@@ -367,17 +385,20 @@ def run_preview(*, period: Period, today: dt.date) -> RunPreview:
     refusals = []
     if period.last_day >= today:
         refusals.append(
-            _("De periode %(period)s is nog niet voorbij; factureren kan vanaf %(day)s.")
+            _("%(period)s is nog niet voorbij; factureren kan vanaf %(day)s.")
             % {
-                "period": period.in_words,
-                "day": (period.last_day + dt.timedelta(days=1)).strftime("%d-%m-%Y"),
+                "period": period_as_subject(period),
+                "day": date_in_words(period.last_day + dt.timedelta(days=1)),
             }
         )
     if attention:
         refusals.append(
-            _(
+            ngettext(
+                "%(n)s traject heeft geen tarief op de startdatum; "
+                "leg eerst de jaarafspraak of de prijs vast.",
                 "%(n)s trajecten hebben geen tarief op hun startdatum; "
-                "leg eerst de jaarafspraak of de prijs vast."
+                "leg eerst de jaarafspraak of de prijs vast.",
+                len(attention),
             )
             % {"n": len(attention)}
         )
@@ -559,6 +580,14 @@ def shortfalls_due(*, trajectories, tariffs: Tariffs) -> tuple[list[DraftShortfa
     return shortfalls, refusals
 
 
+# How a sharing rule reads after "verdeeld": the choice labels ("vaste verdeling") are nouns.
+RULE_IN_SENTENCE = {
+    CostSharing.BY_PARTICIPANTS: _noop("naar deelnemers"),
+    CostSharing.BY_INHABITANTS: _noop("naar inwoners"),
+    CostSharing.FIXED: _noop("volgens een vaste verdeling"),
+}
+
+
 @dataclass
 class DraftShare:
     """Billing rule 12: an agreement's fixed project costs shared over the municipalities by
@@ -575,13 +604,14 @@ class DraftShare:
 
     @property
     def explanation(self) -> str:
+        rule_words = RULE_IN_SENTENCE.get(self.agreement.cost_sharing)
         return _(
             "Aandeel projectkosten %(project)s %(year)s: %(amount)s, verdeeld %(rule)s (%(key)s)."
         ) % {
             "project": self.agreement.project.name,
             "year": self.agreement.year,
             "amount": format_euro(self.amount),
-            "rule": self.agreement.get_cost_sharing_display(),
+            "rule": _(rule_words) if rule_words else self.agreement.get_cost_sharing_display(),
             "key": self.key_label,
         }
 
@@ -706,7 +736,7 @@ def share_weights(*, agreement) -> tuple[dict, str, str]:
             )
         return (
             weights,
-            _("vaste verdeling: %(p)s")
+            _("percentages: %(p)s")
             % {
                 "p": ", ".join(
                     f"{m.name} {_weight_text(w, agreement)}"

@@ -1,4 +1,5 @@
 import django_tables2 as tables
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import Invoice
@@ -25,6 +26,12 @@ class InvoiceTable(tables.Table):
         orderable=False,
         exclude_from_export=True,
     )
+
+    def render_kind(self, record):
+        return capfirst(record.get_kind_display())
+
+    def value_kind(self, record):
+        return capfirst(record.get_kind_display())
 
     def render_period(self, value):
         return period_in_words(value)

@@ -134,11 +134,10 @@ def realisation_tables(*, figures: dict) -> list[Table]:
         tables.append(
             Table(
                 title=_("Realisatie per project %(year)s (volgens document)") % {"year": year},
+                # The source is named once, in the note under the table.
                 caption=_(
-                    "Volgens document, niet berekend: de cijfers zoals het document ze geeft "
-                    "(bron: %(source)s)."
-                )
-                % {"source": documented.source},
+                    "Volgens document, niet berekend: de cijfers zoals het document ze geeft."
+                ),
                 columns=_realisation_columns(),
                 rows=[_realisation_row(row) for row in documented.rows],
                 total=_realisation_row(documented.total, _("Totaal")),

@@ -2,6 +2,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from board import reports
@@ -16,6 +17,8 @@ from waw.roles import Role, RoleRequiredMixin
 # The board's tables hold aggregates only (no personal data): for coordinators and bestuurders.
 BOARD_READERS = (Role.COORDINATOR, Role.BOARD)
 EXPORT_FORMATS = ("xlsx", "pdf")
+# A button says what it does, in Dutch: "Excel downloaden", not "Download XLSX".
+EXPORT_LABELS = {"xlsx": gettext_lazy("Excel downloaden"), "pdf": gettext_lazy("PDF downloaden")}
 YEARS = range(2000, 2101)  # as Agreement.year and Budget.year allow
 
 
@@ -61,7 +64,10 @@ class BoardTablesMixin(RoleRequiredMixin, BreadcrumbsMixin):
             title=self.get_title(),
             tables=self.get_tables(),
             exports=[
-                (fmt.upper(), reverse(self.export_url_name, kwargs={**self.kwargs, "fmt": fmt}))
+                (
+                    EXPORT_LABELS[fmt],
+                    reverse(self.export_url_name, kwargs={**self.kwargs, "fmt": fmt}),
+                )
                 for fmt in EXPORT_FORMATS
             ],
         )

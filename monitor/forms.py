@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from monitor.models import Story, TrafficLight
+from monitor.services import OVERRIDE_REASON_REQUIRED
 from projects.models import Category, Programme, Project
 from waw.periods import period_in_words
 
@@ -33,6 +34,7 @@ class FinalEditionCreateForm(forms.Form):
     programme = forms.ModelChoiceField(
         label=_("Programma"),
         queryset=Programme.objects.filter(end_date__isnull=False),
+        empty_label=_("Kies een programma"),
         help_text=_(
             "De eindmonitor toont de totale opbrengst over de hele looptijd van het programma."
         ),
@@ -59,10 +61,16 @@ class IntroductionForm(forms.Form):
 
 class ProjectTextForm(forms.Form):
     project = forms.ModelChoiceField(
-        label=_("Project"), queryset=Project.objects.all(), required=False
+        label=_("Project"),
+        queryset=Project.objects.all(),
+        required=False,
+        empty_label=_("Geen project"),
     )
     category = forms.ModelChoiceField(
-        label=_("of categorie"), queryset=Category.objects.all(), required=False
+        label=_("of categorie"),
+        queryset=Category.objects.all(),
+        required=False,
+        empty_label=_("Geen categorie"),
     )
     text = forms.CharField(
         label=_("Tekst"),
@@ -72,10 +80,16 @@ class ProjectTextForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
-    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.all())
+    project = forms.ModelChoiceField(
+        label=_("Project"), queryset=Project.objects.all(), empty_label=_("Kies een project")
+    )
     colour = forms.ChoiceField(label=_("Kleur"), choices=TrafficLight.choices)
+    # Required here as by the service (a coordinator's colour always comes with its reason),
+    # so the form does not call it optional.
     reason = forms.CharField(
-        label=_("Reden"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reden"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": OVERRIDE_REASON_REQUIRED},
     )
 
 
@@ -83,7 +97,9 @@ class StoryForm(forms.Form):
     name = forms.CharField(
         label=_("Voornaam of schuilnaam"), max_length=Story._meta.get_field("name").max_length
     )
-    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.all())
+    project = forms.ModelChoiceField(
+        label=_("Project"), queryset=Project.objects.all(), empty_label=_("Kies een project")
+    )
     text = forms.CharField(label=_("Verhaal"), widget=forms.Textarea(attrs={"rows": 4}))
     consent_given = forms.BooleanField(
         label=_("De deelnemer heeft toestemming gegeven voor publicatie"), required=False
@@ -94,7 +110,9 @@ class StoryEditForm(forms.Form):
     name = forms.CharField(
         label=_("Voornaam of schuilnaam"), max_length=Story._meta.get_field("name").max_length
     )
-    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.all())
+    project = forms.ModelChoiceField(
+        label=_("Project"), queryset=Project.objects.all(), empty_label=_("Kies een project")
+    )
     text = forms.CharField(
         label=_("Verhaal"),
         widget=forms.Textarea(attrs={"rows": 6}),

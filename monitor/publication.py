@@ -141,6 +141,7 @@ def edition_document(*, edition: Edition, cached: bool = True) -> dict:
         kind=edition.kind,
         title=str(edition.title),
         period_in_words=period.in_words,
+        last_day_in_words=date_in_words(period.last_day),
         headline_figures=figures,
         headline_generated=generated,
         headline=edition.headline or generated,
@@ -162,6 +163,7 @@ def live_document(*, period: Period) -> dict:
     content = edition_content(period=period)
     content.update(
         period_in_words=period.in_words,
+        last_day_in_words=date_in_words(period.last_day),
         headline=headline_text(
             headline_figures(period=period, programmes=content.get("programmes"))
         ),

@@ -27,6 +27,7 @@ NO_COLOUR = _(
     "Kies een kleur. Wilt u de berekende kleur terug, gebruik dan “verwijderen” bij het "
     "aangepaste stoplicht."
 )
+OVERRIDE_REASON_REQUIRED = _("Schrijf op waarom het stoplicht anders is.")
 EDITION_EXISTS = _("Er is al een editie voor het %(period)s.")
 FINAL_EXISTS = _("Er is al een eindmonitor van %(programme)s.")
 FINAL_NEEDS_TERM = _(
@@ -116,7 +117,7 @@ def traffic_light_override_set(*, edition: Edition, project, colour: str, reason
     if not colour:
         raise ValidationError({"colour": NO_COLOUR})
     if not reason.strip():
-        raise ValidationError({"reason": _("Schrijf op waarom het stoplicht anders is.")})
+        raise ValidationError({"reason": OVERRIDE_REASON_REQUIRED})
     TrafficLightOverride.objects.update_or_create(
         edition=edition, project=project, defaults={"colour": colour, "reason": reason.strip()}
     )

@@ -297,8 +297,18 @@ class EditionEditView(EditionMixin, View):
         except ValidationError as error:
             form.add_error(None, error)
             return self.render_page(edition, (action, form), status=400)
-        messages.success(request, _("Opgeslagen."))
+        messages.success(request, self.saved_messages()[action])
         return redirect("monitor:edit", period=edition.key)
+
+    @staticmethod
+    def saved_messages() -> dict:
+        """What was saved, in words, per form on the page."""
+        return {
+            "intro": _("De kopzin en de inleiding zijn opgeslagen."),
+            "text": _("De tekst is opgeslagen."),
+            "override": _("Het aangepaste stoplicht is opgeslagen."),
+            "story": _("Het verhaal is toegevoegd."),
+        }
 
 
 class DraftMixin(EditionMixin):
@@ -453,5 +463,14 @@ class RemoveView(DraftMixin, View):
             for message in error.messages:
                 messages.error(request, message)
             return redirect(edition.get_absolute_url())
-        messages.success(request, _("Verwijderd."))
+        messages.success(
+            request,
+            {
+                "verhaal": _("Het verhaal is verwijderd."),
+                "tekst": _("De tekst is verwijderd."),
+                "stoplicht": _(
+                    "Het aangepaste stoplicht is verwijderd; de berekende kleur geldt weer."
+                ),
+            }[kind],
+        )
         return redirect("monitor:edit", period=edition.key)

@@ -172,6 +172,24 @@ def test_preview_explains_each_share_in_one_sentence():
     )
 
 
+def test_preview_explains_a_fixed_split_without_repeating_the_rule():
+    agreement = agreement_with_costs(CostSharing.CENTRAL)
+    huizen, laren = municipality("Huizen"), municipality("Laren")
+    agreement.cost_sharing = CostSharing.FIXED
+    agreement_save(
+        agreement=agreement,
+        tariff_options=list(agreement.tariff_options.all()),
+        percentages={huizen: Decimal("25"), laren: Decimal("75")},
+    )
+
+    [sentence] = run_preview(period=Q4, today=AFTER_2026).explanations
+
+    assert sentence.replace("\u00a0", " ") == (
+        "Aandeel projectkosten Wijkleerbedrijf 2026: € 1.000,00, verdeeld volgens een vaste "
+        "verdeling (percentages: Huizen 25,00%, Laren 75,00%)."
+    )
+
+
 def test_database_refuses_a_second_share_mark_for_an_agreement(coordinator):
     agreement = agreement_with_costs(CostSharing.BY_PARTICIPANTS)
     started(agreement.project, municipality("Huizen"), day=dt.date(2026, 3, 2))

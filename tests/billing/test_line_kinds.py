@@ -76,9 +76,10 @@ def test_pdf_shows_the_shortfall_and_the_share_with_a_subtotal_per_kind(invoice)
 
     assert "Minimale afname groep Klas: 2 × € 4.000,00" in text
     assert "Aandeel projectkosten 2026, naar deelnemers: 1 van 1" in text
+    assert "Minimale afname: Minimale afname" not in text
     assert "Subtotaal minimale afname (1 regel) € 8.000,00" in text
     assert "Subtotaal aandeel projectkosten (1 regel) € 1.000,00" in text
-    assert "Subtotaal traject (1 regel) € 4.000,00" in text
+    assert "Subtotaal trajecten (1 regel) € 4.000,00" in text
 
 
 def test_einvoice_names_each_line_by_its_kind_and_stays_valid_ubl(invoice):
@@ -98,7 +99,8 @@ def test_invoice_page_shows_the_kind_and_description_of_each_line(invoice, clien
     response = client_for(coordinator).get(invoice.get_absolute_url())
 
     text = response.content.decode().replace("\u00a0", " ")
-    assert "Minimale afname</strong>: Minimale afname groep Klas" in text
+    assert "<td>Minimale afname groep Klas: 2 × € 4.000,00" in text
+    assert "Minimale afname: Minimale afname" not in text
 
 
 def test_invoice_line_csv_gives_the_kind_and_description_of_each_line(

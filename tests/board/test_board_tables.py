@@ -323,3 +323,19 @@ def test_the_main_menu_offers_the_board_tables_to_bestuurders_not_to_gemeente_us
 ):
     assert 'href="/bestuur/"' in client_for(board_member).get("/").content.decode()
     assert 'href="/bestuur/"' not in client_for(huizen_user).get("/").content.decode()
+
+
+# --- wording ----------------------------------------------------------------------------------
+
+
+def test_board_page_buttons_say_excel_and_pdf_downloaden(reference_data, client_for, board_member):
+    content = client_for(board_member).get("/bestuur/kostenverdeling/2025/").content.decode()
+
+    assert ">Excel downloaden</a>" in content and ">PDF downloaden</a>" in content
+    assert "Download" not in content
+
+
+def test_documents_realisation_names_its_source_once(reference_data, client_for, board_member):
+    content = client_for(board_member).get("/bestuur/realisatie/2025/").content.decode()
+
+    assert content.count("seed 003, Bijlage 1, Tabel 1") == 1

@@ -2,13 +2,18 @@ import json
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from billing.models import InvoiceRun
 from billing.selectors import missing_data_messages, missing_invoice_data, run_preview
+from billing.services import NOTHING_TO_BILL
 from waw import jobs
 from waw.job_commands import run_in_foreground
 from waw.models import Job
+from waw.money import format_euro
 from waw.periods import Period, PeriodError
+
+NBSP = "\u00a0"  # a terminal shows the amount's non-breaking space oddly
 
 
 class Command(BaseCommand):
@@ -31,7 +36,7 @@ class Command(BaseCommand):
             job = run_in_foreground(
                 kind=Job.Kind.INVOICE_RUN,
                 key=jobs.job_key(Job.Kind.INVOICE_RUN, scope=str(period)),
-                title=f"Factuurrun {period} uitgeven",
+                title=f"Factuurrun {period.in_words} uitgeven",
                 params={"period": str(period), "today": today.isoformat()},
             )
             if job.status != Job.Status.DONE:
@@ -85,11 +90,21 @@ class Command(BaseCommand):
             return
         for invoice in invoices:
             number = invoice["number"] or "(voorvertoning)"
+            lines = ngettext("%(n)s regel", "%(n)s regels", invoice["lines"]) % {
+                "n": invoice["lines"]
+            }
             self.stdout.write(
-                f"{invoice['municipality']:<16} {number:<16} {invoice['lines']:>4} regels  "
-                f"€ {invoice['total']}"
+                f"{invoice['municipality']:<16} {number:<16} {lines:>10}  "
+                f"{format_euro(invoice['total']).replace(NBSP, ' ')}"
             )
         if settled:
-            self.stdout.write(f"{settled} trajecten verrekend tegen € 0 (zonder factuurregel).")
+            self.stdout.write(
+                ngettext(
+                    "%(n)s traject verrekend tegen € 0 (zonder factuurregel).",
+                    "%(n)s trajecten verrekend tegen € 0 (zonder factuurregel).",
+                    settled,
+                )
+                % {"n": settled}
+            )
         if not invoices and not settled:
-            self.stdout.write("Niets te factureren.")
+            self.stdout.write(str(NOTHING_TO_BILL))

@@ -5,6 +5,20 @@ from django.core.management.base import BaseCommand
 from monitor.selectors import COUNTS, parse_half_year, period_figures
 from waw.periods import PeriodError
 
+# The table's column headers, as the monitor's own tables name the figures.
+HEADERS = {
+    "started": "gestart",
+    "active_at_end": "in traject",
+    "ended": "beëindigd",
+    "completed": "afgerond",
+    "dropped_out": "gestopt",
+    "to_work": "naar werk",
+    "successful": "succesvol",
+    "started_cumulative": "gestart cum",
+    "ended_cumulative": "beëind. cum",
+    "successful_cumulative": "succes cum",
+}
+
 
 def _json_row(row: dict) -> dict:
     """Exact counts and the success rate as a JSON number, as the command promises."""
@@ -43,10 +57,10 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(result, ensure_ascii=False))
             return
-        header = f"{'':<32}" + "".join(f"{key[:9]:>10}" for key in COUNTS)
+        header = f"{'':<32}" + "".join(f"{HEADERS[key]:>12}" for key in COUNTS)
         self.stdout.write(header)
         for row in result["projects"]:
             self.stdout.write(
-                f"{row['project'][:31]:<32}" + "".join(f"{row[k]:>10}" for k in COUNTS)
+                f"{row['project'][:31]:<32}" + "".join(f"{row[k]:>12}" for k in COUNTS)
             )
-        self.stdout.write(f"{'Totaal':<32}" + "".join(f"{result['totals'][k]:>10}" for k in COUNTS))
+        self.stdout.write(f"{'Totaal':<32}" + "".join(f"{result['totals'][k]:>12}" for k in COUNTS))
