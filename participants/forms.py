@@ -165,7 +165,8 @@ def _option_label(option) -> str:
 
 class GroupStartForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reden (verplicht als de groep onder het minimum start)"),
+        label=_("Reden"),
+        help_text=_("Alleen nodig als de groep onder het minimum start."),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
         required=False,

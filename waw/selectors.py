@@ -99,8 +99,8 @@ def coordinator_work_list(*, user, today: dt.date) -> list[WorkItem]:
             counts["referrals"],
         ),
         "not_started": ngettext(
-            "aanmelding na %(weeks)s weken nog niet gestart",
-            "aanmeldingen na %(weeks)s weken nog niet gestart",
+            "traject aangemeld en na %(weeks)s weken nog niet gestart",
+            "trajecten aangemeld en na %(weeks)s weken nog niet gestart",
             counts["not_started"],
         ),
         "past_duration": ngettext(
