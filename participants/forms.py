@@ -147,10 +147,15 @@ class GroupForm(forms.ModelForm):
         self.fields["tariff_option"].queryset = TariffOption.objects.select_related(
             "agreement__project"
         ).order_by("agreement__project__name", "-agreement__year", "label")
-        self.fields["tariff_option"].label_from_instance = lambda o: (
-            f"{o.agreement.project} {o.agreement.year}: {o.label}"
-            + (f" (minimaal {o.min_group_size})" if o.min_group_size else "")
-        )
+        self.fields["tariff_option"].label_from_instance = _tariff_option_label
+
+
+def _tariff_option_label(option) -> str:
+    label = f"{option.agreement.project} {option.agreement.year}: {option.label}"
+    # A label that names its minimum already ("minimaal 15 deelnemers") says it once.
+    if option.min_group_size and "minimaal" not in option.label:
+        label += _(", minimaal %(n)s deelnemers") % {"n": option.min_group_size}
+    return label
 
 
 class GroupStartForm(forms.Form):
@@ -196,7 +201,10 @@ class ImportForm(forms.Form):
         label=_("Bestand"),
         help_text=lazy(
             lambda: (
-                _("CSV (met ; of , gescheiden) of Excel (.xlsx), hoogstens %(mb)s MB.")
+                _(
+                    "CSV (gescheiden door puntkomma's of komma's) of Excel (.xlsx), "
+                    "hoogstens %(mb)s MB."
+                )
                 % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
             ),
             str,
