@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -209,8 +210,8 @@ def disk_space() -> Check:
         usage = shutil.disk_usage(existing)
         free = usage.free / usage.total * 100
         findings.append(
-            _("%(label)s: %(free_gb).1f GB vrij (%(percent).0f%%)")
-            % {"label": label, "free_gb": usage.free / 1e9, "percent": free}
+            _("%(label)s: %(free_gb)s GB vrij (%(percent).0f%%)")
+            % {"label": label, "free_gb": number_format(usage.free / 1e9, 1), "percent": free}
         )
         if free < settings.HEALTH_MIN_FREE_DISK_PERCENT / 2:
             status = ERROR

@@ -26,7 +26,8 @@ from waw.models import User
 pytestmark = pytest.mark.django_db
 
 # The Django admin is Django's own templates and translation (its pages carry English titles
-# such as "Add link", and the audit log shows field names); our ModelAdmins add no page text.
+# such as "Add link", and the audit log shows field names); our ModelAdmins add only a fieldset
+# title and a column name (waw/admin.py).
 ADMIN = "/beheer/"
 READ_ALOUD = ("title", "aria-label", "placeholder", "alt")
 NOT_SHOWN = ("script", "style", "template")
@@ -55,12 +56,15 @@ RULES = (
     # The form's "(optioneel)" marker follows any label, one with its own brackets too.
     ("twee keer tussen haakjes", re.compile(r"\) \((?!optioneel\))")),
     ("spatie voor leesteken", re.compile(r"(?<=\S) [.,:](?![\d.])|^[.,:](?!\d)")),
+    ("los vraagteken", re.compile(r"(?:^|\s)\?(?:\s|$)")),
     ("sjabloonresten", re.compile(r"\{\{|\}\}|\{%|%\}|\[\]|\{\}")),
     ("Python-waarde", re.compile(r"\b(?:None|True|False|nan|NaN)\b")),
     ("Engels", re.compile(r"\b(?:" + "|".join(map(re.escape, ENGLISH)) + r")\b")),
     ("opgeslagen code", re.compile(r"\b(?:diploma|certificaat)\+werk\b")),
     ("periodecode", re.compile(r"\b\d{4}-[QH]\d\b|\bQ[1-4]\b")),
     ("ISO-datum", re.compile(r"\b\d{4}-\d{2}-\d{2}\b")),
+    # A Dutch decimal comma; one or two digits after a point are not a thousands separator.
+    ("decimaalpunt", re.compile(r"\b\d+\.\d{1,2} ?(?:GB|MB|kB|KB|ms|%)(?!\w)")),
 )
 # A URL or an e-mail address in running text is shown as it is.
 VERBATIM = re.compile(r"\bhttps?://\S+|\S+@\S+")
