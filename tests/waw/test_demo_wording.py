@@ -214,7 +214,7 @@ EMPTY_FORMS = (
 
 
 def test_the_error_pages_of_the_main_forms_posted_empty_show_no_wording_defect(demo):
-    found, refused = [], []
+    found, refused, dumps = [], [], {}
     for role, url, data in EMPTY_FORMS:
         client = Client(raise_request_exception=False)
         client.force_login(User.objects.get(username=role))
@@ -222,9 +222,34 @@ def test_the_error_pages_of_the_main_forms_posted_empty_show_no_wording_defect(d
         # Each form answers with its own page showing the errors, not a redirect or a refusal.
         if response.status_code not in (200, 400) or b"errorlist" not in response.content:
             refused.append(f"{url} -> {response.status_code}")
-        check(url, response, Dump(f"{role}-leeg-formulier"), found, role)
+        dump = dumps.setdefault(role, Dump(f"{role}-leeg-formulier"))
+        check(url, response, dump, found, role)
 
     assert refused == []
+    assert found == [], "\n".join(found)
+
+
+# Pages no link leads to: (role, or None before logging in; URL; data, None for a GET; status).
+OUTSIDE_THE_CRAWL = (
+    (None, "/inloggen/", None, 200),
+    (None, "/inloggen/", {"username": "coordinator", "password": "fout"}, 200),
+    ("coordinator", "/bestaat-niet/", None, 404),
+)
+
+
+def test_the_login_and_not_found_pages_show_no_wording_defect(demo, settings):
+    settings.DEBUG = False  # the 404 page users see, not Django's page for developers
+    found, statuses, dumps = [], [], {}
+    for role, url, data, status in OUTSIDE_THE_CRAWL:
+        client = Client(raise_request_exception=False)
+        if role:
+            client.force_login(User.objects.get(username=role))
+        response = client.get(url) if data is None else client.post(url, data)
+        statuses.append((url, response.status_code, status))
+        name = role or "niet-ingelogd"
+        check(url, response, dumps.setdefault(name, Dump(name)), found, name)
+
+    assert all(got == expected for _, got, expected in statuses), statuses
     assert found == [], "\n".join(found)
 
 
