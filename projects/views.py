@@ -415,14 +415,15 @@ class BudgetFormMixin(EditorFormMixin):
 
 class BudgetCreateView(BudgetFormMixin, CreateView):
     title = _("Nieuwe begroting")
-    success_message = _("Begroting %(object)s is aangemaakt.")
+    # A budget's title names it as one already ("Begroting 2025", "Doeluitkering 2026").
+    success_message = _("“%(object)s” is aangemaakt.")
 
 
 class BudgetUpdateView(BudgetFormMixin, UpdateView):
-    success_message = _("Begroting %(object)s is opgeslagen.")
+    success_message = _("“%(object)s” is opgeslagen.")
 
     def get_title(self):
-        return _("Begroting %(budget)s bewerken") % {"budget": self.object}
+        return _("%(budget)s bewerken") % {"budget": self.object}
 
     def get_cancel_url(self):
         return reverse("projects:budget-year", kwargs={"year": self.object.year})

@@ -1,5 +1,5 @@
 """The demo crawl shared by the crawl tests: what ``make run`` loads, and every page a role can
-reach from the home page by following same-site links, breadth first.
+reach from the home page by following same-site links and redirects, breadth first.
 
 Links are grouped by URL pattern and only the first few of each pattern are opened, so every kind
 of page is visited in bounded time (150 trajectories share one pattern); the order is the pages'
@@ -65,11 +65,13 @@ def crawl(
             continue
         if on_page is not None:
             on_page(url, response)
-        if "html" not in response.get("Content-Type", ""):
-            continue
-        for link in LINK.findall(response.content.decode()):
+        # A redirect leads on like a link: "/begrotingen/" is the way to this year's budgets.
+        links = [response["Location"]] if 300 <= response.status_code < 400 else []
+        if "html" in response.get("Content-Type", ""):
+            links += LINK.findall(response.content.decode())
+        for link in links:
             link = link.replace("&amp;", "&")
-            if link not in seen and not link.startswith(NOT_FOLLOWED):
+            if link.startswith("/") and link not in seen and not link.startswith(NOT_FOLLOWED):
                 seen.add(link)
                 queue.append(link)
     return visited, errors

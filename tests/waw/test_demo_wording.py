@@ -170,6 +170,8 @@ class Dump:
 def check(url: str, response, dump: Dump, found: list[str], role: str) -> None:
     if "html" not in response.get("Content-Type", "") or url.startswith(ADMIN):
         return
+    if 300 <= response.status_code < 400:  # a redirect has no text; the crawl follows its link
+        return
     lines = page_text(response.content.decode())
     dump.write(url, lines)
     found += [f"{role} {url} {finding}" for finding in defects(lines)]
