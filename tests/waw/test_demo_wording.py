@@ -4,8 +4,8 @@ The crawl of ``tests/waw/crawl.py`` visits every kind of page of every role; of 
 the text a reader sees or a screen reader reads (the text outside ``<script>`` and ``<style>``,
 and the ``title``, ``aria-label``, ``placeholder`` and ``alt`` attributes) is checked for double
 punctuation, template leftovers, Django's English where a translation is missing, and stored
-codes that the pages show in words. The error pages of the main forms, posted empty, are checked
-the same way.
+codes that the pages show in words. The error pages of the main forms, posted empty, the login
+page and the 404 page are checked the same way.
 
 With ``WAW_DUMP_PAGE_TEXT`` set to a folder the text of every page is also written there, one
 file per page under the role's name, for a reviewer who reads the pages as a user would.
@@ -37,8 +37,6 @@ BLOCKS = {
     "h4", "h5", "h6", "header", "hr", "legend", "li", "main", "nav", "ol", "option", "p", "pre",
     "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 }  # fmt: skip
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-        "track", "wbr"}  # fmt: skip
 
 # Django's own English, where a msgid has no Dutch: whole words, case-sensitive, none of them a
 # Dutch word.
@@ -47,7 +45,7 @@ ENGLISH = (
     "Home", "Logout", "Login", "Password", "Username", "Required", "Invalid", "Please", "Yes",
     "Close", "Loading", "Error", "Warning", "Select", "Choose", "Upload", "Remove", "Add",
     "Name", "Date", "Total", "Actions", "Settings", "Overview", "Welcome", "First",
-    "Enter a valid", "Enter a", "This field", "Ensure this", "Select a valid", "is required",
+    "Enter a", "This field", "Ensure this", "Select a valid", "is required",
     "characters", "Forbidden", "Not Found", "Server Error", "No results", "Show all",
 )  # fmt: skip
 RULES = (
