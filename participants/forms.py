@@ -154,12 +154,12 @@ class GroupForm(forms.ModelForm):
 
 
 def _option_label(option) -> str:
-    """"Wijkleerbedrijf 2026: Standaard (minimaal 15 deelnemers)"; without the minimum when
+    """"Wijkleerbedrijf 2026: Standaard, minimaal 15 deelnemers"; without the minimum when
     the option's own name already says it (names copied from the documents often do)."""
     text = f"{option.agreement.project} {option.agreement.year}: {option.label}"
     minimum = option.min_group_size
     if minimum and f"minimaal {minimum}" not in option.label:
-        text += " " + _("(minimaal %(n)s deelnemers)") % {"n": minimum}
+        text += _(", minimaal %(n)s deelnemers") % {"n": minimum}
     return text
 
 
@@ -207,7 +207,10 @@ class ImportForm(forms.Form):
         label=_("Bestand"),
         help_text=lazy(
             lambda: (
-                _("CSV (met ; of , gescheiden) of Excel (.xlsx), hoogstens %(mb)s MB.")
+                _(
+                    "CSV (gescheiden door puntkomma's of komma's) of Excel (.xlsx), "
+                    "hoogstens %(mb)s MB."
+                )
                 % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
             ),
             str,

@@ -120,7 +120,7 @@ def test_a_tariff_option_names_its_minimum_once():
     labels = dict(GroupForm().fields["tariff_option"].choices)
 
     assert labels[named.pk].endswith("Klas (minimaal 15 deelnemers)")
-    assert labels[plain.pk].endswith("Klas (minimaal 7 deelnemers)")
+    assert labels[plain.pk].endswith("Klas, minimaal 7 deelnemers")
 
 
 def test_the_new_group_form_does_not_offer_options_of_ended_projects():
