@@ -332,5 +332,7 @@ class ReferralDeclineForm(forms.Form):
 
 class ReferralStatusFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("alle")), *ReferralStatus.choices], required=False
+        label=_("Status"),
+        choices=[("", _("Alle statussen")), *ReferralStatus.choices],
+        required=False,
     )

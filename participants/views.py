@@ -361,8 +361,8 @@ class TrajectoryUpdateView(TrajectoryMixin, FormView):
 class EnrolView(RoleRequiredMixin, BreadcrumbsMixin, View):
     """The enrolment form: a participant (new, or existing when found) and a trajectory.
 
-    "Opslaan en volgende" comes back to an empty form, so entering ten enrolments takes one
-    page load each.
+    "Opslaan en nog iemand aanmelden" comes back to an empty form, so entering ten enrolments
+    takes one page load each.
     """
 
     allowed_roles = EDITORS
@@ -392,13 +392,13 @@ class EnrolView(RoleRequiredMixin, BreadcrumbsMixin, View):
                 "existing_trajectory": existing_trajectory,
                 "breadcrumbs": [
                     _trajectories_crumb(),
-                    ("", _("Aanmelden")),
+                    ("", _("Deelnemer aanmelden")),
                 ],
             },
             status=status,
         )
 
-    # What "Opslaan en volgende" carries over to the next person's form.
+    # What "Opslaan en nog iemand aanmelden" carries over to the next person's form.
     KEPT = ("project", "cohort", "enrolment_date", "start_date")
 
     def get(self, request, **kwargs):

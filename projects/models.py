@@ -42,13 +42,13 @@ class Programme(models.Model):
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
     description = models.TextField(_("omschrijving"), blank=True)
     target_trajectories = models.PositiveIntegerField(
-        _("doel: trajecten (hele looptijd)"), null=True, blank=True
+        _("doel voor de hele looptijd: trajecten"), null=True, blank=True
     )
     target_to_work = models.PositiveIntegerField(
-        _("doel: uitstroom naar werk (hele looptijd)"), null=True, blank=True
+        _("doel voor de hele looptijd: uitstroom naar werk"), null=True, blank=True
     )
     target_training_trajectories = models.PositiveIntegerField(
-        _("doel: scholingstrajecten (hele looptijd)"),
+        _("doel voor de hele looptijd: scholingstrajecten"),
         null=True,
         blank=True,
         help_text=_("Trajecten in projecten die als scholingsproject zijn gemarkeerd."),
@@ -171,7 +171,12 @@ class Project(models.Model):
     project_type = models.CharField(_("type project"), max_length=200, blank=True)
     provider = models.CharField(_("uitvoerder"), max_length=200, blank=True)
     description = models.TextField(_("omschrijving"), blank=True)
-    duration = models.CharField(_("trajectduur"), max_length=100, blank=True)
+    duration = models.CharField(
+        _("trajectduur in woorden"),
+        max_length=100,
+        blank=True,
+        help_text=_("Zoals de documenten het noemen, bijvoorbeeld 6 maanden of een schooljaar."),
+    )
     expected_months = models.PositiveSmallIntegerField(
         _("verwachte trajectduur in maanden"),
         null=True,
@@ -270,7 +275,7 @@ class Agreement(models.Model):
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    target_text = models.CharField(_("doelstelling"), max_length=300, blank=True)
+    target_text = models.CharField(_("doelstelling in woorden"), max_length=300, blank=True)
     target_source = models.CharField(
         _("bron van het doel"),
         max_length=300,
@@ -291,7 +296,8 @@ class Agreement(models.Model):
         default=CostSharing.CENTRAL,
         help_text=_(
             "Centraal: niet gefactureerd (programmamiddelen of centrumgemeente). Anders wordt "
-            "het aandeel van elke gemeente gefactureerd in de eerste run over 31 december."
+            "het aandeel van elke gemeente gefactureerd in de eerste factuurrun over een periode "
+            "met 31 december erin (het vierde kwartaal, het tweede halfjaar of het jaar)."
         ),
     )
 
@@ -672,7 +678,12 @@ class Decision(models.Model):
     advice = models.TextField(_("advies"), blank=True)
     # The columns of the board's advice table, as the meeting saw them (seed 000, Tabel 1).
     project_type = models.CharField(_("type project"), max_length=200, blank=True)
-    duration = models.CharField(_("trajectduur"), max_length=100, blank=True)
+    duration = models.CharField(
+        _("trajectduur in woorden"),
+        max_length=100,
+        blank=True,
+        help_text=_("Zoals de documenten het noemen, bijvoorbeeld 6 maanden of een schooljaar."),
+    )
     results = models.TextField(_("resultaat"), blank=True)
     vote = models.CharField(_("stemmen gemeenten"), max_length=100, blank=True)
 
@@ -728,7 +739,7 @@ FTE_RANGE = _("De formatie ligt tussen 0 en 99,99 fte.")
 PM_HAS_NO_AMOUNT = _(
     "Een p.m.-regel heeft geen begroot bedrag; laat het bedrag leeg of vink p.m. uit."
 )
-CARRY_OVER_IS_INCOME = _("Een overheveling is een inkomstenregel (baten).")
+CARRY_OVER_IS_INCOME = _("Een overheveling is een inkomstenregel.")
 CARRY_OVER_FROM_PREVIOUS_YEAR = _(
     "Een overheveling komt uit een begroting van het jaar ervoor (%(year)s)."
 )

@@ -433,7 +433,7 @@ class BudgetUpdateView(BudgetFormMixin, UpdateView):
 class BudgetLineMixin(EditorFormMixin):
     model = BudgetLine
     form_class = BudgetLineForm
-    success_message = _("Begrotingsregel %(object)s is opgeslagen.")
+    success_message = _("Begrotingsregel “%(object)s” is opgeslagen.")
 
     @cached_property
     def budget(self):
@@ -468,7 +468,7 @@ class BudgetLineCreateView(BudgetLineMixin, CreateView):
 
 class BudgetLineUpdateView(BudgetLineMixin, UpdateView):
     def get_title(self):
-        return _("Regel %(line)s bewerken") % {"line": self.object.category}
+        return _("Regel “%(line)s” bewerken") % {"line": self.object.category}
 
 
 class BudgetLineDeleteView(BudgetLineMixin, DeleteView):
@@ -481,13 +481,13 @@ class BudgetLineDeleteView(BudgetLineMixin, DeleteView):
         return FormMixin.get_form_kwargs(self)
 
     def get_title(self):
-        return _("Regel %(line)s verwijderen") % {"line": self.object.category}
+        return _("Regel “%(line)s” verwijderen") % {"line": self.object.category}
 
     def form_valid(self, form):
         line = self.object
         services.budget_line_delete(line=line)
         messages.success(
-            self.request, _("Begrotingsregel %(line)s is verwijderd.") % {"line": line}
+            self.request, _("Begrotingsregel “%(line)s” is verwijderd.") % {"line": line}
         )
         return redirect(self.get_success_url())
 

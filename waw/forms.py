@@ -1,8 +1,20 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from waw.models import Municipality
 from waw.services import INVOICE_DATA_FIELDS, normalise_invoice_data
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form with a message in plain Dutch instead of the stock translation."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "De gebruikersnaam of het wachtwoord klopt niet. Let op: hoofdletters tellen mee."
+        ),
+    }
 
 
 class TokenForm(forms.Form):

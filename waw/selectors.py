@@ -29,6 +29,7 @@ def home_overview(*, user) -> dict:
         overview["trajectories"] = trajectory_counts_for(user=user)
     if has_role(user, Role.COORDINATOR):
         overview["work_list"] = coordinator_work_list(user=user, today=timezone.localdate())
+        overview["work_to_do"] = any(item.count for item in overview["work_list"])
     if has_role(user, Role.CASE_MANAGER) and not has_role(user, Role.COORDINATOR):
         overview["referrals"] = referral_counts_for(user=user)
     return overview
@@ -124,8 +125,8 @@ def coordinator_work_list(*, user, today: dt.date) -> list[WorkItem]:
             counts["over_budget"],
         ),
         "missing_invoice_data": ngettext(
-            "partij met ontbrekende factuurgegevens",
-            "partijen met ontbrekende factuurgegevens",
+            "partij (een gemeente of de Regio als afzender) met ontbrekende factuurgegevens",
+            "partijen (gemeenten of de Regio als afzender) met ontbrekende factuurgegevens",
             counts["missing_invoice_data"],
         ),
     }

@@ -60,7 +60,7 @@ def create_demo_accounts() -> list[DemoAccount]:
         raise ImproperlyConfigured("Demo-accounts worden alleen aangemaakt als DEBUG aan staat.")
     wanted = [("coordinator", Role.COORDINATOR, None, "Carla", "Coördinator")]
     wanted += [
-        (f"gemeente-{m.slug}", Role.MUNICIPALITY, m, "Financiën", m.name)
+        (f"gemeente-{m.slug}", Role.MUNICIPALITY, m, "Femke", f"Financiën {m.name}")
         for m in Municipality.objects.order_by("name")
     ]
     wanted += [

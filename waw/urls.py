@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from waw import views
+from waw.forms import LoginForm
 
 admin.site.site_header = _("WAW-administratie – beheer")
 admin.site.site_title = _("WAW-beheer")
@@ -15,7 +16,9 @@ urlpatterns = [
     path("systeemstatus/", views.HealthView.as_view(), name="health"),
     path(
         "inloggen/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),

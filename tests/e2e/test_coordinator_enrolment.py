@@ -68,14 +68,14 @@ def test_coordinator_enrols_starts_ends_and_finds_a_trajectory(
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
     shortcuts = page.get_by_role("navigation", name="Snelkoppelingen")
-    expect(shortcuts.get_by_role("link", name="Aanmelden")).to_be_focused()
+    expect(shortcuts.get_by_role("link", name="Deelnemer aanmelden")).to_be_focused()
     journey.assert_focus_visible()
 
     with page.expect_navigation():
         page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Trajecten").click()
     journey.audit("trajecten")
     with page.expect_navigation():
-        page.get_by_role("link", name="Aanmelden", exact=True).click()
+        page.get_by_role("link", name="Deelnemer aanmelden", exact=True).click()
     journey.audit("aanmelden")
 
     # A form with a missing field says so, and links the message to the field.

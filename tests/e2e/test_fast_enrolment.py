@@ -51,7 +51,7 @@ def test_a_new_person_is_enrolled_in_at_most_40_key_presses(journey, accounts):
     journey.goto("/trajecten/aanmelden/", "aanmelden")
 
     # The cursor waits in Voornaam; one Tab per field, a date is one box, a select is chosen
-    # by typing its first letters, and Enter in the project select saves ("Opslaan en volgende").
+    # by typing its first letters, and Enter in the project select saves ("Opslaan en nog iemand aanmelden").
     expect(page.get_by_label("Voornaam")).to_be_focused()
     keys = Keyboard(page)
     keys.type("Sanne")

@@ -49,7 +49,7 @@ def test_wrong_password_shows_a_dutch_error(client, coordinator):
     response = client.post(reverse("login"), {"username": "coordinator", "password": "fout"})
 
     assert response.status_code == 200
-    assert "Voer een juiste gebruikersnaam en wachtwoord in" in response.content.decode()
+    assert "De gebruikersnaam of het wachtwoord klopt niet" in response.content.decode()
 
 
 def test_klantmanager_gets_404_on_a_participant_of_another_municipality(

@@ -234,6 +234,23 @@ def test_the_start_page_shows_the_work_list_and_the_shortcuts_to_the_coordinator
         assert f'href="{reverse(url)}"' in content
 
 
+def test_the_start_page_leaves_out_work_list_lines_with_nothing_to_do(client_for, coordinator):
+    content = client_for(coordinator).get("/").content.decode()
+
+    assert 'id="werk-referrals"' not in content
+    assert "Er ligt niets op de werklijst." in content
+
+
+def test_the_start_page_lists_a_line_with_work_to_do(client_for, coordinator, huizen):
+    huizen.oin = huizen.kvk = ""
+    huizen.save()
+
+    content = client_for(coordinator).get("/").content.decode()
+
+    assert 'id="werk-missing_invoice_data"' in content
+    assert "Er ligt niets op de werklijst." not in content
+
+
 def test_the_start_page_shows_no_work_list_to_a_municipality(client_for, huizen_user):
     content = client_for(huizen_user).get("/").content.decode()
 
