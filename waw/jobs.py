@@ -65,6 +65,12 @@ WORK: dict[str, str] = {
 }
 
 PROGRESS_WRITE_SECONDS = 0.5
+# How long a job waits for SQLite's write lock; a web request waits less
+# (SQLITE_BUSY_TIMEOUT_SECONDS, waw/env.py). Nobody waits on a page for a job, and a job that
+# meets the lock held by another job's write (a second worker, an invoice run beside a large
+# import) should wait its turn rather than fail after minutes of work; a 100,000-row import
+# holds the lock for well under a minute (bench/import-results.md).
+JOB_SQLITE_BUSY_TIMEOUT_SECONDS = 300
 # An input file no active job refers to (a request that died between saving the file and
 # committing its job) is removed after this long.
 ORPHAN_INPUT_SECONDS = 3600
@@ -270,6 +276,23 @@ class _Recorder:
             self._thread.join()
 
 
+@contextlib.contextmanager
+def _patient_for_the_write_lock():
+    """The job's connection waits JOB_SQLITE_BUSY_TIMEOUT_SECONDS for SQLite's write lock, then
+    the usual time again (the worker's connection serves its queue too)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    usual = connection.settings_dict["OPTIONS"].get("timeout", 5)  # sqlite3's own default
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA busy_timeout = {int(JOB_SQLITE_BUSY_TIMEOUT_SECONDS * 1000)}")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(usual * 1000)}")
+
+
 def _worker_identity() -> tuple[str, int]:
     return socket.gethostname()[:255], os.getpid()
 
@@ -307,7 +330,7 @@ def execute(job_id: int) -> str:
     try:
         # A worker has no request: the audit trail's entries name the job's user.
         actor = set_actor(job.user) if job.user_id else contextlib.nullcontext()
-        with recorder, actor:
+        with recorder, actor, _patient_for_the_write_lock():
             work = import_string(WORK[job.kind])
             result: Outcome = work(job, recorder.progress)
         status = Job.Status.DONE if result.ok else Job.Status.FAILED

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 
 from participants.models import Participant, Trajectory
@@ -357,3 +358,29 @@ def test_publishing_an_edition_renders_its_pdf_once_in_a_job(
     edition.refresh_from_db()
     assert (job.status, job.user, job.params) == ("done", coordinator, {"edition": edition.pk})
     assert edition.pdf and job.outcome["file"] == edition.pdf
+
+
+def busy_timeout_ms() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's busy timeout")
+def test_a_job_waits_longer_for_the_write_lock_than_a_request(
+    coordinator, monkeypatch, django_capture_on_commit_callbacks
+):
+    usual = busy_timeout_ms()
+    seen = {}
+
+    def work(job, progress):
+        seen["during"] = busy_timeout_ms()
+        return jobs.Outcome(ok=True)
+
+    monkeypatch.setitem(jobs.WORK, Job.Kind.TRAJECTORY_IMPORT, f"{__name__}.WORK_STUB")
+    monkeypatch.setattr(sys.modules[__name__], "WORK_STUB", work, raising=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        start_import(coordinator, GOOD)
+
+    assert seen["during"] == jobs.JOB_SQLITE_BUSY_TIMEOUT_SECONDS * 1000 > usual
+    assert busy_timeout_ms() == usual
