@@ -8,6 +8,7 @@ import json
 import pytest
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.forms.models import model_to_dict
 from django.test.utils import CaptureQueriesContext
@@ -287,6 +288,28 @@ def test_one_person_twice_in_a_project_on_one_day_is_written_as_row_by_row(
     assert new == old
     assert (new.trajectories_created, new.trajectories_updated) == (11, 5)
     assert database_rows() == expected
+
+
+def test_a_repeated_enrolment_the_service_refuses_leaves_nothing(projects, monkeypatch):
+    # Refused on the way in, after the file's participants were written.
+    def refuse(**kwargs):
+        raise ValidationError("geweigerd")
+
+    monkeypatch.setattr(importing, "trajectory_update", refuse)
+    entries = LogEntry.objects.count()
+    rows = [
+        *valid_rows(3),
+        ";Anna;Visser;01-05-1990;Huizen;Wijkleerbedrijf;2025-02-10;;;;",
+        ";Anna;Visser;01-05-1990;Huizen;Wijkleerbedrijf;2025-02-10;2025-03-01;;;",
+    ]
+
+    result = import_trajectories(user=None, name="a.csv", data=csv_bytes(rows))
+
+    assert [(e.row, e.message) for e in result.errors] == [(6, "geweigerd")]
+    assert (result.participants_created, result.trajectories_created) == (0, 0)
+    assert not Participant.objects.exists()
+    assert not Trajectory.objects.exists()
+    assert LogEntry.objects.count() == entries
 
 
 def queries_of_import(rows) -> int:
