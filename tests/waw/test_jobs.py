@@ -360,21 +360,23 @@ def test_publishing_an_edition_renders_its_pdf_once_in_a_job(
     assert edition.pdf and job.outcome["file"] == edition.pdf
 
 
-def busy_timeout_ms() -> int:
+def sqlite_settings() -> tuple[int, int]:
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA busy_timeout")
-        return cursor.fetchone()[0]
+        timeout = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size")
+        return timeout, cursor.fetchone()[0]
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's busy timeout")
-def test_a_job_waits_longer_for_the_write_lock_than_a_request(
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's connection settings")
+def test_a_job_waits_longer_for_the_write_lock_and_caches_more_while_it_runs(
     coordinator, monkeypatch, django_capture_on_commit_callbacks
 ):
-    usual = busy_timeout_ms()
+    usual = sqlite_settings()
     seen = {}
 
     def work(job, progress):
-        seen["during"] = busy_timeout_ms()
+        seen["during"] = sqlite_settings()
         return jobs.Outcome(ok=True)
 
     monkeypatch.setitem(jobs.WORK, Job.Kind.TRAJECTORY_IMPORT, f"{__name__}.WORK_STUB")
@@ -382,5 +384,7 @@ def test_a_job_waits_longer_for_the_write_lock_than_a_request(
     with django_capture_on_commit_callbacks(execute=True):
         start_import(coordinator, GOOD)
 
-    assert seen["during"] == jobs.JOB_SQLITE_BUSY_TIMEOUT_SECONDS * 1000 > usual
-    assert busy_timeout_ms() == usual
+    timeout, cache = seen["during"]
+    assert timeout == jobs.JOB_SQLITE_BUSY_TIMEOUT_SECONDS * 1000 > usual[0]
+    assert cache == -jobs.JOB_SQLITE_CACHE_MB * 1024  # KiB
+    assert sqlite_settings() == usual
