@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import os
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -672,9 +673,9 @@ def _participant_for(rows: list[ParsedRow], result: ImportResult) -> Participant
 
 
 def _apply(*, user, rows: list[ParsedRow], result: ImportResult) -> None:
-    """The row-by-row import: every row through the services (about 10 ms a row). Used for a
-    file that enrols one person twice in a project on one day (_RowByRow), and the reference
-    the bulk path is tested against."""
+    """The row-by-row import: every row through the services (about 10 ms a row). The
+    reference the bulk path is tested against; the bulk path writes its rare rows that need
+    the order (one person twice in a project on one day) through _apply_trajectory."""
     people: dict[tuple, list[ParsedRow]] = {}
     for row in rows:
         people.setdefault(row.person_key, []).append(row)
@@ -800,16 +801,7 @@ def import_trajectories(
         return result
     try:
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    _apply_in_bulk(
-                        user=user, rows=parsed, lookup=lookup, result=result, progress=progress
-                    )
-            except _RowByRow:
-                _reset_counts(result)
-                _apply(user=user, rows=parsed, result=result)
-                if progress is not None:
-                    progress(len(parsed), len(parsed))
+            _apply_in_bulk(user=user, rows=parsed, lookup=lookup, result=result, progress=progress)
     except _Rollback:
         _reset_counts(result)
     return result
@@ -827,11 +819,6 @@ def import_trajectories(
 
 LOOKUP_CHUNK = 500  # values in one IN (...), well below SQLite's and PostgreSQL's limits
 WRITE_BATCH = 1000
-
-
-class _RowByRow(Exception):
-    """The file enrols one person twice in a project on one day: the second row changes what
-    the first creates. Rare enough to leave to the row-by-row path."""
 
 
 @dataclass(slots=True)
@@ -998,6 +985,15 @@ class _Trajectories:
                     cohort_ids.add(trajectory.cohort_id)
         self.cohorts: dict[int, Cohort] = {}
         self.occupied: dict[int, int] = {}
+        # (person, project) of a file that enrols the person in the project twice on one day:
+        # the second row changes what the first creates, and a record's states in between
+        # can matter to the database (one running trajectory per project), so these rows are
+        # written as the row-by-row path writes them, in their order (``later``).
+        enrolments = Counter(
+            (r.person_key, r.project.pk, r.enrolment_date) for p in people for r in p.rows
+        )
+        self.row_by_row = {(key, project) for (key, project, _d), n in enrolments.items() if n > 1}
+        self.later: list[tuple[_Person, ParsedRow]] = []
         for chunk in _chunks(cohort_ids):
             self.cohorts.update(
                 (c.pk, c)
@@ -1061,8 +1057,13 @@ def _value_of(record, name: str | None = None):
 
 def _decide_trajectory(*, user, person, row, trajectories, new, result) -> None:
     """_apply_trajectory on the records in memory: a new trajectory (written later), a change
-    through trajectory_update, or nothing to do; else the row error."""
+    through trajectory_update, or nothing to do; else the row error. A row of a project the
+    file enrols this person in twice on one day is decided the same way but changes only the
+    records in memory; _apply_trajectory writes it after the participants (``later``)."""
     participant = person.participant
+    row_by_row = (row.person_key, row.project.pk) in trajectories.row_by_row
+    if row_by_row:
+        trajectories.later.append((person, row))
     wanted = {
         "municipality_at_start": row.municipality,
         "start_date": row.start_date,
@@ -1086,11 +1087,10 @@ def _decide_trajectory(*, user, person, row, trajectories, new, result) -> None:
             return
         others.append(trajectory)
         trajectories.occupy(trajectory, 1)
-        new.append(trajectory)
+        if not row_by_row:
+            new.append(trajectory)
         result.trajectories_created += 1
         return
-    if existing.pk is None:
-        raise _RowByRow
     # Compared by id: reading the related records would cost a query a row.
     changes = {k: v for k, v in wanted.items() if _value_of(existing, k) != _value_of(v)}
     if not changes:
@@ -1106,6 +1106,13 @@ def _decide_trajectory(*, user, person, row, trajectories, new, result) -> None:
     if refused:
         result.errors.extend(RowError(row.number, "", m) for m in refused)
         return
+    if row_by_row:
+        trajectories.occupy(existing, -1)
+        for name, value in changes.items():
+            setattr(existing, name, value)
+        trajectories.occupy(existing, 1)
+        result.trajectories_updated += 1
+        return
     trajectories.occupy(existing, -1)
     try:
         trajectory_update(user=user, trajectory=existing, **changes)
@@ -1118,9 +1125,6 @@ def _decide_trajectory(*, user, person, row, trajectories, new, result) -> None:
 
 
 def _apply_in_bulk(*, user, rows: list[ParsedRow], lookup, result, progress) -> None:
-    keys = {(row.person_key, row.project.pk, row.enrolment_date) for row in rows}
-    if len(keys) < len(rows):
-        raise _RowByRow
     people = _people(rows)
     known = _Known(people)
     new_participants: list[Participant] = []
@@ -1143,6 +1147,18 @@ def _apply_in_bulk(*, user, rows: list[ParsedRow], lookup, result, progress) -> 
             )
     if result.errors:
         raise _Rollback
+
+    def row_by_row():
+        # Before the other new trajectories: a group's count in the database is then at most
+        # the count the rows were decided on, so the services refuse nothing the decision
+        # did not.
+        counts = ImportResult()  # counted already, when the rows were decided
+        for person, row in trajectories.later:
+            try:
+                _apply_trajectory(user=user, participant=person.participant, row=row, result=counts)
+            except ValidationError as error:
+                result.errors.extend(RowError(row.number, "", m) for m in error.messages)
+
     _write(
         user=user,
         participants=new_participants,
@@ -1150,16 +1166,22 @@ def _apply_in_bulk(*, user, rows: list[ParsedRow], lookup, result, progress) -> 
         done=len(rows) - len(new_trajectories),
         total=len(rows),
         progress=progress,
+        before_trajectories=row_by_row,
     )
+    if result.errors:
+        raise _Rollback
 
 
-def _write(*, user, participants, trajectories, done: int, total: int, progress) -> None:
+def _write(
+    *, user, participants, trajectories, done: int, total: int, progress, before_trajectories
+) -> None:
     """The new records, in batches: participants, then their trajectories, each with the
     audit entries a save makes and each trajectory with its "aangemeld" history line.
     ``progress`` hears the rows done: the ones that needed no new record, then the written."""
     for batch in _chunks(participants, WRITE_BATCH):
         insert_many(batch)
         creation_records_in_bulk(batch)
+    before_trajectories()
     if progress is not None:
         progress(done, total)
     user_id = user.pk if user is not None else None

@@ -44,6 +44,17 @@ def items(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in text(name, default).split(",") if item.strip()]
 
 
+# How long a web request waits for SQLite's write lock before it answers the busy page (503,
+# waw.middleware.DatabaseBusyMiddleware). Requests write for milliseconds; what holds the lock
+# longer is a job's all-or-nothing write (a 20,000-row import: a few seconds, see
+# bench/import-results.md), which this rides out. Not longer: gunicorn kills a worker whose
+# request takes 30 s (its default timeout, README "Productie") and then the user sees the
+# proxy's error instead of ours, and with three workers every waiting request stalls a third
+# of the site. The task worker waits longer (waw.jobs.JOB_SQLITE_BUSY_TIMEOUT_SECONDS): no one
+# waits on a page for a job, and failing it would waste its work.
+SQLITE_BUSY_TIMEOUT_SECONDS = 20
+
+
 def database(name: str, default_sqlite_path) -> dict:
     """DATABASE_URL when set (postgres://… or sqlite:///…), else the embedded SQLite file."""
     raw = text(name)
@@ -51,8 +62,10 @@ def database(name: str, default_sqlite_path) -> dict:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(default_sqlite_path),
-            # Several requests may write at once under runserver; wait instead of failing.
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            # SQLite has one writer at a time. IMMEDIATE: a transaction takes the write lock
+            # at its start, so it waits there (busy timeout) instead of failing halfway when
+            # it reads first and writes later. A request waits SQLITE_BUSY_TIMEOUT_SECONDS.
+            "OPTIONS": {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "transaction_mode": "IMMEDIATE"},
         }
     try:
         config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
@@ -63,6 +76,11 @@ def database(name: str, default_sqlite_path) -> dict:
         raise ConfigurationError(
             f"{name} moet een postgres://- of sqlite:///-adres zijn, niet {raw.split(':', 1)[0]}://…"
         )
+    if engine == "django.db.backends.sqlite3":
+        # The embedded file's rules (above) for a SQLite file named by its address too.
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("timeout", SQLITE_BUSY_TIMEOUT_SECONDS)
+        options.setdefault("transaction_mode", "IMMEDIATE")
     if engine == "django.db.backends.postgresql" and not config.get("NAME"):
         raise ConfigurationError(f"{name} noemt geen database (postgres://gebruiker@host/naam).")
     return config

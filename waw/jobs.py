@@ -65,6 +65,19 @@ WORK: dict[str, str] = {
 }
 
 PROGRESS_WRITE_SECONDS = 0.5
+# How long a job waits for SQLite's write lock; a web request waits less
+# (SQLITE_BUSY_TIMEOUT_SECONDS, waw/env.py). Nobody waits on a page for a job, and a job that
+# meets the lock held by another job's write (a second worker, an invoice run beside a large
+# import) should wait its turn rather than fail after minutes of work; a 100,000-row import
+# holds the lock for well under a minute (bench/import-results.md).
+JOB_SQLITE_BUSY_TIMEOUT_SECONDS = 300
+# SQLite's page cache of a job's connection (the default is 2 MB). A write transaction that
+# outgrows its cache spills pages to the database file, for which it takes the exclusive lock,
+# and from then on no one can read until it commits: during a 20,000-row import (35 MB of
+# pages) every page of the site waited 3–5 s, at 100,000 rows 25 s. With the new pages kept in
+# the cache, readers are only held up while it commits (0.1 s); writers still wait for the
+# write lock. The cache grows only as pages are used and shrinks back after the job.
+JOB_SQLITE_CACHE_MB = 256
 # An input file no active job refers to (a request that died between saving the file and
 # committing its job) is removed after this long.
 ORPHAN_INPUT_SECONDS = 3600
@@ -270,6 +283,29 @@ class _Recorder:
             self._thread.join()
 
 
+@contextlib.contextmanager
+def _sqlite_tuned_for_a_job():
+    """While the job runs, its connection waits JOB_SQLITE_BUSY_TIMEOUT_SECONDS for SQLite's
+    write lock and keeps JOB_SQLITE_CACHE_MB of pages; then the usual values again (the
+    worker's connection serves its queue too)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        usual_timeout = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size")
+        usual_cache = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA busy_timeout = {int(JOB_SQLITE_BUSY_TIMEOUT_SECONDS * 1000)}")
+        cursor.execute(f"PRAGMA cache_size = -{int(JOB_SQLITE_CACHE_MB * 1024)}")  # in KiB
+    try:
+        yield
+    finally:
+        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA busy_timeout = {int(usual_timeout)}")
+            cursor.execute(f"PRAGMA cache_size = {int(usual_cache)}")
+
+
 def _worker_identity() -> tuple[str, int]:
     return socket.gethostname()[:255], os.getpid()
 
@@ -307,7 +343,7 @@ def execute(job_id: int) -> str:
     try:
         # A worker has no request: the audit trail's entries name the job's user.
         actor = set_actor(job.user) if job.user_id else contextlib.nullcontext()
-        with recorder, actor:
+        with recorder, actor, _sqlite_tuned_for_a_job():
             work = import_string(WORK[job.kind])
             result: Outcome = work(job, recorder.progress)
         status = Job.Status.DONE if result.ok else Job.Status.FAILED

@@ -1,12 +1,22 @@
-"""Security headers that Django's SecurityMiddleware does not set, and a guard on addresses."""
+"""Security headers that Django's SecurityMiddleware does not set, a guard on addresses, and
+the busy page for a database that stays locked."""
+
+import logging
+import sys
 
 import auditlog.middleware
 from django.conf import settings
+from django.core.signals import got_request_exception
+from django.db import OperationalError
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.template import loader
 from django.urls import Resolver404, resolve
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext
 
 from waw.addresses import client_address, client_port
+
+logger = logging.getLogger(__name__)
 
 # Everything from our own origin only: the app works on a closed network and loads nothing
 # from elsewhere. No inline scripts at all; inline styles only because the Django admin uses a
@@ -117,3 +127,69 @@ class RequestBodyLimitMiddleware:
             return False
         user = getattr(request, "user", None)
         return match.view_name in settings.UPLOAD_URL_NAMES and bool(user and user.is_authenticated)
+
+
+# What the busy page asks the browser (and a client that reads the header) to wait: a minute,
+# as the page says. A 20,000-row import holds the write lock for a few seconds
+# (bench/import-results.md), so a minute is ample for all but the largest files.
+BUSY_RETRY_AFTER_SECONDS = 60
+
+
+def is_database_busy(error: BaseException | None) -> bool:
+    """SQLite's "database is locked": another connection (in practice a large job of the task
+    worker) held the write lock for longer than this connection's busy timeout. Every other
+    database error is a fault and stays a 500."""
+    return isinstance(error, OperationalError) and str(error).startswith("database is locked")
+
+
+def database_busy_response() -> HttpResponse:
+    # Rendered without the request: its context processors would read the session and the
+    # user from the database that is locked.
+    response = HttpResponse(loader.get_template("503.html").render(), status=503)
+    response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    # Logged once, as a warning (_log_busy): Django would log every 5xx as an error, and this
+    # is an expected busy moment, not a fault.
+    response._has_been_logged = True
+    return response
+
+
+def _log_busy(request) -> None:
+    logger.warning(
+        "database locked: answered 503 (a long write, such as a large import, holds it)",
+        extra={"method": request.method, "path": request.path},
+    )
+
+
+def _note_database_busy(sender, request=None, **kwargs):
+    """An exception the views did not raise (a middleware's, such as the session's save on the
+    way out) reaches Django's handler for uncaught exceptions, which sends this signal from
+    inside its ``except``: the request is marked, and DatabaseBusyMiddleware swaps the 500 it
+    gets back for the busy page."""
+    if request is not None and is_database_busy(sys.exc_info()[1]):
+        request.database_busy = True
+        _log_busy(request)
+
+
+class DatabaseBusyMiddleware:
+    """A request that meets a locked database answers 503 with a Dutch page and Retry-After,
+    instead of a 500: on SQLite one writer at a time holds the lock, and a large job's write
+    (an import of tens of thousands of rows, all or nothing) can hold it longer than a request
+    waits (the busy timeout, waw/env.py). Placed before the session middleware, so that the
+    session's save and everything after it are covered."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        got_request_exception.connect(_note_database_busy, dispatch_uid="waw.database_busy")
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 500 and getattr(request, "database_busy", False):
+            return database_busy_response()
+        return response
+
+    def process_exception(self, request, exception):
+        if is_database_busy(exception):
+            _log_busy(request)
+            return database_busy_response()
+        return None

@@ -89,6 +89,9 @@ MIDDLEWARE = [
     "waw.middleware.ContentSecurityPolicyMiddleware",
     "waw.middleware.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the first middleware that reads or writes the database (the session): a locked
+    # database (SQLite, a large import running) answers the busy page, 503, not a 500.
+    "waw.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -8,8 +8,10 @@ import json
 import pytest
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
 
 from participants import importing
 from participants.importing import ImportResult, import_trajectories
@@ -245,6 +247,95 @@ def test_one_enrolment_twice_in_the_file_is_imported_as_the_row_by_row_import_di
 
     assert (result.trajectories_created, result.trajectories_updated) == (1, 1)
     assert Trajectory.objects.get().start_date == dt.date(2025, 3, 1)
+
+
+# One person twice in a project on one day, as in a file that joins two exports: Gert's
+# trajectories each end in a later row, and each ending lets the next one run; Carla's
+# existing trajectory ends, then starts again as a new one; Anna's row repeats unchanged.
+TWICE_ON_ONE_DAY = [
+    ";Gert;Mol;03-03-1975;Huizen;Wijkleerbedrijf;2024-01-08;2024-01-15;;;",
+    ";Gert;Mol;03-03-1975;Huizen;Wijkleerbedrijf;2024-01-08;2024-01-15;2024-06-28;werk;",
+    ";Gert;Mol;03-03-1975;Huizen;Wijkleerbedrijf;2024-07-01;;;;Klas maart",
+    ";Gert;Mol;03-03-1975;Huizen;Ik in de kinderopvang;2024-07-01;;;;",
+    ";Gert;Mol;03-03-1975;Huizen;Wijkleerbedrijf;2024-07-01;2024-07-08;2024-12-20;diploma;",
+    ";Gert;Mol;03-03-1975;Huizen;Wijkleerbedrijf;2025-01-06;;;;",
+    ";Carla;de Wit;07-06-1985;Huizen;Wijkleerbedrijf;2025-01-06;2025-01-13;2025-02-28;werk;",
+    ";Carla;de Wit;07-06-1985;Huizen;Wijkleerbedrijf;2025-03-03;;;;",
+    ";Carla;de Wit;07-06-1985;Huizen;Wijkleerbedrijf;2025-03-03;2025-03-10;;;",
+    ";Anna;Visser;01-05-1990;Huizen;Wijkleerbedrijf;2025-02-10;2025-03-03;;;Klas maart",
+    ";Anna;Visser;01-05-1990;Huizen;Wijkleerbedrijf;2025-02-10;2025-03-03;;;Klas maart",
+]
+
+
+def test_one_person_twice_in_a_project_on_one_day_is_written_as_row_by_row(
+    existing, coordinator, monkeypatch
+):
+    data = csv_bytes(ROWS + TWICE_ON_ONE_DAY)
+    try:
+        with transaction.atomic(), set_actor(coordinator):
+            old = import_row_by_row(user=coordinator, data=data)
+            expected = database_rows()
+            raise Undo
+    except Undo:
+        pass
+    # No fallback to the row-by-row import of the whole file.
+    monkeypatch.setattr(importing, "_apply", None)
+
+    with set_actor(coordinator):
+        new = import_trajectories(user=coordinator, name="a.csv", data=data)
+
+    assert new.ok, new.errors
+    assert new == old
+    assert (new.trajectories_created, new.trajectories_updated) == (11, 5)
+    assert database_rows() == expected
+
+
+def test_a_repeated_enrolment_the_service_refuses_leaves_nothing(projects, monkeypatch):
+    # Refused on the way in, after the file's participants were written.
+    def refuse(**kwargs):
+        raise ValidationError("geweigerd")
+
+    monkeypatch.setattr(importing, "trajectory_update", refuse)
+    entries = LogEntry.objects.count()
+    rows = [
+        *valid_rows(3),
+        ";Anna;Visser;01-05-1990;Huizen;Wijkleerbedrijf;2025-02-10;;;;",
+        ";Anna;Visser;01-05-1990;Huizen;Wijkleerbedrijf;2025-02-10;2025-03-01;;;",
+    ]
+
+    result = import_trajectories(user=None, name="a.csv", data=csv_bytes(rows))
+
+    assert [(e.row, e.message) for e in result.errors] == [(6, "geweigerd")]
+    assert (result.participants_created, result.trajectories_created) == (0, 0)
+    assert not Participant.objects.exists()
+    assert not Trajectory.objects.exists()
+    assert LogEntry.objects.count() == entries
+
+
+def queries_of_import(rows) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        result = import_trajectories(user=None, name="a.csv", data=csv_bytes(rows))
+    assert result.ok, result.errors
+    return len(queries)
+
+
+def test_a_repeated_enrolment_costs_queries_for_its_own_rows_only(projects):
+    twice = [
+        ";Anna;Visser;01-05-1990;Huizen;Wijkleerbedrijf;2025-02-10;;;;",
+        ";Anna;Visser;01-05-1990;Huizen;Wijkleerbedrijf;2025-02-10;2025-03-01;;;",
+    ]
+
+    def others(name, n=60):
+        return [r.replace("Voornaam", name).replace("H-", f"{name}-") for r in valid_rows(n)]
+
+    queries_of_import(others("Eerste", 1))  # content types cached
+    plain = queries_of_import(others("Tweede"))
+
+    with_twice = queries_of_import(others("Derde") + twice)
+
+    # The two rows through the services (about 30 queries each), not the file's 62 (the
+    # whole file row by row: over 2,000).
+    assert with_twice - plain <= 100
 
 
 def test_a_file_can_be_imported_from_its_path(projects, tmp_path):

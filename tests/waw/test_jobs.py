@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 
 from participants.models import Participant, Trajectory
@@ -357,3 +358,33 @@ def test_publishing_an_edition_renders_its_pdf_once_in_a_job(
     edition.refresh_from_db()
     assert (job.status, job.user, job.params) == ("done", coordinator, {"edition": edition.pk})
     assert edition.pdf and job.outcome["file"] == edition.pdf
+
+
+def sqlite_settings() -> tuple[int, int]:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        timeout = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size")
+        return timeout, cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's connection settings")
+def test_a_job_waits_longer_for_the_write_lock_and_caches_more_while_it_runs(
+    coordinator, monkeypatch, django_capture_on_commit_callbacks
+):
+    usual = sqlite_settings()
+    seen = {}
+
+    def work(job, progress):
+        seen["during"] = sqlite_settings()
+        return jobs.Outcome(ok=True)
+
+    monkeypatch.setitem(jobs.WORK, Job.Kind.TRAJECTORY_IMPORT, f"{__name__}.WORK_STUB")
+    monkeypatch.setattr(sys.modules[__name__], "WORK_STUB", work, raising=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        start_import(coordinator, GOOD)
+
+    timeout, cache = seen["during"]
+    assert timeout == jobs.JOB_SQLITE_BUSY_TIMEOUT_SECONDS * 1000 > usual[0]
+    assert cache == -jobs.JOB_SQLITE_CACHE_MB * 1024  # KiB
+    assert sqlite_settings() == usual
