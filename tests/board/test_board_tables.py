@@ -338,4 +338,4 @@ def test_board_page_buttons_say_excel_and_pdf_downloaden(reference_data, client_
 def test_documents_realisation_names_its_source_once(reference_data, client_for, board_member):
     content = client_for(board_member).get("/bestuur/realisatie/2025/").content.decode()
 
-    assert content.count("seed 003, Bijlage 1, Tabel 1") == 1
+    assert content.count("Routekaart arbeidsmarktinfrastructuur 2026–2030, Bijlage 1, Tabel 1") == 1
