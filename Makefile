@@ -26,7 +26,7 @@ run: setup
 	@echo "De applicatie draait op http://$(HOST):$(PORT)/ met één taakverwerker (stoppen met Ctrl-C)."
 	@# The web server and one task worker (imports, invoice runs, edition PDFs) together: Ctrl-C
 	@# reaches both; should the server stop otherwise, the trap stops the worker too.
-	$(BIN)/python manage.py db_worker --no-reload --interval 0.5 & worker=$$!; \
+	SQLITE_BUSY_TIMEOUT_SECONDS=300 $(BIN)/python manage.py db_worker --no-reload --interval 0.5 & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -51,8 +51,10 @@ def items(name: str, default: str = "") -> list[str]:
 # request takes 30 s (its default timeout, README "Productie") and then the user sees the
 # proxy's error instead of ours, and with three workers every waiting request stalls a third
 # of the site. The task worker waits longer (waw.jobs.JOB_SQLITE_BUSY_TIMEOUT_SECONDS): no one
-# waits on a page for a job, and failing it would waste its work.
-SQLITE_BUSY_TIMEOUT_SECONDS = 20
+# waits on a page for a job, and failing it would waste its work; its process is started with
+# SQLITE_BUSY_TIMEOUT_SECONDS=300 (Makefile), since with the web's 20 s a web request holding
+# the lock a little longer made db_worker's own queue poll fail and the worker exit.
+SQLITE_BUSY_TIMEOUT_SECONDS = integer("SQLITE_BUSY_TIMEOUT_SECONDS", 20)
 
 
 def database(name: str, default_sqlite_path) -> dict:

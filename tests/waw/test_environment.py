@@ -152,3 +152,18 @@ def test_debug_flag_that_is_not_a_boolean_is_refused(value):
 
     assert result.returncode != 0
     assert "DEBUG" in result.stderr
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(None, "20"), ("300", "300")])
+def test_the_sqlite_busy_timeout_comes_from_the_environment(value, seconds):
+    """The task worker is started with a longer wait for SQLite's write lock (Makefile)."""
+    env = {} if value is None else {"SQLITE_BUSY_TIMEOUT_SECONDS": value}
+
+    result = manage(
+        "shell",
+        "-c",
+        "from django.db import connection; print(connection.settings_dict['OPTIONS']['timeout'])",
+        **env,
+    )
+
+    assert result.stdout.strip().splitlines()[-1] == seconds
